@@ -1,0 +1,56 @@
+"""Patientsäkerhetsdialog SÄBO: the application factory."""
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import load_config
+from .extensions import csrf, db, limiter, login_manager, migrate
+from .models.base import render_migration_item
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each feature package exposes init_app(app): its blueprint, CLI commands and template hooks.
+FEATURES = [
+    "accounts",
+    "registers",
+    "planning",
+    "dialogues",
+    "audit",
+    "invitations",
+    "documents",
+    "findings",
+    "followup",
+]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("DIALOG_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True, render_item=render_migration_item)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from . import cli, database, errors, security, web  # noqa: F401
+
+    security.init_app(app)
+    errors.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    for name in FEATURES:
+        importlib.import_module(f".{name}", __name__).init_app(app)
+    return app

@@ -1,0 +1,15 @@
+"""Accounts: logging in and out, users and their roles and scopes."""
+
+
+def init_app(app):
+    from ..extensions import login_manager
+    from ..web import add_nav_item
+    from . import cli, services
+    from .views import bp
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Logga in för att fortsätta."
+    login_manager.user_loader(services.load_user)
+    app.register_blueprint(bp)
+    cli.init_app(app)
+    add_nav_item(app, "Användare", "accounts.users", lambda scope: scope.admin, order=80)

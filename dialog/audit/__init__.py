@@ -1,0 +1,11 @@
+"""The audit log: record every change, and let administrators and follow-up users read it."""
+from .services import changes_between, record, snapshot  # noqa: F401
+
+
+def init_app(app):
+    from ..web import add_nav_item
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav_item(app, "Granskningslogg", "audit.log", lambda scope: scope.is_follow_up_user,
+                 order=70)

@@ -1,0 +1,67 @@
+"""Application-wide CLI commands: setting up the database and loading demo data."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .extensions import db
+
+
+def init_app(app) -> None:
+    app.cli.add_command(demo_data_command)
+    app.cli.add_command(setup_command)
+
+
+@click.command("demo-data")
+@click.option("--scale", type=click.Choice(["county", "national"]), default="county",
+              show_default=True, help="county: Region Sörmland; national: a fictional country.")
+@click.option("--if-empty", is_flag=True, help="Gör ingenting om databasen redan har data.")
+@with_appcontext
+def demo_data_command(scale: str, if_empty: bool) -> None:
+    """Ladda fiktiva demodata."""
+    from . import demo_data
+
+    if not demo_data.is_empty():
+        if if_empty:
+            click.echo("Databasen har redan data; inga demodata laddades.")
+            return
+        raise click.ClickException("Databasen har redan data. Demodata laddas bara i en tom databas.")
+    if scale == "national":
+        from .followup.national_demo import build_national
+
+        build_national(echo=click.echo)
+        return
+    logins = demo_data.load_demo_data()
+    _print_logins(logins)
+
+
+def _print_logins(logins: dict[str, str]) -> None:
+    from .demo_data import DEMO_PASSWORD
+
+    click.echo("Demodata laddade. Demoinloggningar (lösenord för alla: %s):" % DEMO_PASSWORD)
+    for username, description in logins.items():
+        click.echo(f"  {username:<12} {description}")
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Skapa eller uppgradera databasen och ladda demodata om den är tom."""
+    from flask_migrate import upgrade
+
+    from . import demo_data
+    from .catalogues import ensure_default_catalogues
+
+    upgrade()
+    if demo_data.is_empty() and current_app.config["LOAD_DEMO_DATA"]:
+        _print_logins(demo_data.load_demo_data())
+    else:
+        ensure_default_catalogues()
+        db.session.commit()
+        from .demo_data import DEMO_PASSWORD
+        from .models import User
+
+        if db.session.scalar(db.select(User).where(User.username == "admin")) is not None:
+            click.echo("Databasen finns redan. Demoinloggningar: admin, regional, mas, "
+                       f"enhetschef, vardcentral (lösenord: {DEMO_PASSWORD}).")

@@ -1,0 +1,71 @@
+"""Configuration read from DIALOG_* environment variables.
+
+Secrets are never committed: without DIALOG_SECRET_KEY a random key is generated once and kept in
+the instance folder, so the embedded default works with nothing configured.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"DIALOG_{name}", default)
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def _instance_secret(instance_path: Path) -> str:
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    database_url = _env("DATABASE_URL") or f"sqlite:///{instance / 'dialog.sqlite3'}"
+    return {
+        "SECRET_KEY": _env("SECRET_KEY") or _instance_secret(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _env_bool("SECURE_COOKIES"),
+        "PREFERRED_URL_SCHEME": _env("URL_SCHEME", "http"),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_BYTES", str(12 * 1024 * 1024))),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Public base URL used in mails and calendar links.
+        "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
+        # Mail: with no SMTP host, messages are written as .eml files under instance/mail.
+        "MAIL_SMTP_HOST": _env("SMTP_HOST"),
+        "MAIL_SMTP_PORT": int(_env("SMTP_PORT", "25")),
+        "MAIL_SMTP_SECURITY": _env("SMTP_SECURITY", "none"),  # none | starttls | ssl
+        "MAIL_SMTP_USER": _env("SMTP_USER"),
+        "MAIL_SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        "MAIL_SENDER": _env("MAIL_SENDER", "patientsakerhetsdialog@example.se"),
+        "MAIL_ORGANISER_MAILBOX": _env("ORGANISER_MAILBOX", "patientsakerhetsdialog@example.se"),
+        "MAIL_DIRECTORY": str(instance / "mail"),
+        "LOAD_DEMO_DATA": _env_bool("LOAD_DEMO_DATA", True),
+    }
+
+
+def _engine_options(database_url: str) -> dict:
+    if database_url.startswith("sqlite"):
+        # Wait for a competing writer instead of failing at once; needed by concurrent bookings.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}

@@ -1,0 +1,46 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class BookingForm(FlaskForm):
+    day = DateField("Datum", validators=[DataRequired("Ange ett datum (ÅÅÅÅ-MM-DD).")],
+                    format="%Y-%m-%d")
+    start = TimeField("Starttid", validators=[DataRequired("Ange starttid (TT:MM).")])
+    end = TimeField("Sluttid", validators=[DataRequired("Ange sluttid (TT:MM).")])
+    location = StringField("Plats", validators=[Optional(), Length(max=240)])
+    video_link = StringField("Videolänk", validators=[
+        Optional(), Length(max=500),
+        URL(require_tld=False, message="Ange en fullständig länk som börjar med https://.")])
+    health_centre = SelectField("Vårdcentral", coerce=int, choices=[])
+    participants = MultiCheckboxField("Deltagare", coerce=int, choices=[])
+    version = HiddenField()
+
+
+class RebookForm(FlaskForm):
+    day = DateField("Datum", validators=[DataRequired("Ange ett datum (ÅÅÅÅ-MM-DD).")],
+                    format="%Y-%m-%d")
+    start = TimeField("Starttid", validators=[DataRequired("Ange starttid (TT:MM).")])
+    end = TimeField("Sluttid", validators=[DataRequired("Ange sluttid (TT:MM).")])
+    location = StringField("Plats", validators=[Optional(), Length(max=240)])
+    video_link = StringField("Videolänk", validators=[
+        Optional(), Length(max=500),
+        URL(require_tld=False, message="Ange en fullständig länk som börjar med https://.")])
+    version = HiddenField()
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField("Anledning", validators=[
+        DataRequired("Ange varför dialogen ställs in."), Length(max=500)])
+    version = HiddenField()
+
+
+class ParticipantsForm(FlaskForm):
+    participants = MultiCheckboxField("Deltagare", coerce=int, choices=[])
+    version = HiddenField()

@@ -1,0 +1,159 @@
+from datetime import date, time
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import CareHome, Dialogue, HealthCentre
+from ..scope import current_scope, get_or_404, require
+from ..timeutil import local
+from . import services
+from .forms import BookingForm, CancelForm, ParticipantsForm, RebookForm
+
+bp = Blueprint("dialogues", __name__)
+
+
+def _version(form) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+def _contact_choices(contacts):
+    return [(c.id, f"{c.name}, {c.role.label} – {c.organisation.name}") for c in contacts]
+
+
+def _managed_dialogue(dialogue_id: int) -> Dialogue:
+    dialogue = get_or_404(Dialogue, dialogue_id)
+    scope = current_scope()
+    require(scope.can_view_dialogue(dialogue))
+    require(scope.can_manage_dialogue(dialogue), hide=False)
+    return dialogue
+
+
+@bp.route("/boenden/<int:home_id>/boka", methods=["GET", "POST"])
+@login_required
+def book(home_id):
+    home = get_or_404(CareHome, home_id)
+    scope = current_scope()
+    require(scope.can_view_home(home))
+    require(scope.can_manage_home(home), hide=False)
+    form = BookingForm()
+    centres = db.session.scalars(
+        select(HealthCentre).where(HealthCentre.region_id == home.municipality.region_id,
+                                   HealthCentre.active.is_(True)).order_by(HealthCentre.name)
+    ).all()
+    form.health_centre.choices = [(c.id, c.name) for c in centres]
+    contacts = services.eligible_contacts(home, home.health_centre)
+    form.participants.choices = _contact_choices(contacts)
+    if request.method == "GET":
+        year = request.args.get("ar", type=int)
+        form.start.data, form.end.data = time(13, 0), time(15, 0)
+        if year and year != date.today().year:
+            form.day.data = None
+        form.health_centre.data = home.health_centre_id
+        form.participants.data = [c.id for c in contacts]
+        form.location.data = home.name + (f", {home.address}" if home.address else "")
+    if form.validate_on_submit():
+        booking = services.Booking(
+            day=form.day.data, start=form.start.data, end=form.end.data,
+            location=form.location.data or "", video_link=form.video_link.data or "",
+            health_centre_id=form.health_centre.data, contact_ids=form.participants.data or [])
+        try:
+            dialogue = services.book_dialogue(home, booking, actor=current_user)
+        except services.BookingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return render_template("dialogues/book.html", form=form, home=home), 409
+        flash(f"Dialogen för {home.name} är bokad.", "success")
+        return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("dialogues/book.html", form=form, home=home), status
+
+
+@bp.get("/dialoger/<int:dialogue_id>")
+@login_required
+def show(dialogue_id):
+    dialogue = get_or_404(Dialogue, dialogue_id)
+    scope = current_scope()
+    require(scope.can_view_dialogue(dialogue))
+    return render_template("dialogues/show.html", dialogue=dialogue,
+                           can_manage=scope.can_manage_dialogue(dialogue))
+
+
+@bp.route("/dialoger/<int:dialogue_id>/boka-om", methods=["GET", "POST"])
+@login_required
+def rebook(dialogue_id):
+    dialogue = _managed_dialogue(dialogue_id)
+    form = RebookForm()
+    if request.method == "GET":
+        start, end = local(dialogue.starts_at), local(dialogue.ends_at)
+        form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
+        form.location.data, form.video_link.data = dialogue.location, dialogue.video_link
+        form.version.data = dialogue.version
+    if form.validate_on_submit():
+        booking = services.Booking(day=form.day.data, start=form.start.data, end=form.end.data,
+                                   location=form.location.data or "",
+                                   video_link=form.video_link.data or "")
+        try:
+            services.rebook_dialogue(dialogue, booking, expected_version=_version(form),
+                                     actor=current_user)
+        except services.BookingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return render_template("dialogues/rebook.html", form=form, dialogue=dialogue), 409
+        flash("Dialogen är ombokad.", "success")
+        return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("dialogues/rebook.html", form=form, dialogue=dialogue), status
+
+
+@bp.route("/dialoger/<int:dialogue_id>/stall-in", methods=["GET", "POST"])
+@login_required
+def cancel(dialogue_id):
+    dialogue = _managed_dialogue(dialogue_id)
+    form = CancelForm()
+    if request.method == "GET":
+        form.version.data = dialogue.version
+    if form.validate_on_submit():
+        try:
+            services.cancel_dialogue(dialogue, form.reason.data, expected_version=_version(form),
+                                     actor=current_user)
+        except services.BookingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return render_template("dialogues/cancel.html", form=form, dialogue=dialogue), 409
+        flash("Dialogen är inställd.", "success")
+        return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("dialogues/cancel.html", form=form, dialogue=dialogue), status
+
+
+@bp.route("/dialoger/<int:dialogue_id>/deltagare", methods=["GET", "POST"])
+@login_required
+def participants(dialogue_id):
+    dialogue = _managed_dialogue(dialogue_id)
+    form = ParticipantsForm()
+    contacts = services.eligible_contacts(dialogue.care_home, dialogue.health_centre)
+    form.participants.choices = _contact_choices(contacts)
+    if request.method == "GET":
+        form.participants.data = [p.contact_id for p in dialogue.current_participants
+                                  if p.contact_id is not None]
+        form.version.data = dialogue.version
+    if form.validate_on_submit():
+        try:
+            added, removed = services.set_participants(
+                dialogue, form.participants.data or [], expected_version=_version(form),
+                actor=current_user)
+        except services.BookingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return render_template("dialogues/participants.html", form=form,
+                                   dialogue=dialogue), 409
+        flash(f"Deltagarna är uppdaterade ({len(added)} tillagda, {len(removed)} borttagna).",
+              "success")
+        return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("dialogues/participants.html", form=form, dialogue=dialogue), status

@@ -1,0 +1,5 @@
+"""Feature package: documents. See the issue that builds it."""
+
+
+def init_app(app):
+    pass

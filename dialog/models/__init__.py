@@ -1,0 +1,36 @@
+"""All models, importable from one place. Each feature's tables live in their own module."""
+from .accounts import ROLE_LABELS, Role, User, UserScope  # noqa: F401
+from .audit import AuditEntry  # noqa: F401
+from .dialogues import (  # noqa: F401
+    NOT_PLANNED_LABEL,
+    Attendance,
+    Dialogue,
+    DialogueStatus,
+    Participant,
+    ResponseStatus,
+    Side,
+)
+from .findings import (  # noqa: F401
+    Action,
+    ActionNote,
+    ActionReview,
+    ActionStatus,
+    Area,
+    Finding,
+    FindingKind,
+    Party,
+    PlanArea,
+    PlanAreaKind,
+)
+from .registers import (  # noqa: F401
+    CONTACT_ROLE_LABELS,
+    CareHome,
+    Contact,
+    ContactRole,
+    HealthCentre,
+    Municipality,
+    Operator,
+    Region,
+)
+from .settings import RegionSettings  # noqa: F401
+from . import api, documents, invitations  # noqa: F401,E402

@@ -1,0 +1,116 @@
+"""User accounts and the scopes that decide what each user may see and change."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .base import UTCDateTime, enum_column, now_utc
+
+
+class Role(enum.Enum):
+    ADMIN = "administrator"
+    REGIONAL = "regional"
+    MUNICIPALITY = "kommun"
+    UNIT_MANAGER = "enhetschef"
+    HEALTH_CENTRE = "vardcentral"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administratör",
+    Role.REGIONAL: "Regional (chefläkare/samordnare)",
+    Role.MUNICIPALITY: "Kommun (MAS/MAR)",
+    Role.UNIT_MANAGER: "Enhetschef",
+    Role.HEALTH_CENTRE: "Vårdcentral",
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    scopes: Mapped[list["UserScope"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return any(s.role is Role.ADMIN for s in self.scopes)
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(s.role in roles for s in self.scopes)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserScope(db.Model):
+    """One role over one object: a region, a municipality, a home or a health centre.
+
+    An administrator's scope row has no object. A user may hold several rows.
+    """
+
+    __tablename__ = "user_scope"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'administrator')"
+            " OR (role = 'regional' AND region_id IS NOT NULL)"
+            " OR (role = 'kommun' AND municipality_id IS NOT NULL)"
+            " OR (role = 'enhetschef' AND care_home_id IS NOT NULL)"
+            " OR (role = 'vardcentral' AND health_centre_id IS NOT NULL)",
+            name="target_matches_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    region_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("region.id"))
+    municipality_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("municipality.id"))
+    care_home_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("care_home.id"))
+    health_centre_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("health_centre.id"))
+
+    user: Mapped[User] = relationship(back_populates="scopes")
+    region = relationship("Region")
+    municipality = relationship("Municipality")
+    care_home = relationship("CareHome")
+    health_centre = relationship("HealthCentre")
+
+    @property
+    def target(self):
+        return self.region or self.municipality or self.care_home or self.health_centre
+
+    def describe(self) -> str:
+        target = self.target
+        return f"{self.role.label}: {target}" if target else self.role.label

@@ -1,0 +1,56 @@
+"""Shared column helpers for the typed models."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always handed back timezone-aware.
+
+    SQLite has no time zone type, so without this a value would come back naive there and aware
+    on PostgreSQL; every comparison in the services would then depend on the database.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def enum_column(enum_cls: type[enum.Enum]) -> sa.Enum:
+    """Store an enum as its value in a plain string column (portable, easy to migrate)."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def render_migration_item(type_, obj, autogen_context):
+    """Alembic hook: write our column types as plain SQLAlchemy types in migrations."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

@@ -1,0 +1,169 @@
+"""The dialogue itself and the people taking part in it."""
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, enum_column, now_utc
+from .registers import CareHome, ContactRole, HealthCentre
+
+
+class DialogueStatus(enum.Enum):
+    PLANNED = "planerad"
+    HELD = "genomford"
+    DOCUMENTED = "dokumenterad"
+    CANCELLED = "installd"
+
+    @property
+    def label(self) -> str:
+        return DIALOGUE_STATUS_LABELS[self]
+
+
+DIALOGUE_STATUS_LABELS = {
+    DialogueStatus.PLANNED: "Planerad",
+    DialogueStatus.HELD: "Genomförd",
+    DialogueStatus.DOCUMENTED: "Dokumenterad",
+    DialogueStatus.CANCELLED: "Inställd",
+}
+# Shown in the year view for a home with no live dialogue.
+NOT_PLANNED_LABEL = "Ej planerad"
+
+
+class Side(enum.Enum):
+    CARE_HOME = "sabo"
+    HEALTH_CENTRE = "vardcentral"
+
+    @property
+    def label(self) -> str:
+        return {"sabo": "SÄBO", "vardcentral": "Vårdcentral"}[self.value]
+
+
+class ResponseStatus(enum.Enum):
+    NEEDS_ACTION = "needs-action"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    TENTATIVE = "tentative"
+
+    @property
+    def label(self) -> str:
+        return {
+            "needs-action": "Inte svarat",
+            "accepted": "Ja",
+            "declined": "Nej",
+            "tentative": "Kanske",
+        }[self.value]
+
+
+class Attendance(enum.Enum):
+    ATTENDED = "deltog"
+    ABSENT = "deltog_ej"
+    STAND_IN = "ersattare"
+
+    @property
+    def label(self) -> str:
+        return {"deltog": "Deltog", "deltog_ej": "Deltog inte", "ersattare": "Ersättare deltog"}[
+            self.value
+        ]
+
+
+def new_calendar_uid() -> str:
+    return f"{uuid.uuid4()}@patientsakerhetsdialog"
+
+
+class Dialogue(db.Model):
+    __tablename__ = "dialogue"
+    __table_args__ = (
+        # One live dialogue per home and year, enforced by the database itself: a cancelled
+        # dialogue no longer counts, so the year can be booked again.
+        sa.Index(
+            "uq_dialogue_home_year_live",
+            "care_home_id",
+            "year",
+            unique=True,
+            sqlite_where=sa.text("status != 'installd'"),
+            postgresql_where=sa.text("status != 'installd'"),
+        ),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    care_home_id: Mapped[int] = mapped_column(sa.ForeignKey("care_home.id"), index=True)
+    health_centre_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("health_centre.id"), index=True
+    )
+    year: Mapped[int] = mapped_column(index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str] = mapped_column(sa.String(240), default="")
+    video_link: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[DialogueStatus] = mapped_column(
+        enum_column(DialogueStatus), default=DialogueStatus.PLANNED, index=True
+    )
+    cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    held_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    documented_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    organiser_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    # iCalendar identity: the UID never changes, SEQUENCE grows with every sent change.
+    calendar_uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_calendar_uid)
+    calendar_sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    # Optimistic locking: a stale form cannot silently overwrite a newer change.
+    version: Mapped[int] = mapped_column(default=1)
+
+    care_home: Mapped[CareHome] = relationship()
+    health_centre: Mapped[Optional[HealthCentre]] = relationship()
+    organiser = relationship("User")
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="dialogue",
+        cascade="all, delete-orphan",
+        order_by="(Participant.side, Participant.id)",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_live(self) -> bool:
+        return self.status is not DialogueStatus.CANCELLED
+
+    @property
+    def current_participants(self) -> list["Participant"]:
+        return [p for p in self.participants if p.removed_at is None]
+
+
+class Participant(db.Model):
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
+    )
+    # Copied from the contact at invitation time; a stand-in may have no contact row.
+    contact_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("contact.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole))
+    side: Mapped[Side] = mapped_column(enum_column(Side))
+    response: Mapped[ResponseStatus] = mapped_column(
+        enum_column(ResponseStatus), default=ResponseStatus.NEEDS_ACTION
+    )
+    response_comment: Mapped[str] = mapped_column(sa.String(500), default="")
+    responded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Set when this participant came in someone else's place.
+    stand_in_for_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("participant.id"))
+    # The calendar SEQUENCE last sent to this person; None means not yet invited.
+    invited_sequence: Mapped[Optional[int]] = mapped_column()
+    removed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    attendance: Mapped[Optional[Attendance]] = mapped_column(enum_column(Attendance))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    dialogue: Mapped[Dialogue] = relationship(back_populates="participants")
+    contact = relationship("Contact")
+    stand_in_for: Mapped[Optional["Participant"]] = relationship(remote_side="Participant.id")

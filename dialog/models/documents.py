@@ -1,0 +1,1 @@
+"""Models of the documents feature (replaceable Word templates). Owned by dialog/documents."""

@@ -1,0 +1,191 @@
+"""What a dialogue found and what the parties agreed to do about it. No patient data, by rule."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, enum_column, now_utc
+from .registers import ContactRole
+
+
+class FindingKind(enum.Enum):
+    DEFICIENCY = "brist"
+    RISK = "risk"
+    SUCCESS_FACTOR = "framgangsfaktor"
+
+    @property
+    def label(self) -> str:
+        return {"brist": "Brist", "risk": "Risk", "framgangsfaktor": "Framgångsfaktor"}[self.value]
+
+
+class Party(enum.Enum):
+    """Whom a finding concerns, or who is responsible for an action."""
+
+    CARE_HOME = "sabo"
+    HEALTH_CENTRE = "vardcentral"
+    JOINT = "gemensamt"
+    REGION = "regionen"
+
+    @property
+    def label(self) -> str:
+        return {
+            "sabo": "SÄBO",
+            "vardcentral": "Vårdcentral",
+            "gemensamt": "Gemensamt",
+            "regionen": "Regionen",
+        }[self.value]
+
+
+class ActionStatus(enum.Enum):
+    NOT_STARTED = "ej_paborjad"
+    IN_PROGRESS = "pagar"
+    DONE = "klar"
+    CANCELLED = "avbruten"
+
+    @property
+    def label(self) -> str:
+        return {
+            "ej_paborjad": "Ej påbörjad",
+            "pagar": "Pågår",
+            "klar": "Klar",
+            "avbruten": "Avbruten",
+        }[self.value]
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+class PlanAreaKind(enum.Enum):
+    FOUNDATION = "grundforutsattning"
+    FOCUS = "fokusomrade"
+
+    @property
+    def label(self) -> str:
+        return {"grundforutsattning": "Grundförutsättning", "fokusomrade": "Fokusområde"}[
+            self.value
+        ]
+
+
+class Area(db.Model):
+    """An area of care (läkemedel, fall, …). region_id None = the shared default catalogue."""
+
+    __tablename__ = "area"
+    __table_args__ = (sa.UniqueConstraint("region_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanArea(db.Model):
+    """An area of the national action plan for patient safety (foundation or focus area)."""
+
+    __tablename__ = "plan_area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    kind: Mapped[PlanAreaKind] = mapped_column(enum_column(PlanAreaKind))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Finding(db.Model):
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[FindingKind] = mapped_column(enum_column(FindingKind), index=True)
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
+    plan_area_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("plan_area.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    concerns: Mapped[Party] = mapped_column(enum_column(Party), default=Party.JOINT)
+    spread_as_lesson: Mapped[bool] = mapped_column(default=False)
+    escalate: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    dialogue = relationship("Dialogue")
+    area: Mapped[Area] = relationship()
+    plan_area: Mapped[Optional[PlanArea]] = relationship()
+    actions: Mapped[list["Action"]] = relationship(back_populates="finding")
+
+
+class Action(db.Model):
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
+    )
+    finding_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("finding.id", ondelete="SET NULL"), index=True
+    )
+    description: Mapped[str] = mapped_column(sa.Text)
+    responsible_party: Mapped[Party] = mapped_column(enum_column(Party))
+    responsible_role: Mapped[Optional[ContactRole]] = mapped_column(enum_column(ContactRole))
+    due_date: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    status: Mapped[ActionStatus] = mapped_column(
+        enum_column(ActionStatus), default=ActionStatus.NOT_STARTED, index=True
+    )
+    completed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    dialogue = relationship("Dialogue")
+    finding: Mapped[Optional[Finding]] = relationship(back_populates="actions")
+    notes: Mapped[list["ActionNote"]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionNote.note_date"
+    )
+
+
+class ActionNote(db.Model):
+    """A dated progress note on an action."""
+
+    __tablename__ = "action_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("action.id", ondelete="CASCADE"), index=True
+    )
+    note_date: Mapped[date] = mapped_column(sa.Date)
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    action: Mapped[Action] = relationship(back_populates="notes")
+
+
+class ActionReview(db.Model):
+    """A later dialogue's follow-up of an earlier dialogue's action (status and comment)."""
+
+    __tablename__ = "action_review"
+    __table_args__ = (sa.UniqueConstraint("action_id", "dialogue_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("action.id", ondelete="CASCADE"), index=True
+    )
+    dialogue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    action: Mapped[Action] = relationship()
+    dialogue = relationship("Dialogue")

@@ -1,0 +1,1 @@
+"""Models of the invitations feature (outbox, answer links). Owned by dialog/invitations."""

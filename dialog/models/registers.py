@@ -1,0 +1,192 @@
+"""The registers: regions, municipalities, nursing homes, health centres and their contacts."""
+from __future__ import annotations
+
+import enum
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import enum_column
+
+
+class Operator(enum.Enum):
+    PUBLIC = "offentlig"
+    PRIVATE = "privat"
+
+    @property
+    def label(self) -> str:
+        return {"offentlig": "Offentlig", "privat": "Privat"}[self.value]
+
+
+class ContactRole(enum.Enum):
+    UNIT_MANAGER = "enhetschef"
+    NURSE = "sjukskoterska"
+    OCCUPATIONAL_THERAPIST = "arbetsterapeut"
+    PHYSIOTHERAPIST = "fysioterapeut"
+    HOME_PHYSICIAN = "sabo_lakare"
+    CENTRE_MANAGER = "verksamhetschef"
+    MAS = "mas"
+    MAR = "mar"
+    CHIEF_PHYSICIAN = "cheflakare"
+    OTHER = "annan"
+
+    @property
+    def label(self) -> str:
+        return CONTACT_ROLE_LABELS[self]
+
+    @classmethod
+    def from_text(cls, text: str) -> "ContactRole | None":
+        """Accept the Swedish label or the code, case- and accent-insensitively (for CSV files)."""
+        wanted = _fold(text)
+        for role in cls:
+            if wanted in {_fold(role.value), _fold(role.label)}:
+                return role
+        return None
+
+
+CONTACT_ROLE_LABELS = {
+    ContactRole.UNIT_MANAGER: "Enhetschef",
+    ContactRole.NURSE: "Sjuksköterska",
+    ContactRole.OCCUPATIONAL_THERAPIST: "Arbetsterapeut",
+    ContactRole.PHYSIOTHERAPIST: "Fysioterapeut",
+    ContactRole.HOME_PHYSICIAN: "SÄBO-läkare",
+    ContactRole.CENTRE_MANAGER: "Verksamhetschef",
+    ContactRole.MAS: "MAS",
+    ContactRole.MAR: "MAR",
+    ContactRole.CHIEF_PHYSICIAN: "Chefläkare",
+    ContactRole.OTHER: "Annan",
+}
+
+
+def _fold(text: str) -> str:
+    table = str.maketrans("åäöÅÄÖéÉ", "aaoAAOeE")
+    return text.strip().translate(table).lower().replace("-", "_").replace(" ", "_")
+
+
+class Region(db.Model):
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    municipalities: Mapped[list["Municipality"]] = relationship(
+        back_populates="region", order_by="Municipality.name"
+    )
+    health_centres: Mapped[list["HealthCentre"]] = relationship(
+        back_populates="region", order_by="HealthCentre.name"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(db.Model):
+    __tablename__ = "municipality"
+    __table_args__ = (sa.UniqueConstraint("region_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    region: Mapped[Region] = relationship(back_populates="municipalities")
+    care_homes: Mapped[list["CareHome"]] = relationship(
+        back_populates="municipality", order_by="CareHome.name"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HealthCentre(db.Model):
+    __tablename__ = "health_centre"
+    __table_args__ = (sa.UniqueConstraint("region_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    operator: Mapped[Operator] = mapped_column(enum_column(Operator), default=Operator.PUBLIC)
+    address: Mapped[str] = mapped_column(sa.String(240), default="")
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    region: Mapped[Region] = relationship(back_populates="health_centres")
+    care_homes: Mapped[list["CareHome"]] = relationship(back_populates="health_centre")
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="health_centre", order_by="Contact.name"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareHome(db.Model):
+    __tablename__ = "care_home"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    address: Mapped[str] = mapped_column(sa.String(240), default="")
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    # The health centre responsible for physician participation at this home.
+    health_centre_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("health_centre.id"), index=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="care_homes")
+    health_centre: Mapped[Optional[HealthCentre]] = relationship(back_populates="care_homes")
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="care_home", order_by="Contact.name"
+    )
+
+    @property
+    def region_id(self) -> int:
+        return self.municipality.region_id
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(db.Model):
+    """A person the dialogue involves. Belongs to exactly one organisation."""
+
+    __tablename__ = "contact"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(CASE WHEN care_home_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN health_centre_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN municipality_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN region_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_owner",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole))
+    care_home_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("care_home.id"), index=True)
+    health_centre_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("health_centre.id"), index=True
+    )
+    municipality_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("municipality.id"), index=True
+    )
+    region_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    care_home: Mapped[Optional[CareHome]] = relationship(back_populates="contacts")
+    health_centre: Mapped[Optional[HealthCentre]] = relationship(back_populates="contacts")
+    municipality: Mapped[Optional[Municipality]] = relationship()
+    region: Mapped[Optional[Region]] = relationship()
+
+    @property
+    def organisation(self):
+        return self.care_home or self.health_centre or self.municipality or self.region
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role.label})"

@@ -1,0 +1,26 @@
+"""Per-region settings: required representation, blocked periods, reminders."""
+from __future__ import annotations
+
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class RegionSettings(db.Model):
+    """Overrides of the defaults in dialog.region_settings for one region.
+
+    required_roles: {"sabo": [["enhetschef"], ["sjukskoterska"], ["arbetsterapeut",
+    "fysioterapeut"]], "vardcentral": [...]} — each inner list is one required seat that any of
+    its roles fills. blocked_periods: [{"name": ..., "start": "MM-DD", "end": "MM-DD"}].
+    """
+
+    __tablename__ = "region_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), unique=True)
+    required_roles: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    blocked_periods: Mapped[Optional[list]] = mapped_column(sa.JSON)
+    reminder_days: Mapped[Optional[int]] = mapped_column()

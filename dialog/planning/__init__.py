@@ -1,0 +1,9 @@
+"""Planning: the year view of every home in scope and the state of its dialogue."""
+
+
+def init_app(app):
+    from ..web import add_nav_item
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav_item(app, "Årsöversikt", "planning.year_view", order=10)

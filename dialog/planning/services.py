@@ -1,0 +1,98 @@
+"""The year view: every active home in scope with the state of its dialogue for one year."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import NOT_PLANNED_LABEL, CareHome, Dialogue, DialogueStatus, HealthCentre, Municipality
+from ..scope import Scope
+
+NOT_PLANNED = "ej_planerad"
+STATE_ORDER = [NOT_PLANNED, "planerad", "genomford", "dokumenterad", "installd"]
+STATE_LABELS = {NOT_PLANNED: NOT_PLANNED_LABEL} | {s.value: s.label for s in DialogueStatus}
+
+
+@dataclass
+class YearRow:
+    home: CareHome
+    dialogue: Dialogue | None
+
+    @property
+    def state(self) -> str:
+        return self.dialogue.status.value if self.dialogue is not None else NOT_PLANNED
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+@dataclass
+class YearOverview:
+    year: int
+    rows: list[YearRow]
+    counts: dict[str, int]
+
+
+SORT_KEYS = {
+    "boende": lambda r: (r.home.name.lower(),),
+    "kommun": lambda r: (r.home.municipality.name.lower(), r.home.name.lower()),
+    "vardcentral": lambda r: ((r.home.health_centre.name.lower() if r.home.health_centre else "ö"),
+                              r.home.name.lower()),
+    "status": lambda r: (STATE_ORDER.index(r.state), r.home.name.lower()),
+    "datum": lambda r: ((0, r.dialogue.starts_at.isoformat()) if r.dialogue else (1, ""),
+                        r.home.name.lower()),
+}
+
+
+def year_overview(scope: Scope, year: int, *, municipality_id: int | None = None,
+                  health_centre_id: int | None = None, state: str | None = None,
+                  sort: str = "kommun", descending: bool = False) -> YearOverview:
+    homes_query = (
+        sa.select(CareHome)
+        .where(CareHome.active.is_(True), scope.home_clause())
+        .options(joinedload(CareHome.municipality), joinedload(CareHome.health_centre))
+    )
+    if municipality_id:
+        homes_query = homes_query.where(CareHome.municipality_id == municipality_id)
+    if health_centre_id:
+        homes_query = homes_query.where(CareHome.health_centre_id == health_centre_id)
+    homes = db.session.scalars(homes_query).unique().all()
+
+    # A home's live dialogue wins; otherwise its latest cancelled one shows as "inställd".
+    by_home: dict[int, Dialogue] = {}
+    if homes:
+        dialogues = db.session.scalars(
+            sa.select(Dialogue)
+            .where(Dialogue.year == year, Dialogue.care_home_id.in_([h.id for h in homes]))
+            .order_by(Dialogue.created_at)
+        ).all()
+        for d in dialogues:
+            current = by_home.get(d.care_home_id)
+            if current is None or current.status is DialogueStatus.CANCELLED:
+                by_home[d.care_home_id] = d
+
+    rows = [YearRow(home=h, dialogue=by_home.get(h.id)) for h in homes]
+    counts = Counter(r.state for r in rows)
+    if state in STATE_LABELS:
+        rows = [r for r in rows if r.state == state]
+    rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["kommun"]), reverse=descending)
+    return YearOverview(year=year, rows=rows,
+                        counts={s: counts.get(s, 0) for s in STATE_ORDER} | {"total": len(homes)})
+
+
+def filter_choices(scope: Scope) -> tuple[list[Municipality], list[HealthCentre]]:
+    municipalities = db.session.scalars(
+        sa.select(Municipality).where(
+            Municipality.id.in_(sa.select(CareHome.municipality_id).where(scope.home_clause()))
+        ).order_by(Municipality.name)
+    ).all()
+    centres = db.session.scalars(
+        sa.select(HealthCentre).where(
+            HealthCentre.id.in_(sa.select(CareHome.health_centre_id).where(scope.home_clause()))
+        ).order_by(HealthCentre.name)
+    ).all()
+    return municipalities, centres

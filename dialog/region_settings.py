@@ -1,0 +1,56 @@
+"""Per-region settings with the defaults from the design brief."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from .extensions import db
+from .models import ContactRole, RegionSettings, Side
+
+# Full representation: each inner tuple is one seat, filled by any one of its roles.
+DEFAULT_REQUIRED_ROLES: dict[Side, list[tuple[ContactRole, ...]]] = {
+    Side.CARE_HOME: [
+        (ContactRole.UNIT_MANAGER,),
+        (ContactRole.NURSE,),
+        (ContactRole.OCCUPATIONAL_THERAPIST, ContactRole.PHYSIOTHERAPIST),
+    ],
+    Side.HEALTH_CENTRE: [
+        (ContactRole.HOME_PHYSICIAN,),
+        (ContactRole.CENTRE_MANAGER,),
+    ],
+}
+
+# Month-day ranges, inclusive; a range may run over the new year.
+DEFAULT_BLOCKED_PERIODS = [
+    {"name": "Sommar", "start": "06-15", "end": "08-15"},
+    {"name": "Jul och nyår", "start": "12-20", "end": "01-08"},
+]
+
+DEFAULT_REMINDER_DAYS = 7
+
+
+@dataclass(frozen=True)
+class EffectiveSettings:
+    required_roles: dict[Side, list[tuple[ContactRole, ...]]]
+    blocked_periods: list[dict]
+    reminder_days: int
+
+
+def settings_for_region(region_id: int | None) -> EffectiveSettings:
+    row = None
+    if region_id is not None:
+        row = db.session.scalar(sa.select(RegionSettings).where(RegionSettings.region_id == region_id))
+    required = DEFAULT_REQUIRED_ROLES
+    if row is not None and row.required_roles:
+        required = {
+            Side(side): [tuple(ContactRole(r) for r in seat) for seat in seats]
+            for side, seats in row.required_roles.items()
+        }
+    return EffectiveSettings(
+        required_roles=required,
+        blocked_periods=(row.blocked_periods if row and row.blocked_periods is not None
+                         else DEFAULT_BLOCKED_PERIODS),
+        reminder_days=(row.reminder_days if row and row.reminder_days is not None
+                       else DEFAULT_REMINDER_DAYS),
+    )

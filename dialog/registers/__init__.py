@@ -1,0 +1,11 @@
+"""Registers: regions, municipalities, homes, health centres and contacts; CSV import."""
+
+
+def init_app(app):
+    from ..web import add_nav_item
+    from . import cli
+    from .views import bp
+
+    app.register_blueprint(bp)
+    cli.init_app(app)
+    add_nav_item(app, "Register", "registers.homes", order=20)

@@ -1,0 +1,51 @@
+"""Time zone handling: stored in UTC, shown and entered in Europe/Stockholm, the Swedish way."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Normalise a datetime from the database (SQLite drops the zone) to aware UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def local(value: datetime) -> datetime:
+    return as_utc(value).astimezone(STOCKHOLM)
+
+
+def local_to_utc(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock, tzinfo=STOCKHOLM).astimezone(timezone.utc)
+
+
+def format_date(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return value.isoformat()
+
+
+def format_time(value: datetime | None) -> str:
+    """'kl. 13.00', the Swedish way."""
+    if value is None:
+        return ""
+    return "kl. " + local(value).strftime("%H.%M")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{format_date(value)} {format_time(value)}"
+
+
+def format_time_range(start: datetime, end: datetime) -> str:
+    return f"{format_date(start)} kl. {local(start):%H.%M}–{local(end):%H.%M}"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the system tools the test suite drives for real: PostgreSQL, Chromium, LibreOffice,
+# poppler (pdftotext/pdftoppm), libical's GObject bindings, pandoc, fonts and Node.js packages.
+# Idempotent: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(postgresql chromium libreoffice-writer-nogui poppler-utils gir1.2-ical-3.0 python3-gi
+          pandoc fonts-dejavu-core fonts-liberation2 nodejs npm)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  # node and npm may come from elsewhere on the machine; only ask apt when they are absent.
+  filtered=()
+  for p in "${missing[@]}"; do
+    case "$p" in
+      nodejs) command -v node >/dev/null || filtered+=("$p") ;;
+      npm) command -v npm >/dev/null || filtered+=("$p") ;;
+      *) filtered+=("$p") ;;
+    esac
+  done
+  if [ ${#filtered[@]} -gt 0 ]; then
+    echo "Installing system packages: ${filtered[*]}"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${filtered[@]}" >/dev/null
+  fi
+fi
+
+(cd tests/js && npm ci --no-audit --no-fund --loglevel=error)

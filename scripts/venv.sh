@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Creates .venv and installs the project (with the given extras) when anything changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-}"
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+stamp=".venv/.installed${extras:+-$extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/pip install -q --upgrade pip >/dev/null
+  .venv/bin/pip install -q -e ".${extras:+[$extras]}"
+  touch "$stamp"
+fi
