@@ -181,3 +181,44 @@ def book(app, world):
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def live_server(app):
+    from tests.support.browser import LiveServer
+
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_tool(chromium_path() is not None, "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE",
+                                  timezone_id="Europe/Stockholm")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def soffice():
+    from tests.support.office import soffice_path
+
+    require_tool(soffice_path() is not None and shutil.which("pdftotext") is not None,
+                 "LibreOffice and poppler-utils")
+    return soffice_path()
