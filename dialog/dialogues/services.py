@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, signals
 from ..extensions import db
+from ..privacy import PatientDataError, ensure_no_patient_data
 from ..models import (
     CareHome,
     Contact,
@@ -197,6 +198,10 @@ def cancel_dialogue(dialogue: Dialogue, reason: str, *, expected_version: int | 
     reason = reason.strip()
     if not reason:
         raise BookingError("Ange varför dialogen ställs in.")
+    try:
+        ensure_no_patient_data(reason, "Anledning")
+    except PatientDataError as error:
+        raise BookingError(str(error)) from None
     dialogue.status = DialogueStatus.CANCELLED
     dialogue.cancel_reason = reason
     dialogue.cancelled_at = now_utc()

@@ -166,8 +166,8 @@ def toggle_active(kind, object_id):
     require(can_view(obj))
     require(can_edit(obj), hide=False)
     services.set_active(obj, not obj.active, actor=current_user)
-    flash(f"{obj.name} är " + ("återaktiverad." if obj.active else
-                               "inaktiverad. Historiken finns kvar."), "success")
+    flash(f"{obj.name} har " + ("återaktiverats." if obj.active else
+                                "inaktiverats. Historiken finns kvar."), "success")
     return redirect(back(obj))
 
 

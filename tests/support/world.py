@@ -81,10 +81,12 @@ def build_world() -> World:
         "vc_alfa": [UserScope(role=Role.HEALTH_CENTRE, health_centre=centres["alfa"])],
     }
     user_objs = {}
+    hashed = User(username="", email="", name="")
+    hashed.set_password(PASSWORD)  # scrypt is slow by design: hash once for all test users
     for username, scopes in users.items():
         user = User(username=username, name=f"Test {username}",
-                    email=f"{username}@test.example.org", scopes=scopes)
-        user.set_password(PASSWORD)
+                    email=f"{username}@test.example.org", scopes=scopes,
+                    password_hash=hashed.password_hash)
         db.session.add(user)
         user_objs[username] = user
     db.session.commit()
