@@ -7,7 +7,10 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 stamp=".venv/.installed${extras:+-$extras}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -e ".${extras:+[$extras]}"
+  echo "Installerar Python-paket i .venv ..."
+  if ! { .venv/bin/pip install -q --upgrade pip && .venv/bin/pip install -q -e ".${extras:+[$extras]}"; } > .venv/pip.log 2>&1; then
+    cat .venv/pip.log
+    exit 1
+  fi
   touch "$stamp"
 fi
