@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import CareHome, Dialogue, HealthCentre
+from ..models import CareHome, Dialogue, DialogueStatus, HealthCentre
 from ..scope import current_scope, get_or_404, require
 from ..timeutil import local
 from . import services
@@ -31,6 +31,14 @@ def _managed_dialogue(dialogue_id: int) -> Dialogue:
     require(scope.can_view_dialogue(dialogue))
     require(scope.can_manage_dialogue(dialogue), hide=False)
     return dialogue
+
+
+def _planned_only(dialogue: Dialogue):
+    """Rebooking, cancelling and changing participants apply to planned dialogues only."""
+    if dialogue.status is DialogueStatus.PLANNED:
+        return None
+    flash(f"Dialogen är {dialogue.status.label.lower()} och kan inte ändras här.", "error")
+    return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
 
 
 @bp.route("/boenden/<int:home_id>/boka", methods=["GET", "POST"])
@@ -87,6 +95,8 @@ def show(dialogue_id):
 @login_required
 def rebook(dialogue_id):
     dialogue = _managed_dialogue(dialogue_id)
+    if (refused := _planned_only(dialogue)) is not None:
+        return refused
     form = RebookForm()
     if request.method == "GET":
         start, end = local(dialogue.starts_at), local(dialogue.ends_at)
@@ -114,6 +124,8 @@ def rebook(dialogue_id):
 @login_required
 def cancel(dialogue_id):
     dialogue = _managed_dialogue(dialogue_id)
+    if (refused := _planned_only(dialogue)) is not None:
+        return refused
     form = CancelForm()
     if request.method == "GET":
         form.version.data = dialogue.version
@@ -135,6 +147,8 @@ def cancel(dialogue_id):
 @login_required
 def participants(dialogue_id):
     dialogue = _managed_dialogue(dialogue_id)
+    if (refused := _planned_only(dialogue)) is not None:
+        return refused
     form = ParticipantsForm()
     contacts = services.eligible_contacts(dialogue.care_home, dialogue.health_centre)
     form.participants.choices = _contact_choices(contacts)

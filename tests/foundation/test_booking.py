@@ -281,3 +281,15 @@ def test_participants_can_be_changed(client, app, world, book):
                                                                    "Test lakare alfa"}
         removed = [p for p in dialogue.participants if p.removed_at is not None]
         assert [p.name for p in removed] == ["Test CHEF a1"]
+
+
+def test_held_dialogue_cannot_be_rebooked_from_the_page(client, app, world, book):
+    dialogue_id = book("a1", date(YEAR, 3, 10))
+    with app.app_context():
+        db.session.get(Dialogue, dialogue_id).status = DialogueStatus.HELD
+        db.session.commit()
+    login(client, "chef_a1")
+    response = client.get(f"/dialoger/{dialogue_id}/boka-om")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "genomförd och kan inte ändras" in page

@@ -92,3 +92,15 @@ def test_tablet_width_has_no_horizontal_page_scroll(live_server, browser, world)
         assert overflow <= 0
     finally:
         context.close()
+
+
+def test_register_and_admin_pages_are_accessible(live_server, page, world, book):
+    dialogue_id = book("a1", __import__("datetime").date(2027, 3, 10))
+    login_in_browser(page, live_server.url, "admin", PASSWORD)
+    for path, name in [("/register/boenden", "10-homes"), ("/register/vardcentraler", "11-centres"),
+                       ("/register/kontakter", "12-contacts"), ("/register/import", "13-import"),
+                       ("/granskningslogg", "14-audit"), ("/anvandare", "15-users"),
+                       (f"/dialoger/{dialogue_id}/stall-in", "16-cancel"),
+                       (f"/register/kontakter/ny", "17-new-contact")]:
+        page.goto(live_server.url + path)
+        assert_accessible(page, name)
