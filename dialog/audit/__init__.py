@@ -7,5 +7,9 @@ def init_app(app):
     from .views import bp
 
     app.register_blueprint(bp)
+    from . import display
+
+    app.jinja_env.globals.update(audit_object_label=display.object_label,
+                                 audit_change_rows=display.change_rows)
     add_nav_item(app, "Granskningslogg", "audit.log", lambda scope: scope.is_follow_up_user,
                  order=70)

@@ -156,3 +156,14 @@ def test_audit_log_is_scoped(client, app, world, book):
     login(client, "admin")
     page = client.get("/granskningslogg").get_data(as_text=True)
     assert "Testboendet Ett" in page and "Testboendet Tre" in page
+
+
+def test_audit_changes_are_shown_in_swedish_local_time():
+    from dialog.audit.display import change_rows, object_label
+
+    rows = dict(change_rows({"starts_at": ["2027-03-10T12:00:00+00:00", "2027-06-10T07:00:00+00:00"],
+                             "active": [True, False], "location": [None, "Biblioteket"]}))
+    assert rows["Start"] == "2027-03-10 kl. 13.00 → 2027-06-10 kl. 09.00"
+    assert rows["Aktiv"] == "ja → nej"
+    assert rows["Plats"] == "Biblioteket"
+    assert object_label("CareHome") == "Boende"
