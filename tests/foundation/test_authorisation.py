@@ -198,3 +198,32 @@ def test_a_user_with_two_scopes_sees_both(app, client, world):
     page = client.get("/arsoversikt?ar=2027").get_data(as_text=True)
     assert "Testboendet Ett" in page and "Testboendet Tre" in page
     assert "Testboendet Fyra" not in page
+
+
+# Endpoints anyone may open without logging in; everything else needs a session or a token.
+PUBLIC_ENDPOINTS = {"accounts.login", "static"}
+
+
+def test_no_route_serves_data_to_an_anonymous_visitor(client, app, ids):
+    """Walk the whole URL map (every feature's routes): anonymous GETs get the login page,
+    or 401/403/404 for token-based routes (answer links, calendar feeds, the API)."""
+    opened = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        if rule.endpoint.endswith("openapi") or rule.endpoint.endswith("openapi_document"):
+            continue  # the API description is public by design; the API itself is not
+        values = dict(rule.defaults or {})
+        for arg in rule.arguments - set(values):
+            converter = rule._converters[arg].__class__.__name__
+            values[arg] = 1 if converter == "IntegerConverter" else "x"
+        url = rule.build(values, append_unknown=False)[1]
+        response = client.get(url)
+        if response.status_code == 302:
+            target = response.headers["Location"]
+            if "/logga-in" in target or target in ("/", "http://localhost/"):
+                continue
+        if response.status_code in (400, 401, 403, 404, 405, 410):
+            continue
+        opened.append(f"{rule.rule} ({rule.endpoint}) -> {response.status_code}")
+    assert not opened, "\n".join(opened)
