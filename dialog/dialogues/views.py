@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
+from ..privacy import PatientDataError
 from ..models import CareHome, Dialogue, DialogueStatus, HealthCentre
 from ..scope import current_scope, get_or_404, require
 from ..timeutil import local
@@ -133,6 +134,12 @@ def cancel(dialogue_id):
         try:
             services.cancel_dialogue(dialogue, form.reason.data, expected_version=_version(form),
                                      actor=current_user)
+        except PatientDataError as error:
+            db.session.rollback()
+            # Shown in the form only: the refused words must not travel in the session cookie.
+            form.reason.errors = [error.field_message]
+            flash("Anledningen innehåller patientuppgifter. Skriv om den.", "error")
+            return render_template("dialogues/cancel.html", form=form, dialogue=dialogue), 400
         except services.BookingError as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -16,6 +16,7 @@ from dialog.dialogues.services import (
     rebook_dialogue,
 )
 from dialog.extensions import db
+from dialog.privacy import PatientDataError
 from dialog.models import AuditEntry, CareHome, Dialogue, DialogueStatus
 from dialog.timeutil import local
 from tests.conftest import login
@@ -167,7 +168,7 @@ def test_cancel_reason_with_a_personal_identity_number_is_refused(app, world, bo
     dialogue_id = book("a1", date(YEAR, 3, 10))
     with app.app_context():
         dialogue = db.session.get(Dialogue, dialogue_id)
-        with pytest.raises(BookingError, match="patientuppgifter"):
+        with pytest.raises(PatientDataError, match="patientuppgifter"):
             cancel_dialogue(dialogue, "Boende 19121212-1212 blev sjuk")
         db.session.rollback()
         assert db.session.get(Dialogue, dialogue_id).status is DialogueStatus.PLANNED
@@ -293,3 +294,18 @@ def test_held_dialogue_cannot_be_rebooked_from_the_page(client, app, world, book
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "genomförd och kan inte ändras" in page
+
+
+def test_refused_cancel_reason_is_shown_in_the_form_and_not_in_the_session(client, app, world,
+                                                                          book):
+    dialogue_id = book("a1", date(YEAR, 3, 10))
+    login(client, "chef_a1")
+    response = client.post(f"/dialoger/{dialogue_id}/stall-in",
+                           data={"reason": "Herr Testsson i rum 14 blev sämre"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "patientuppgifter" in page and "rum 14" in page
+    with client.session_transaction() as session:
+        assert "rum 14" not in str(dict(session))
+    with app.app_context():
+        assert db.session.get(Dialogue, dialogue_id).status is DialogueStatus.PLANNED
