@@ -19,8 +19,9 @@ class Seat:
 
     @property
     def label(self) -> str:
-        return " eller ".join(r.label.lower() if r.label[1:].islower() else r.label
-                              for r in self.roles).capitalize()
+        text = " eller ".join(r.label.lower() if r.label[1:].islower() else r.label
+                              for r in self.roles)
+        return text[:1].upper() + text[1:]  # not capitalize(): "SÄBO-läkare" keeps its capitals
 
     @property
     def filled(self) -> bool:
