@@ -1,0 +1,188 @@
+"""The stable layout of the documentation template (*dokumentationsmall*).
+
+The documentation template is downloaded before the meeting, filled in during it (in Word or
+LibreOffice) and later read back by an importer (the findings feature). Both sides use ONLY the
+constants in this module, so a change here is a change of a file format: keep it backwards
+compatible (add, never rename).
+
+How a filled-in copy is read, with python-docx only
+----------------------------------------------------
+1. **Which dialogue.** Two markers carry the same identity:
+
+   * the *facts table*: the first table whose header row is ``FACTS_HEADER``. Its body rows are
+     ``(label, value)`` pairs; the rows labelled ``FACT_DIALOGUE_ID`` and ``FACT_CALENDAR_UID``
+     hold the dialogue's database id and its calendar UID (both must match the dialogue the file
+     is imported into; the UID guards against a copy from another installation);
+   * the core property ``identifier`` (``document.core_properties.identifier``), written as
+     ``IDENTIFIER_PREFIX + "<dialogue id>:<calendar uid>"``; ``parse_identifier()`` splits it.
+     Word keeps it on save; prefer the facts table when both are present and they disagree.
+   The core property ``subject`` is ``SUBJECT`` and ``keywords`` contains ``KEYWORD``, so a file
+   can be recognised as a documentation template at all.
+
+2. **Which table is which.** Tables are found by their *header row* (the first row, marked to
+   repeat on every page), never by position or by the heading above them: iterate over
+   ``document.tables`` (tables are never nested) and compare ``normalise(cell.text)`` of the
+   first row with ``normalise()`` of the headers below (``TABLES`` maps a table key to its
+   header). Each table also has the Word table title (``w:tblCaption``) ``TABLE_TITLES[key]``
+   (Word shows it in *Table properties > Alt text*), but LibreOffice drops it when it saves a
+   .docx, so never rely on it alone. A LibreOffice round trip keeps the header rows, the rows
+   and the core properties (tested in tests/documents/test_office.py).
+
+3. **Rows.** Every row after the header row is a data row. A row whose text cells are all
+   empty is a blank row left for writing in and is skipped. Columns are read by position in
+   the order of the header tuple (the header itself is checked first). Cell text may span
+   several paragraphs: join them with a newline and strip.
+
+4. **Values.** Choice cells use the words in the ``*_VALUES`` maps (compare with
+   ``normalise()``); dates are ``DATE_FORMAT`` (ISO, ``2027-03-14``); areas are the names of
+   the region's area catalogue (listed in the document under the findings heading); an ``ID``
+   column holds the database id of the participant or action the row was prefilled from, and
+   is empty on rows written in by hand.
+
+Nothing here reads the database: the importer maps the words to enums itself.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# --- identity of the document -------------------------------------------------------------
+IDENTIFIER_PREFIX = "patientsakerhetsdialog:dialog:"
+SUBJECT = "Dokumentation av patientsäkerhetsdialog"
+KEYWORD = "patientsakerhetsdialog-dokumentationsmall"
+LAYOUT_VERSION = "1"  # written to the facts table as FACT_LAYOUT_VERSION
+
+# --- the tables: key -> header row (column order is the reading order) ---------------------
+FACTS = "facts"
+ATTENDANCE = "attendance"
+PREVIOUS_ACTIONS = "previous_actions"
+DEFICIENCIES = "deficiencies"
+RISKS = "risks"
+SUCCESS_FACTORS = "success_factors"
+ACTIONS = "actions"
+
+FACTS_HEADER = ("Uppgift", "Värde")
+FACT_DIALOGUE_ID = "Dialog-ID"
+FACT_CALENDAR_UID = "Kalender-UID"
+FACT_LAYOUT_VERSION = "Mallversion"
+FACT_HOME = "Boende"
+FACT_MUNICIPALITY = "Kommun"
+FACT_HEALTH_CENTRE = "Vårdcentral"
+FACT_DATE = "Datum"
+FACT_TIME = "Tid"
+FACT_PLACE = "Plats"
+# The rows of the facts table, in order.
+FACT_LABELS = (FACT_DIALOGUE_ID, FACT_CALENDAR_UID, FACT_LAYOUT_VERSION, FACT_HOME,
+               FACT_MUNICIPALITY, FACT_HEALTH_CENTRE, FACT_DATE, FACT_TIME, FACT_PLACE)
+
+# Attendance: one prefilled row per invited participant (ID = participant id); stand-ins
+# who came without an invitation are written on blank rows (empty ID).
+ATTENDANCE_HEADER = ("ID", "Namn", "Roll", "Part", "Närvaro", "Kommentar")
+ATTENDANCE_COLUMNS = ("id", "name", "role", "side", "attendance", "comment")
+
+# Last year's actions: one prefilled row per action of the home's earlier dialogues that was
+# still open (ID = action id). "Status nu" is filled in at the meeting.
+PREVIOUS_ACTIONS_HEADER = ("ID", "Åtgärd", "Ansvarig", "Klart senast", "Status före mötet",
+                           "Status nu", "Kommentar")
+PREVIOUS_ACTIONS_COLUMNS = ("id", "description", "responsible", "due_date", "status_before",
+                            "status", "comment")
+
+# The three findings tables share their columns; the description header names the kind.
+FINDING_COLUMNS = ("area", "description", "concerns", "escalate", "spread_as_lesson")
+DEFICIENCIES_HEADER = ("Område", "Brist", "Gäller", "Lyfts till MAS/MAR och region",
+                       "Sprids som lärdom")
+RISKS_HEADER = ("Område", "Risk", "Gäller", "Lyfts till MAS/MAR och region", "Sprids som lärdom")
+SUCCESS_FACTORS_HEADER = ("Område", "Framgångsfaktor", "Gäller",
+                          "Lyfts till MAS/MAR och region", "Sprids som lärdom")
+# Finding kind of each findings table, as dialog.models.FindingKind values.
+FINDING_KIND_OF_TABLE = {DEFICIENCIES: "brist", RISKS: "risk",
+                         SUCCESS_FACTORS: "framgangsfaktor"}
+
+# Agreed actions.
+ACTIONS_HEADER = ("Område", "Åtgärd", "Ansvarig part", "Ansvarig roll", "Klart senast")
+ACTION_COLUMNS = ("area", "description", "responsible_party", "responsible_role", "due_date")
+
+TABLES = {
+    FACTS: FACTS_HEADER,
+    ATTENDANCE: ATTENDANCE_HEADER,
+    PREVIOUS_ACTIONS: PREVIOUS_ACTIONS_HEADER,
+    DEFICIENCIES: DEFICIENCIES_HEADER,
+    RISKS: RISKS_HEADER,
+    SUCCESS_FACTORS: SUCCESS_FACTORS_HEADER,
+    ACTIONS: ACTIONS_HEADER,
+}
+COLUMNS = {
+    FACTS: ("label", "value"),
+    ATTENDANCE: ATTENDANCE_COLUMNS,
+    PREVIOUS_ACTIONS: PREVIOUS_ACTIONS_COLUMNS,
+    DEFICIENCIES: FINDING_COLUMNS,
+    RISKS: FINDING_COLUMNS,
+    SUCCESS_FACTORS: FINDING_COLUMNS,
+    ACTIONS: ACTION_COLUMNS,
+}
+# Word table titles (w:tblCaption); also the visible headings above the tables.
+TABLE_TITLES = {
+    FACTS: "Dialoguppgifter",
+    ATTENDANCE: "Närvaro",
+    PREVIOUS_ACTIONS: "Uppföljning av tidigare åtgärder",
+    DEFICIENCIES: "Brister",
+    RISKS: "Risker",
+    SUCCESS_FACTORS: "Framgångsfaktorer",
+    ACTIONS: "Överenskomna åtgärder",
+}
+# Blank rows left for writing in, per table (the importer must not depend on the number).
+BLANK_ROWS = {ATTENDANCE: 2, PREVIOUS_ACTIONS: 0, DEFICIENCIES: 4, RISKS: 4,
+              SUCCESS_FACTORS: 4, ACTIONS: 5}
+
+# --- the words allowed in choice cells (normalise() both sides before comparing) -----------
+# -> dialog.models.Attendance values; an empty cell means "not recorded".
+ATTENDANCE_VALUES = {"Ja": "deltog", "Nej": "deltog_ej", "Ersättare": "ersattare"}
+# -> dialog.models.Side values (the attendance table's "Part" column).
+SIDE_VALUES = {"SÄBO": "sabo", "Vårdcentral": "vardcentral"}
+# -> dialog.models.Party values ("Gäller" and "Ansvarig part").
+PARTY_VALUES = {"SÄBO": "sabo", "Vårdcentral": "vardcentral", "Gemensamt": "gemensamt",
+                "Regionen": "regionen"}
+# -> dialog.models.ActionStatus values.
+STATUS_VALUES = {"Ej påbörjad": "ej_paborjad", "Pågår": "pagar", "Klar": "klar",
+                 "Avbruten": "avbruten"}
+# -> bool ("Lyfts till MAS/MAR och region", "Sprids som lärdom"); empty means no.
+YES_NO_VALUES = {"Ja": True, "Nej": False}
+# -> dialog.models.ContactRole values ("Ansvarig roll"); the labels of ContactRole.
+ROLE_VALUES = {
+    "Enhetschef": "enhetschef", "Sjuksköterska": "sjukskoterska",
+    "Arbetsterapeut": "arbetsterapeut", "Fysioterapeut": "fysioterapeut",
+    "SÄBO-läkare": "sabo_lakare", "Verksamhetschef": "verksamhetschef", "MAS": "mas",
+    "MAR": "mar", "Chefläkare": "cheflakare", "Annan": "annan",
+}
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def normalise(text: str) -> str:
+    """Compare header and choice texts: NFC, case-folded, whitespace collapsed, no trailing ':'."""
+    text = unicodedata.normalize("NFC", text or "")
+    return re.sub(r"\s+", " ", text).strip().rstrip(":").strip().casefold()
+
+
+def identifier_for(dialogue_id: int, calendar_uid: str) -> str:
+    return f"{IDENTIFIER_PREFIX}{dialogue_id}:{calendar_uid}"
+
+
+def parse_identifier(value: str) -> tuple[int, str] | None:
+    """(dialogue id, calendar uid) from the core property, or None if it is not ours."""
+    value = (value or "").strip()
+    if not value.startswith(IDENTIFIER_PREFIX):
+        return None
+    rest = value[len(IDENTIFIER_PREFIX):]
+    dialogue_id, _, uid = rest.partition(":")
+    if not dialogue_id.isdigit() or not uid:
+        return None
+    return int(dialogue_id), uid
+
+
+def table_key(header_texts) -> str | None:
+    """The key in TABLES whose header matches this first row, or None."""
+    wanted = tuple(normalise(t) for t in header_texts)
+    for key, header in TABLES.items():
+        if tuple(normalise(t) for t in header) == wanted:
+            return key
+    return None

@@ -1,0 +1,159 @@
+"""Filling a Word template with docxtpl, in a sandboxed, autoescaping Jinja environment."""
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+
+from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, Undefined
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from . import minutes_layout as layout
+from .kinds import DocumentKind
+
+LANGUAGE = "sv-SE"
+AUTHOR = "Patientsäkerhetsdialog SÄBO"
+
+
+class TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """A sandbox (no attribute tricks, no unsafe calls, no changing lists or dicts) that
+    escapes XML special characters, with a small cache of compiled templates: the same
+    template XML is compiled once, not for every document (compiling is most of docxtpl's
+    cost)."""
+
+    # Cap what a template can make the server do: ranges, repetition and powers.
+    intercepted_binops = frozenset({"*", "**"})
+    MAX_RANGE = 1000
+    MAX_REPEAT = 10_000
+
+    def __init__(self, *, strict: bool = False, cache_entries: int = 64):
+        super().__init__(autoescape=True, undefined=StrictUndefined if strict else Undefined)
+        self.globals["range"] = self._range
+        self._compiled: OrderedDict[str, object] = OrderedDict()
+        self._entries = cache_entries
+        self._lock = threading.Lock()
+
+    def _range(self, *args):
+        rng = range(*args)
+        if len(rng) > self.MAX_RANGE:
+            raise SecurityError(f"range är begränsad till {self.MAX_RANGE} steg")
+        return rng
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise SecurityError("för stor exponent")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and (
+                        len(seq) * count > self.MAX_REPEAT):
+                    raise SecurityError("för stor upprepning")
+        return super().call_binop(context, operator, left, right)
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._lock:
+            template = self._compiled.get(source)
+            if template is not None:
+                self._compiled.move_to_end(source)
+                return template
+        template = super().from_string(source)
+        with self._lock:
+            self._compiled[source] = template
+            while len(self._compiled) > self._entries:
+                self._compiled.popitem(last=False)
+        return template
+
+
+class CachingDocxTemplate(DocxTemplate):
+    """docxtpl's tag clean-up (patch_xml: a dozen regular expressions over the whole part) gives
+    the same output for the same input, so it is remembered per part XML, like compilation."""
+
+    _patched: OrderedDict[str, str] = OrderedDict()
+    _patched_lock = threading.Lock()
+    _patched_entries = 64
+
+    def patch_xml(self, src_xml):
+        cls = CachingDocxTemplate
+        with cls._patched_lock:
+            done = cls._patched.get(src_xml)
+            if done is not None:
+                cls._patched.move_to_end(src_xml)
+                return done
+        done = super().patch_xml(src_xml)
+        with cls._patched_lock:
+            cls._patched[src_xml] = done
+            while len(cls._patched) > cls._patched_entries:
+                cls._patched.popitem(last=False)
+        return done
+
+
+_ENV = TemplateEnvironment()
+_STRICT_ENV = TemplateEnvironment(strict=True, cache_entries=8)
+
+
+def environment(strict: bool = False) -> TemplateEnvironment:
+    return _STRICT_ENV if strict else _ENV
+
+
+def document_title(kind: DocumentKind, context: dict) -> str:
+    return f"{kind.title} – {context['home']['name']} {context['dialogue']['date']}"
+
+
+def _ensure_language(document) -> None:
+    """Swedish as the default language of every run (styles' docDefaults), for spelling and
+    screen readers, even when an uploaded template forgot it."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
+def _set_properties(document, kind: DocumentKind, context: dict) -> None:
+    props = document.core_properties
+    props.title = document_title(kind, context)
+    props.language = LANGUAGE
+    props.author = AUTHOR
+    props.last_modified_by = AUTHOR
+    props.comments = ""
+    if kind.key == "dokumentationsmall":
+        dialogue = context["dialogue"]
+        props.subject = layout.SUBJECT
+        props.keywords = layout.KEYWORD
+        props.identifier = layout.identifier_for(dialogue["id"], dialogue["calendar_uid"])
+    else:
+        props.subject = f"Patientsäkerhetsdialog {context['dialogue']['year']}"
+        props.keywords = "patientsakerhetsdialog"
+        props.identifier = ""
+
+
+def render(template_bytes: bytes, kind: DocumentKind, context: dict, *,
+           strict: bool = False) -> bytes:
+    """The filled-in document as .docx bytes. strict=True fails on any unknown variable."""
+    template = CachingDocxTemplate(io.BytesIO(template_bytes))
+    template.render(context, jinja_env=environment(strict), autoescape=True)
+    _set_properties(template.docx, kind, context)
+    _ensure_language(template.docx)
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
