@@ -136,6 +136,9 @@ class Action(db.Model):
     finding_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("finding.id", ondelete="SET NULL"), index=True
     )
+    # The area an action belongs to when it is linked to the dialogue rather than to a finding
+    # (the documentation template's actions table has an area column).
+    area_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("area.id"), index=True)
     description: Mapped[str] = mapped_column(sa.Text)
     responsible_party: Mapped[Party] = mapped_column(enum_column(Party))
     responsible_role: Mapped[Optional[ContactRole]] = mapped_column(enum_column(ContactRole))
@@ -148,6 +151,7 @@ class Action(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     dialogue = relationship("Dialogue")
+    area: Mapped[Optional[Area]] = relationship()
     finding: Mapped[Optional[Finding]] = relationship(back_populates="actions")
     notes: Mapped[list["ActionNote"]] = relationship(
         back_populates="action", cascade="all, delete-orphan", order_by="ActionNote.note_date"

@@ -1,0 +1,88 @@
+"""Forms for recording a dialogue. The rules (required fields, dates, the patient-data guard)
+live in the services, so the forms, the import and the tests all get the same messages."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, Field, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.widgets import DateInput
+
+from ..models import ActionStatus, ContactRole, FindingKind, Party
+
+
+def int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class SwedishDateField(Field):
+    """A date typed as ÅÅÅÅ-MM-DD (the browser's date picker sends that form)."""
+
+    widget = DateInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
+        except ValueError:
+            raise ValueError("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-06-30.") from None
+
+
+class VersionForm(FlaskForm):
+    """Buttons that change the dialogue carry the version the page was rendered from."""
+
+    version = HiddenField()
+
+
+class FindingForm(VersionForm):
+    kind = RadioField("Typ", choices=[(k.value, k.label) for k in FindingKind],
+                      validate_choice=False)
+    area_id = SelectField("Område", coerce=int_or_none, choices=[], validate_choice=False)
+    plan_area_id = SelectField("Område i nationella handlingsplanen", coerce=int_or_none,
+                               choices=[], validate_choice=False)
+    description = TextAreaField("Beskrivning")
+    concerns = RadioField("Gäller", choices=[(p.value, p.label) for p in Party],
+                          default=Party.JOINT.value, validate_choice=False)
+    spread_as_lesson = BooleanField("Sprid som lärdom")
+    escalate = BooleanField("Lyft till MAS/MAR och region")
+
+
+class ActionForm(VersionForm):
+    description = TextAreaField("Åtgärd")
+    finding_id = SelectField("Hör till", coerce=int_or_none, choices=[], validate_choice=False)
+    responsible_party = SelectField(
+        "Ansvarig part", choices=[("", "Välj part")] + [(p.value, p.label) for p in Party],
+        validate_choice=False)
+    responsible_role = SelectField(
+        "Ansvarig roll", choices=[("", "Ingen särskild roll")] + [(r.value, r.label)
+                                                                  for r in ContactRole],
+        validate_choice=False)
+    due_date = SwedishDateField("Klart senast")
+    status = SelectField("Status", choices=[(s.value, s.label) for s in ActionStatus],
+                         default=ActionStatus.NOT_STARTED.value, validate_choice=False)
+
+
+class NoteForm(VersionForm):
+    note_date = SwedishDateField("Datum")
+    text = TextAreaField("Anteckning")
+
+
+class ImportForm(FlaskForm):
+    document = FileField("Ifylld dokumentationsmall (.docx)")
+
+
+def enum_or_none(enum_cls, value):
+    try:
+        return enum_cls(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,263 @@
+"""Rules for recording a dialogue: who may change it, attendance, held and documented.
+
+Every change goes through `_commit_change`: it checks the dialogue's version (optimistic
+locking), bumps it, writes the audit entry and commits, so two people editing the same dialogue
+cannot silently overwrite each other. Free text passes the patient-data guard before anything is
+touched; refused text is never stored, logged or put in the audit log.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import audit
+from ..dialogues.services import STALE_MESSAGE, StaleDialogueError, check_version
+from ..extensions import db
+from ..models import Attendance, Dialogue, DialogueStatus, FindingKind
+from ..models.base import now_utc
+from ..privacy import PatientDataError, ensure_no_patient_data
+from ..region_settings import settings_for_region
+from ..representation import is_full, representation
+from ..timeutil import local
+
+DESCRIPTION_MAX = 2000
+COMMENT_MAX = 1000
+NOTE_MAX = 1000
+# Due dates further ahead than this are taken for typing errors.
+MAX_YEARS_AHEAD = 5
+
+
+class FindingsError(ValueError):
+    """A rule was broken; the Swedish message is shown as it is."""
+
+
+class LockedError(FindingsError):
+    pass
+
+
+class ValidationFailed(FindingsError):
+    """One or more fields are wrong: errors maps a field name to its Swedish message.
+    Messages about patient data quote the refused words: show them only to the writer."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("Formuläret innehåller fel. Inget har sparats.")
+
+
+@dataclass
+class Checker:
+    """Collects field errors so every wrong field is flagged at once."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def text(self, name: str, label: str, value: str | None, *, max_len: int,
+             required: bool = True) -> str:
+        value = (value or "").strip()
+        if not value:
+            if required:
+                self.errors[name] = f"Fyll i {label.lower()}."
+            return ""
+        if len(value) > max_len:
+            self.errors[name] = (f"{label} får vara högst {max_len} tecken "
+                                 f"(nu {len(value)}). Korta texten.")
+            return value
+        try:
+            ensure_no_patient_data(value, label)
+        except PatientDataError as error:
+            self.errors[name] = error.field_message
+        return value
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(dict(self.errors))
+
+
+# --- who may change what ------------------------------------------------------------------
+
+def is_locked(dialogue: Dialogue) -> bool:
+    return dialogue.status is DialogueStatus.DOCUMENTED
+
+
+def can_change_locked(scope, dialogue: Dialogue) -> bool:
+    """After documentation only MAS/MAR of the municipality, the region or administrators."""
+    home = dialogue.care_home
+    return (scope.admin or home.municipality_id in scope.municipality_ids
+            or home.municipality.region_id in scope.region_ids)
+
+
+def can_record(scope, dialogue: Dialogue) -> bool:
+    if dialogue.status is DialogueStatus.CANCELLED or not scope.can_manage_dialogue(dialogue):
+        return False
+    return not is_locked(dialogue) or can_change_locked(scope, dialogue)
+
+
+def ensure_can_record(scope, dialogue: Dialogue) -> None:
+    if dialogue.status is DialogueStatus.CANCELLED:
+        raise LockedError("Dialogen är inställd och kan inte dokumenteras.")
+    if is_locked(dialogue) and not can_change_locked(scope, dialogue):
+        raise LockedError("Dialogen är dokumenterad och låst. Bara MAS/MAR eller en "
+                          "administratör kan ändra den nu.")
+
+
+def dialogue_day(dialogue: Dialogue) -> date:
+    return local(dialogue.starts_at).date()
+
+
+def check_due_date(checker: Checker, name: str, value: date | None, dialogue: Dialogue, *,
+                   required: bool = True) -> None:
+    if value is None:
+        if required:
+            checker.fail(name, "Ange när åtgärden ska vara klar (ÅÅÅÅ-MM-DD).")
+        return
+    start = dialogue_day(dialogue)
+    if value < start:
+        checker.fail(name, f"Datumet kan inte vara före dialogen ({start.isoformat()}).")
+    elif value > start + timedelta(days=365 * MAX_YEARS_AHEAD):
+        checker.fail(name, f"Datumet ligger mer än {MAX_YEARS_AHEAD} år efter dialogen. "
+                           "Kontrollera årtalet.")
+
+
+# --- committing a change ------------------------------------------------------------------
+
+def _commit_change(dialogue: Dialogue, action: str, obj, *, changes: dict, actor,
+                   summary: str = "") -> None:
+    """Bump the dialogue's version, audit and commit; a lost race becomes StaleDialogueError."""
+    dialogue.updated_at = now_utc()
+    try:
+        db.session.flush()
+        audit.record(action, obj, changes=changes, where=dialogue, actor=actor, summary=summary)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleDialogueError(STALE_MESSAGE) from None
+
+
+def begin_change(scope, dialogue: Dialogue, expected_version: int | None) -> None:
+    ensure_can_record(scope, dialogue)
+    check_version(dialogue, expected_version)
+
+
+def _locked_note(dialogue: Dialogue) -> dict:
+    return {"efter_dokumentation": [None, True]} if is_locked(dialogue) else {}
+
+
+# --- attendance and status ----------------------------------------------------------------
+
+def achieved_representation(dialogue: Dialogue):
+    """Seats filled by those who actually came (or sent a stand-in)."""
+    settings = settings_for_region(dialogue.care_home.municipality.region_id)
+    status = representation(
+        dialogue.current_participants, settings.required_roles,
+        counts=lambda p: p.attendance in (Attendance.ATTENDED, Attendance.STAND_IN))
+    return status, is_full(status)
+
+
+def attendance_recorded(dialogue: Dialogue) -> bool:
+    people = dialogue.current_participants
+    return bool(people) and all(p.attendance is not None for p in people)
+
+
+def record_attendance(dialogue: Dialogue, values: dict[int, Attendance | None], *, scope,
+                      expected_version: int | None, actor, mark_held: bool = False) -> None:
+    begin_change(scope, dialogue, expected_version)
+    people = {p.id: p for p in dialogue.current_participants}
+    unknown = [pid for pid in values if pid not in people]
+    if unknown:
+        raise FindingsError("En deltagare hör inte till den här dialogen.")
+    changes = {}
+    for pid, value in values.items():
+        participant = people[pid]
+        if participant.attendance is not value:
+            changes[f"{participant.name} ({participant.role.label})"] = [
+                participant.attendance.value if participant.attendance else None,
+                value.value if value else None]
+            participant.attendance = value
+    if mark_held:
+        changes.update(_set_held(dialogue))
+    if not changes:
+        return
+    changes.update(_locked_note(dialogue))
+    _commit_change(dialogue, "registrerade närvaro", dialogue, changes=changes, actor=actor)
+
+
+def _set_held(dialogue: Dialogue) -> dict:
+    if dialogue.status is not DialogueStatus.PLANNED:
+        return {}
+    if dialogue_day(dialogue) > local(now_utc()).date():
+        raise FindingsError("Dialogen kan markeras som genomförd först på mötesdagen.")
+    dialogue.status = DialogueStatus.HELD
+    dialogue.held_at = now_utc()
+    return {"status": ["planerad", "genomford"]}
+
+
+def mark_held(dialogue: Dialogue, *, scope, expected_version: int | None, actor) -> None:
+    begin_change(scope, dialogue, expected_version)
+    if dialogue.status is not DialogueStatus.PLANNED:
+        raise FindingsError("Bara en planerad dialog kan markeras som genomförd.")
+    changes = _set_held(dialogue)
+    _commit_change(dialogue, "markerade dialog som genomförd", dialogue, changes=changes,
+                   actor=actor)
+
+
+def mark_documented(dialogue: Dialogue, *, scope, expected_version: int | None, actor) -> None:
+    """Lock the dialogue: from now on only MAS/MAR or administrators change it."""
+    begin_change(scope, dialogue, expected_version)
+    if dialogue.status is not DialogueStatus.HELD:
+        raise FindingsError("Markera först dialogen som genomförd.")
+    if not attendance_recorded(dialogue):
+        raise FindingsError("Registrera närvaro för alla deltagare innan dialogen markeras "
+                            "som dokumenterad.")
+    dialogue.status = DialogueStatus.DOCUMENTED
+    dialogue.documented_at = now_utc()
+    _commit_change(dialogue, "markerade dialog som dokumenterad", dialogue, actor=actor,
+                   changes={"status": ["genomford", "dokumenterad"]})
+
+
+def reopen(dialogue: Dialogue, *, scope, expected_version: int | None, actor) -> None:
+    """MAS/MAR or an administrator opens a documented dialogue for the unit manager again."""
+    if not is_locked(dialogue):
+        raise FindingsError("Dialogen är inte låst.")
+    if not can_change_locked(scope, dialogue):
+        raise LockedError("Bara MAS/MAR eller en administratör kan låsa upp dialogen.")
+    check_version(dialogue, expected_version)
+    dialogue.status = DialogueStatus.HELD
+    dialogue.documented_at = None
+    _commit_change(dialogue, "låste upp dokumenterad dialog", dialogue, actor=actor,
+                   changes={"status": ["dokumenterad", "genomford"]})
+
+
+@dataclass
+class Summary:
+    invited: int
+    attended: int
+    recorded: bool
+    full: bool
+    kinds: dict[str, int]
+    actions: int
+
+
+def findings_summary(dialogue: Dialogue) -> Summary:
+    """The counts shown in the panel on the dialogue page."""
+    import sqlalchemy as sa
+
+    from ..models import Action, Finding
+
+    people = dialogue.current_participants
+    _, full = achieved_representation(dialogue)
+    kinds = {k.value: 0 for k in FindingKind}
+    for kind, count in db.session.execute(
+            sa.select(Finding.kind, sa.func.count()).where(Finding.dialogue_id == dialogue.id)
+            .group_by(Finding.kind)):
+        kinds[kind.value] = count
+    actions = db.session.scalar(sa.select(sa.func.count()).select_from(Action)
+                                .where(Action.dialogue_id == dialogue.id))
+    return Summary(
+        invited=len(people),
+        attended=sum(1 for p in people if p.attendance in (Attendance.ATTENDED,
+                                                           Attendance.STAND_IN)),
+        recorded=attendance_recorded(dialogue), full=full, kinds=kinds, actions=actions or 0)
