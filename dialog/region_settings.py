@@ -54,3 +54,28 @@ def settings_for_region(region_id: int | None) -> EffectiveSettings:
         reminder_days=(row.reminder_days if row and row.reminder_days is not None
                        else DEFAULT_REMINDER_DAYS),
     )
+
+
+def expand_blocked_periods(periods: list[dict], year: int) -> list[tuple[str, "date", "date"]]:
+    """The month-day ranges as (name, first day, last day) touching the given year; a range
+    over the new year (12-20 to 01-08) gives both its start and its end in that year."""
+    from datetime import date
+
+    result = []
+    for period in periods:
+        start_m, start_d = (int(x) for x in period["start"].split("-"))
+        end_m, end_d = (int(x) for x in period["end"].split("-"))
+        wraps = (end_m, end_d) < (start_m, start_d)
+        for first_year in ((year - 1, year) if wraps else (year,)):
+            last_year = first_year + 1 if wraps else first_year
+            try:
+                result.append((period.get("name", "Spärrad period"),
+                               date(first_year, start_m, start_d), date(last_year, end_m, end_d)))
+            except ValueError:  # 02-29 in a common year: skip that range
+                continue
+    return result
+
+
+def blocked_periods_for_year(region_id: int | None, year: int) -> list[tuple[str, "date", "date"]]:
+    """The region's blocked periods (default: summer, Christmas and New Year) for one year."""
+    return expand_blocked_periods(settings_for_region(region_id).blocked_periods, year)

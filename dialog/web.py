@@ -45,7 +45,8 @@ def init_app(app) -> None:
 
     @app.context_processor
     def navigation():
-        if not current_user.is_authenticated:
+        # Outside a request (mail rendered by a CLI command or worker) there is no user.
+        if current_user is None or not current_user.is_authenticated:
             return {"nav_items": [], "scope": Scope()}
         scope = current_scope()
         items = sorted(current_app.extensions.get("dialog_nav", []), key=lambda i: i.order)
