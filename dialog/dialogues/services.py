@@ -21,7 +21,7 @@ from ..models import (
     Side,
 )
 from ..models.base import now_utc
-from ..timeutil import local_to_utc
+from ..timeutil import format_datetime, local_to_utc
 
 
 class BookingError(ValueError):
@@ -109,6 +109,28 @@ def _chosen_contacts(home, centre, contact_ids) -> list[Contact]:
     return [eligible[cid] for cid in dict.fromkeys(contact_ids)]
 
 
+def check_no_overlap(emails: set[str], starts_at, ends_at, *, exclude_id: int | None = None) -> None:
+    """Refuse when someone invited is already in another live dialogue at the same time."""
+    if not emails:
+        return
+    clash = db.session.execute(
+        sa.select(Participant.name, CareHome.name, Dialogue.starts_at)
+        .join(Dialogue, Participant.dialogue_id == Dialogue.id)
+        .join(CareHome, Dialogue.care_home_id == CareHome.id)
+        .where(sa.func.lower(Participant.email).in_({e.lower() for e in emails}),
+               Participant.removed_at.is_(None),
+               Dialogue.status != DialogueStatus.CANCELLED,
+               Dialogue.starts_at < ends_at, Dialogue.ends_at > starts_at,
+               Dialogue.id != (exclude_id or -1))
+        .limit(1)
+    ).first()
+    if clash is not None:
+        person, other_home, other_start = clash
+        raise BookingError(
+            f"{person} är redan kallad till dialogen på {other_home} "
+            f"{format_datetime(other_start)}, som överlappar den här tiden. Välj en annan tid.")
+
+
 def book_dialogue(home: CareHome, booking: Booking, *, actor=None, commit: bool = True) -> Dialogue:
     """Book the home's dialogue for the year of booking.day.
 
@@ -123,6 +145,8 @@ def book_dialogue(home: CareHome, booking: Booking, *, actor=None, commit: bool 
         raise _already_booked(home, year)
     centre = _resolve_health_centre(home, booking)
     contacts = _chosen_contacts(home, centre, booking.contact_ids)
+    check_no_overlap({c.email for c in contacts}, local_to_utc(booking.day, booking.start),
+                     local_to_utc(booking.day, booking.end))
 
     dialogue = Dialogue(
         care_home=home,
@@ -170,9 +194,13 @@ def rebook_dialogue(dialogue: Dialogue, booking: Booking, *, expected_version: i
         other = live_dialogue(dialogue.care_home_id, new_year)
         if other is not None and other.id != dialogue.id:
             raise _already_booked(dialogue.care_home, new_year)
+    starts_at = local_to_utc(booking.day, booking.start)
+    ends_at = local_to_utc(booking.day, booking.end)
+    check_no_overlap({p.email for p in dialogue.current_participants}, starts_at, ends_at,
+                     exclude_id=dialogue.id)
     dialogue.year = new_year
-    dialogue.starts_at = local_to_utc(booking.day, booking.start)
-    dialogue.ends_at = local_to_utc(booking.day, booking.end)
+    dialogue.starts_at = starts_at
+    dialogue.ends_at = ends_at
     dialogue.location = booking.location.strip()
     dialogue.video_link = booking.video_link.strip()
     changes = audit.changes_between(before, audit.snapshot(dialogue, fields))

@@ -309,3 +309,25 @@ def test_refused_cancel_reason_is_shown_in_the_form_and_not_in_the_session(clien
         assert "rum 14" not in str(dict(session))
     with app.app_context():
         assert db.session.get(Dialogue, dialogue_id).status is DialogueStatus.PLANNED
+
+
+def test_a_person_cannot_be_in_two_dialogues_at_the_same_time(app, world, book):
+    # The health centre's physician serves both a1 and a2.
+    book("a1", date(YEAR, 3, 10), time(13, 0), time(15, 0), contact_keys=["a1_chef", "alfa_lakare"])
+    with pytest.raises(BookingError, match="Test lakare alfa är redan kallad till dialogen på "
+                                           "Testboendet Ett 2027-03-10 kl. 13.00"):
+        book("a2", date(YEAR, 3, 10), time(14, 0), time(16, 0),
+             contact_keys=["a2_chef", "alfa_lakare"])
+    # Right after is fine, and so is the same time without the shared physician.
+    book("a2", date(YEAR, 3, 10), time(15, 0), time(16, 0), contact_keys=["alfa_lakare"])
+    book("b1", date(YEAR, 3, 10), time(13, 0), time(15, 0), contact_keys=["b1_chef"])
+
+
+def test_rebooking_onto_a_colleagues_dialogue_is_refused(app, world, book):
+    book("a1", date(YEAR, 3, 10), contact_keys=["alfa_lakare"])
+    second = book("a2", date(YEAR, 3, 11), contact_keys=["alfa_lakare"])
+    with app.app_context():
+        dialogue = db.session.get(Dialogue, second)
+        with pytest.raises(BookingError, match="överlappar"):
+            rebook_dialogue(dialogue, Booking(day=date(YEAR, 3, 10), start=time(14),
+                                              end=time(15), location="X"))
