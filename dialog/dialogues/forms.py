@@ -9,7 +9,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class BookingForm(FlaskForm):
+class RebookForm(FlaskForm):
+    """Time and place of a dialogue, in Stockholm wall-clock time."""
+
     day = DateField("Datum", validators=[DataRequired("Ange ett datum (ÅÅÅÅ-MM-DD).")],
                     format="%Y-%m-%d")
     start = TimeField("Starttid", validators=[DataRequired("Ange starttid (TT:MM).")])
@@ -18,21 +20,12 @@ class BookingForm(FlaskForm):
     video_link = StringField("Videolänk", validators=[
         Optional(), Length(max=500),
         URL(require_tld=False, message="Ange en fullständig länk som börjar med https://.")])
+    version = HiddenField()
+
+
+class BookingForm(RebookForm):
     health_centre = SelectField("Vårdcentral", coerce=int, choices=[])
     participants = MultiCheckboxField("Deltagare", coerce=int, choices=[])
-    version = HiddenField()
-
-
-class RebookForm(FlaskForm):
-    day = DateField("Datum", validators=[DataRequired("Ange ett datum (ÅÅÅÅ-MM-DD).")],
-                    format="%Y-%m-%d")
-    start = TimeField("Starttid", validators=[DataRequired("Ange starttid (TT:MM).")])
-    end = TimeField("Sluttid", validators=[DataRequired("Ange sluttid (TT:MM).")])
-    location = StringField("Plats", validators=[Optional(), Length(max=240)])
-    video_link = StringField("Videolänk", validators=[
-        Optional(), Length(max=500),
-        URL(require_tld=False, message="Ange en fullständig länk som börjar med https://.")])
-    version = HiddenField()
 
 
 class CancelForm(FlaskForm):
