@@ -1,0 +1,103 @@
+"""In Chromium: send invitations, answer through the links that arrived over SMTP, and watch
+the representation panel turn complete. Screenshots and axe-core on every page."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.invitations.helpers import answer_links, body_text, book_with_organiser, deliver
+from tests.support.browser import (axe_violations, describe_violations, login_in_browser,
+                                   screenshot)
+from tests.support.world import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _axe_clean(page):
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+
+
+def test_send_answer_and_representation_turns_complete(app, world, book, smtp, live_server,
+                                                       page, browser):
+    dialogue_id = book_with_organiser(app, world, book, day=date(2027, 4, 14))
+    login_in_browser(page, live_server.url, "chef_a1", PASSWORD)
+    page.goto(f"{live_server.url}/dialoger/{dialogue_id}")
+    assert page.locator(".rep-status").get_attribute("data-complete") == "false"
+    page.get_by_role("button", name="Skicka kallelser (5)").click()
+    page.get_by_text("5 kallelser har lagts i utkorgen").wait_for()
+    _axe_clean(page)
+    screenshot(page, "invitations-dialogue-sent")
+
+    assert deliver(app).sent == 5
+    arrived = {m["To"].addresses[0].addr_spec: body_text(m) for m in smtp.recorder.parsed()}
+    assert len(arrived) == 5
+
+    guest = browser.new_context(viewport={"width": 820, "height": 1000}, locale="sv-SE")
+    answer_page = guest.new_page()
+    try:
+        for number, (email, text) in enumerate(sorted(arrived.items())):
+            yes = next(link for link in answer_links(text) if link.endswith("?svar=ja"))
+            answer_page.goto(live_server.url + yes[yes.index("/svar/"):])
+            assert answer_page.get_by_label("Ja, jag kommer").is_checked()
+            if number == 0:
+                answer_page.get_by_label("Kommentar (valfri)").fill("Jag tar med förra årets åtgärder.")
+                _axe_clean(answer_page)
+                screenshot(answer_page, "invitations-answer-form")
+            answer_page.get_by_role("button", name="Skicka svar").click()
+            answer_page.get_by_role("heading", name="Tack för ditt svar").wait_for()
+            if number == 0:
+                _axe_clean(answer_page)
+                screenshot(answer_page, "invitations-answer-done")
+                # The same link again: a clear page, nothing changes.
+                answer_page.goto(live_server.url + yes[yes.index("/svar/"):])
+                answer_page.get_by_role("heading", name="Länken är redan använd").wait_for()
+                _axe_clean(answer_page)
+                screenshot(answer_page, "invitations-answer-used")
+            if number == 3:
+                page.reload()
+                assert page.locator(".rep-status").get_attribute("data-complete") == "false"
+                screenshot(page, "invitations-representation-incomplete")
+    finally:
+        guest.close()
+
+    page.reload()
+    status = page.locator(".rep-status")
+    assert status.get_attribute("data-complete") == "true"
+    assert "Full representation" in status.inner_text()
+    assert page.locator(".seat-badge-bekraftad").count() == 5
+    _axe_clean(page)
+    screenshot(page, "invitations-representation-complete")
+
+    page.goto(f"{live_server.url}/arsoversikt?ar=2027")
+    page.get_by_text("Full representation").wait_for()
+    _axe_clean(page)
+    screenshot(page, "invitations-year-view")
+
+
+def test_outbox_and_account_pages_are_accessible(app, world, book, live_server, page):
+    dialogue_id = book_with_organiser(app, world, book, day=date(2027, 4, 14))
+    book_with_organiser(app, world, book, home="a2", day=date(2027, 4, 15), contact_keys=["a2_chef"])
+    login_in_browser(page, live_server.url, "admin", PASSWORD)
+    page.goto(f"{live_server.url}/arsoversikt?ar=2027")
+    page.locator(f'input[name="dialogue_ids"][value="{dialogue_id}"]').check()
+    page.get_by_role("button", name="Skicka kallelser för markerade").click()
+    page.get_by_text("5 kallelser har lagts i utkorgen").wait_for()
+    assert page.get_by_text("Representation saknas: Sjuksköterska").count() == 1
+    _axe_clean(page)
+    screenshot(page, "invitations-year-bulk-sent")
+    page.get_by_role("link", name="Utkorg").click()
+    page.get_by_role("heading", name="Utkorg").wait_for()
+    assert page.locator(".outbox-table tbody tr").count() == 5
+    _axe_clean(page)
+    screenshot(page, "invitations-outbox")
+    page.get_by_role("link", name="Öppna meddelande").first.click()
+    page.get_by_text("text/calendar (method=REQUEST)").wait_for()
+    _axe_clean(page)
+    screenshot(page, "invitations-outbox-message")
+    page.goto(f"{live_server.url}/konto")
+    page.get_by_role("button", name="Skapa kalenderflöde").click()
+    assert "/kalender/" in page.get_by_label("Adress att prenumerera på").input_value()
+    _axe_clean(page)
+    screenshot(page, "invitations-feed-created")
