@@ -7,7 +7,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_login import current_user, login_required
 
 from .. import audit
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Dialogue, DialogueStatus, Participant, ResponseStatus
 from ..models.invitations import OutboxMessage, OutboxStatus
 from ..scope import current_scope, get_or_404, require
@@ -114,6 +114,7 @@ def _link_error(error: answers.AnswerLinkError):
 
 
 @bp.route("/svar/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")  # public, token-based: slow down guessing
 def answer(token):
     try:
         participant, _nonce = answers.read_token(token)
@@ -250,6 +251,7 @@ def revoke_feed():
 
 
 @bp.get("/kalender/<token>.ics")
+@limiter.limit("60 per minute")
 def feed(token):
     body = feeds.feed_calendar(token)
     if body is None:
