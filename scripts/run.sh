@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs the app on http://127.0.0.1:5000 with SQLite, demo data and mail written as .eml files
-# under instance/. Creates the environment and migrates the database on the way.
+# under instance/mail. Creates the environment and migrates the database on the way, and runs
+# the outbox worker beside the web server (it delivers mail and sends reminders).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/venv.sh
 export FLASK_APP=app
 .venv/bin/flask setup
-echo "Öppna http://127.0.0.1:5000 i webbläsaren."
-exec .venv/bin/flask run --host "${DIALOG_HOST:-127.0.0.1}" --port "${DIALOG_PORT:-5000}"
+.venv/bin/flask outbox work --interval 5 > instance/outbox-worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+echo "Öppna http://127.0.0.1:5000 i webbläsaren. Utkorgens arbetare loggar till instance/outbox-worker.log."
+.venv/bin/flask run --host "${DIALOG_HOST:-127.0.0.1}" --port "${DIALOG_PORT:-5000}"
