@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/venv.sh
 export FLASK_APP=app
 .venv/bin/flask setup
-.venv/bin/flask outbox work --interval 5 > instance/outbox-worker.log 2>&1 &
+.venv/bin/flask outbox work --interval 5 > "${DIALOG_INSTANCE_PATH:-instance}/outbox-worker.log" 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo "Öppna http://127.0.0.1:5000 i webbläsaren. Utkorgens arbetare loggar till instance/outbox-worker.log."
