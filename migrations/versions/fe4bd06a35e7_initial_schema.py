@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7ebcd744e411
+Revision ID: fe4bd06a35e7
 Revises: 
-Create Date: 2026-11-22 10:07:39.209227
+Create Date: 2026-11-22 11:13:08.439403
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7ebcd744e411'
+revision = 'fe4bd06a35e7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -47,6 +47,22 @@ def upgrade():
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email')),
     sa.UniqueConstraint('username', name=op.f('uq_user_account_username'))
     )
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('prefix', sa.String(length=16), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_api_token_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('area',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=True),
@@ -83,6 +99,50 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entry_object_id'), ['object_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entry_region_id'), ['region_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entry_user_id'), ['user_id'], unique=False)
+
+    op.create_table('calendar_feed_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_calendar_feed_token_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feed_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feed_token_token_hash'))
+    )
+    with op.batch_alter_table('calendar_feed_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calendar_feed_token_user_id'), ['user_id'], unique=False)
+
+    op.create_table('document_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('comment', sa.String(length=500), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=True),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('activated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['region_id'], ['region.id'], name=op.f('fk_document_template_region_id_region')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_document_template_uploaded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document_template'))
+    )
+    with op.batch_alter_table('document_template', schema=None) as batch_op:
+        batch_op.create_index('ix_document_template_lookup', ['kind', 'region_id', 'active'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_template_region_id'), ['region_id'], unique=False)
+
+    # Expression indexes (autogenerate cannot compare these on SQLite, so written by hand):
+    # one active template per kind and target, one version number per kind and target.
+    op.create_index('uq_document_template_active', 'document_template',
+                    ['kind', sa.text('coalesce(region_id, 0)')], unique=True,
+                    sqlite_where=sa.text('active = 1'), postgresql_where=sa.text('active IS true'))
+    op.create_index('uq_document_template_version', 'document_template',
+                    ['kind', sa.text('coalesce(region_id, 0)'), 'version'], unique=True)
 
     op.create_table('health_centre',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -194,6 +254,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_dialogue_starts_at'), ['starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_dialogue_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_dialogue_year'), ['year'], unique=False)
+        batch_op.create_index('ix_followup_dialogue_year', ['year', 'care_home_id', 'status', 'starts_at'], unique=False)
         batch_op.create_index('uq_dialogue_home_year_live', ['care_home_id', 'year'], unique=True, sqlite_where=sa.text("status != 'installd'"), postgresql_where=sa.text("status != 'installd'"))
 
     op.create_table('user_scope',
@@ -237,6 +298,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_finding_dialogue_id'), ['dialogue_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_finding_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_finding_plan_area_id'), ['plan_area_id'], unique=False)
+        batch_op.create_index('ix_followup_finding_agg', ['dialogue_id', 'kind', 'area_id', 'plan_area_id'], unique=False)
 
     op.create_table('participant',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -260,13 +322,25 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participant'))
     )
     with op.batch_alter_table('participant', schema=None) as batch_op:
+        batch_op.create_index('ix_followup_participant_seat', ['dialogue_id', 'attendance', 'removed_at', 'role', 'side'], unique=False)
         batch_op.create_index(batch_op.f('ix_participant_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_participant_dialogue_id'), ['dialogue_id'], unique=False)
 
+    op.create_table('reminder_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dialogue_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('reminded', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogue.id'], name=op.f('fk_reminder_log_dialogue_id_dialogue'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_log')),
+    sa.UniqueConstraint('dialogue_id', 'starts_at', name=op.f('uq_reminder_log_dialogue_id'))
+    )
     op.create_table('action',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dialogue_id', sa.Integer(), nullable=False),
     sa.Column('finding_id', sa.Integer(), nullable=True),
+    sa.Column('area_id', sa.Integer(), nullable=True),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('responsible_party', sa.Enum('sabo', 'vardcentral', 'gemensamt', 'regionen', name='party', native_enum=False, length=32), nullable=False),
     sa.Column('responsible_role', sa.Enum('enhetschef', 'sjukskoterska', 'arbetsterapeut', 'fysioterapeut', 'sabo_lakare', 'verksamhetschef', 'mas', 'mar', 'cheflakare', 'annan', name='contactrole', native_enum=False, length=32), nullable=True),
@@ -275,15 +349,56 @@ def upgrade():
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['area_id'], ['area.id'], name=op.f('fk_action_area_id_area')),
     sa.ForeignKeyConstraint(['dialogue_id'], ['dialogue.id'], name=op.f('fk_action_dialogue_id_dialogue'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['finding_id'], ['finding.id'], name=op.f('fk_action_finding_id_finding'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_action'))
     )
     with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_area_id'), ['area_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_dialogue_id'), ['dialogue_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_due_date'), ['due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_finding_id'), ['finding_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_status'), ['status'], unique=False)
+        batch_op.create_index('ix_followup_action_agg', ['dialogue_id', 'status', 'responsible_party', 'due_date'], unique=False)
+
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('inbjudan', 'uppdatering', 'installelse', 'paminnelse', 'sammanfattning', name='messagekind', native_enum=False, length=32), nullable=False),
+    sa.Column('status', sa.Enum('koad', 'skickas', 'skickad', 'misslyckad', name='outboxstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('dialogue_id', sa.Integer(), nullable=True),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('sequence', sa.Integer(), nullable=True),
+    sa.Column('recipient', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('message_id', sa.String(length=200), nullable=False),
+    sa.Column('raw', sa.LargeBinary(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.String(length=1000), nullable=False),
+    sa.Column('eml_path', sa.String(length=500), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogue.id'], name=op.f('fk_outbox_message_dialogue_id_dialogue'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_outbox_message_participant_id_participant'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
+    sa.UniqueConstraint('message_id', name=op.f('uq_outbox_message_message_id'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_dialogue_id'), ['dialogue_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_participant_id'), ['participant_id'], unique=False)
+
+    op.create_table('used_answer_token',
+    sa.Column('nonce', sa.String(length=64), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_used_answer_token_participant_id_participant'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('nonce', name=op.f('pk_used_answer_token'))
+    )
+    with op.batch_alter_table('used_answer_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_used_answer_token_participant_id'), ['participant_id'], unique=False)
 
     op.create_table('action_note',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -327,19 +442,34 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_action_note_action_id'))
 
     op.drop_table('action_note')
+    with op.batch_alter_table('used_answer_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_used_answer_token_participant_id'))
+
+    op.drop_table('used_answer_token')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_message_participant_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_dialogue_id'))
+        batch_op.drop_index('ix_outbox_due')
+
+    op.drop_table('outbox_message')
     with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.drop_index('ix_followup_action_agg')
         batch_op.drop_index(batch_op.f('ix_action_status'))
         batch_op.drop_index(batch_op.f('ix_action_finding_id'))
         batch_op.drop_index(batch_op.f('ix_action_due_date'))
         batch_op.drop_index(batch_op.f('ix_action_dialogue_id'))
+        batch_op.drop_index(batch_op.f('ix_action_area_id'))
 
     op.drop_table('action')
+    op.drop_table('reminder_log')
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participant_dialogue_id'))
         batch_op.drop_index(batch_op.f('ix_participant_contact_id'))
+        batch_op.drop_index('ix_followup_participant_seat')
 
     op.drop_table('participant')
     with op.batch_alter_table('finding', schema=None) as batch_op:
+        batch_op.drop_index('ix_followup_finding_agg')
         batch_op.drop_index(batch_op.f('ix_finding_plan_area_id'))
         batch_op.drop_index(batch_op.f('ix_finding_kind'))
         batch_op.drop_index(batch_op.f('ix_finding_dialogue_id'))
@@ -352,6 +482,7 @@ def downgrade():
     op.drop_table('user_scope')
     with op.batch_alter_table('dialogue', schema=None) as batch_op:
         batch_op.drop_index('uq_dialogue_home_year_live', sqlite_where=sa.text("status != 'installd'"), postgresql_where=sa.text("status != 'installd'"))
+        batch_op.drop_index('ix_followup_dialogue_year')
         batch_op.drop_index(batch_op.f('ix_dialogue_year'))
         batch_op.drop_index(batch_op.f('ix_dialogue_status'))
         batch_op.drop_index(batch_op.f('ix_dialogue_starts_at'))
@@ -381,6 +512,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_health_centre_region_id'))
 
     op.drop_table('health_centre')
+    op.drop_index('uq_document_template_version', table_name='document_template')
+    op.drop_index('uq_document_template_active', table_name='document_template')
+    with op.batch_alter_table('document_template', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_template_region_id'))
+        batch_op.drop_index('ix_document_template_lookup')
+
+    op.drop_table('document_template')
+    with op.batch_alter_table('calendar_feed_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calendar_feed_token_user_id'))
+
+    op.drop_table('calendar_feed_token')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_user_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entry_region_id'))
@@ -394,6 +536,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_area_region_id'))
 
     op.drop_table('area')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
+
+    op.drop_table('api_token')
     op.drop_table('user_account')
     op.drop_table('region')
     op.drop_table('plan_area')
