@@ -40,6 +40,13 @@ def fresh_app(empty_database_url, tmp_path, monkeypatch):
         db.engine.dispose()
 
 
+def _index_names() -> set[str]:
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":  # the inspector leaves out expression indexes here
+            return set(conn.scalars(sa.text("SELECT name FROM sqlite_master WHERE type='index'")))
+        return set(conn.scalars(sa.text("SELECT indexname FROM pg_indexes")))
+
+
 def test_migrations_create_exactly_the_models_schema(fresh_app):
     from flask_migrate import upgrade
 
@@ -49,10 +56,8 @@ def test_migrations_create_exactly_the_models_schema(fresh_app):
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(context, db.metadata)
         # Expression indexes cannot be compared by autogenerate on SQLite: check them by name.
-        index_names = {i["name"] for i in sa.inspect(db.engine).get_indexes("document_template")}
-        assert {"uq_document_template_active", "uq_document_template_version"} <= index_names
-        assert "uq_dialogue_home_year_live" in {
-            i["name"] for i in sa.inspect(db.engine).get_indexes("dialogue")}
+        assert {"uq_document_template_active", "uq_document_template_version",
+                "uq_dialogue_home_year_live"} <= _index_names()
     assert diff == [], f"models and migrations differ: {diff}"
 
 
