@@ -204,7 +204,8 @@ def _demo_dialogues(homes, today: date, rng: random.Random) -> None:
     organiser = db.session.scalar(sa.select(User).where(User.username == "enhetschef"))
     for i, home in enumerate(homes):
         # Last year: every home held its dialogue; most documented, one cancelled and rebooked.
-        last = _working_day(date(today.year - 1, 3 + i % 8, 1 + (i * 3) % 26))
+        # Outside the blocked summer and Christmas periods, as the planner would have put them.
+        last = _working_day(date(today.year - 1, (2, 3, 4, 5, 9, 10, 11)[i % 7], 1 + (i * 3) % 26))
         state = DialogueStatus.DOCUMENTED if i % 5 else DialogueStatus.HELD
         _make_dialogue(home, last, state, rng, areas, organiser)
         # This year: a mix of states, with some homes not yet planned.
