@@ -1,0 +1,158 @@
+"""Charts drawn with matplotlib (Agg): SVG for the pages, PNG for the Word report.
+
+Every chart's numbers are also shown as a table beside it; the charts add nothing the tables
+lack. Colours are distinguishable for common colour-vision deficiencies (Okabe–Ito palette).
+"""
+from __future__ import annotations
+
+import io
+import threading
+
+from .figures import KINDS, PARTIES
+
+CHARTS = {
+    "tackning": "Täckning: boenden och dialoger",
+    "representation": "Andel genomförda dialoger med full representation",
+    "fynd": "Fynd per område och slag",
+    "handlingsplan": "Fynd per område i den nationella handlingsplanen",
+    "atgarder": "Åtgärder per ansvarig part",
+    "trender": "Trender över åren",
+}
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
+_lock = threading.Lock()  # pyplot's state is global; draw one chart at a time
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 10,
+                         "svg.fonttype": "path", "axes.spines.top": False,
+                         "axes.spines.right": False})
+    return plt
+
+
+def render(name: str, board, fmt: str = "svg") -> bytes:
+    with _lock:
+        plt = _plt()
+        fig = _DRAW[name](plt, board)
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=130 if fmt == "png" else None, bbox_inches="tight",
+                    metadata={"Date": None} if fmt == "svg" else None)
+        plt.close(fig)
+        return buf.getvalue()
+
+
+def _hbar(plt, labels, series, title, *, percent=False, height_per=0.42):
+    """Horizontal bars; series = [(label, values)], stacked when more than one."""
+    n = max(1, len(labels))
+    fig, ax = plt.subplots(figsize=(7.2, 1.1 + height_per * n))
+    left = [0] * len(labels)
+    positions = list(range(len(labels)))[::-1]
+    for i, (name, values) in enumerate(series):
+        ax.barh(positions, values, left=left, label=name, color=PALETTE[i % len(PALETTE)])
+        left = [a + b for a, b in zip(left, values)]
+    for pos, total in zip(positions, left):
+        text = f"{total:.0f} %" if percent else f"{total:g}"
+        ax.text(total, pos, " " + text, va="center", fontsize=9)
+    ax.set_yticks(positions, labels)
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    if not percent:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if percent:
+        ax.set_xlim(0, 110)
+    elif left and max(left) > 0:
+        ax.set_xlim(0, max(left) * 1.15)
+    if len(series) > 1:
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0 + 0.35 / n), ncol=len(series),
+                  frameon=False, fontsize=9)
+    if not labels:
+        ax.text(0.5, 0.5, "Inga uppgifter för perioden", ha="center", transform=ax.transAxes)
+    fig.tight_layout()
+    return fig
+
+
+def _coverage(plt, board):
+    c = board.coverage
+    labels = ["Aktiva boenden", "Bokade dialoger", "Genomförda", "Dokumenterade",
+              "Boenden utan dialog"]
+    values = [c["active_homes"], c["booked"], c["held"], c["documented"], c["homes_without"]]
+    return _hbar(plt, labels, [("Antal", values)], CHARTS["tackning"])
+
+
+def _representation(plt, board):
+    r = board.representation
+    labels, values = [], []
+    if r["held"]:
+        labels.append("Båda parter")
+        values.append(100 * r["full"] / r["held"])
+        for s in r["sides"]:
+            labels.append(s["side"].label)
+            values.append(100 * s["complete"] / r["held"])
+    return _hbar(plt, labels, [("Andel", values)], CHARTS["representation"], percent=True)
+
+
+def _findings(plt, board):
+    areas = board.findings["by_area"][:13]
+    labels = [e["area"] for e in areas]
+    series = [(k.label, [e["counts"][k] for e in areas]) for k in KINDS]
+    return _hbar(plt, labels, series, CHARTS["fynd"], height_per=0.36)
+
+
+def _plan(plt, board):
+    rows = board.findings["by_plan_area"]
+    labels = [e["plan_area"] for e in rows]
+    return _hbar(plt, labels, [("Antal", [e["count"] for e in rows])], CHARTS["handlingsplan"])
+
+
+def _actions(plt, board):
+    rows = {e["party"]: e for e in board.actions["by_party"]}
+    labels = [p.label for p in PARTIES]
+    series = [
+        ("Öppna i tid", [rows[p]["open"] - rows[p]["overdue"] for p in PARTIES]),
+        ("Försenade", [rows[p]["overdue"] for p in PARTIES]),
+        ("Klara", [rows[p]["done"] for p in PARTIES]),
+        ("Avbrutna", [rows[p]["cancelled"] for p in PARTIES]),
+    ]
+    return _hbar(plt, labels, series, CHARTS["atgarder"])
+
+
+def _trends(plt, board):
+    rows = board.trends
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    years = [t["year"] for t in rows]
+    lines = [("Genomförda dialoger", [t["held"] for t in rows])]
+    lines += [(_plural(k.label), [t["findings"][k] for t in rows]) for k in KINDS]
+    markers = ["o", "s", "^", "D"]
+    for i, (label, values) in enumerate(lines):
+        ax.plot(years, values, marker=markers[i], label=label, color=PALETTE[i])
+    ax.set_title(CHARTS["trender"], loc="left", fontsize=11, fontweight="bold")
+    if years:
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    else:
+        ax.text(0.5, 0.5, "Inga uppgifter", ha="center", transform=ax.transAxes)
+    ax.set_ylim(bottom=0)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.tight_layout()
+    return fig
+
+
+def _plural(label: str) -> str:
+    return {"Brist": "Brister", "Risk": "Risker", "Framgångsfaktor": "Framgångsfaktorer"}.get(label, label)
+
+
+_DRAW = {
+    "tackning": _coverage,
+    "representation": _representation,
+    "fynd": _findings,
+    "handlingsplan": _plan,
+    "atgarder": _actions,
+    "trender": _trends,
+}
