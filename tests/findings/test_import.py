@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import time, date
 
 import docx
 import pytest
@@ -149,7 +149,8 @@ def test_problems_are_marked_and_nothing_saved(app, client, world, book):
 
 def test_document_of_another_dialogue(app, client, world, book):
     first = book("a1", PAST_DAY)
-    other = book("a2", PAST_DAY)
+    # Another home of the same physician, so another time the same day.
+    other = book("a2", PAST_DAY, time(9, 0), time(11, 0))
     login(client, "chef_a1")
     response = upload(client, first, to_bytes(filled(app, other)))
     assert response.status_code == 422
