@@ -3,7 +3,7 @@
 
 def init_app(app):
     from ..web import add_nav_item
-    from . import cli
+    from . import cli, import_views  # noqa: F401  (registers the import routes)
     from .views import bp
 
     app.register_blueprint(bp)

@@ -1,9 +1,6 @@
 """Register pages: list, search, create, edit and deactivate; the home page; CSV import."""
 from __future__ import annotations
 
-import base64
-import binascii
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -21,13 +18,11 @@ from ..models import (
     Region,
 )
 from ..scope import current_scope, get_or_404, require
-from . import csv_import, services
+from . import services
 from .forms import (
     ContactForm,
     HealthCentreForm,
     HomeForm,
-    ImportConfirmForm,
-    ImportUploadForm,
     MunicipalityForm,
     RegionForm,
 )
@@ -392,55 +387,3 @@ def edit_region(region_id):
         return redirect(url_for("registers.regions"))
     return render_template("registers/edit.html", form=form, title=_title(region, "region"),
                            back=url_for("registers.regions")), 400 if form.is_submitted() else 200
-
-
-# --- CSV import -------------------------------------------------------------------------------
-
-@bp.route("/import", methods=["GET", "POST"])
-@login_required
-def import_csv():
-    scope = current_scope()
-    require(scope.admin or bool(scope.region_ids or scope.municipality_ids), hide=False)
-    form = ImportUploadForm()
-    if form.validate_on_submit():
-        raw = form.file.data.read()
-        return _preview(form.kind.data, raw)
-    return render_template("registers/import.html", form=form, columns=csv_import.COLUMNS,
-                           labels=csv_import.COLUMN_LABELS), 400 if form.is_submitted() else 200
-
-
-def _preview(kind: str, raw: bytes):
-    form = ImportUploadForm()
-    try:
-        result = csv_import.preview(kind, raw, current_scope(), actor=current_user)
-    except csv_import.ImportFileError as error:
-        flash(str(error), "error")
-        return render_template("registers/import.html", form=form, columns=csv_import.COLUMNS,
-                               labels=csv_import.COLUMN_LABELS), 400
-    confirm = ImportConfirmForm(kind=kind, payload=base64.b64encode(raw).decode("ascii"))
-    return render_template("registers/import_preview.html", result=result, confirm=confirm,
-                           labels=csv_import.COLUMN_LABELS, kind_label=csv_import.KIND_LABELS[kind],
-                           columns=list(csv_import.COLUMNS[kind])), 200 if result.ok else 422
-
-
-@bp.post("/import/bekrafta")
-@login_required
-def import_confirm():
-    scope = current_scope()
-    require(scope.admin or bool(scope.region_ids or scope.municipality_ids), hide=False)
-    form = ImportConfirmForm()
-    if not form.validate_on_submit():
-        flash("Förhandsgranskningen har gått ut. Ladda upp filen igen.", "error")
-        return redirect(url_for("registers.import_csv"))
-    try:
-        raw = base64.b64decode(form.payload.data or "", validate=True)
-        # Checked again: the file is trusted no more on confirm than on upload.
-        result = csv_import.preview(form.kind.data, raw, scope, actor=current_user)
-        count = csv_import.commit(result, actor=current_user)
-    except (csv_import.ImportFileError, binascii.Error, services.RegisterError) as error:
-        db.session.rollback()
-        flash(str(error) if not isinstance(error, binascii.Error)
-              else "Filen kunde inte läsas. Ladda upp den igen.", "error")
-        return redirect(url_for("registers.import_csv"))
-    flash(f"{count} rader importerades.", "success")
-    return redirect(url_for("registers.import_csv"))
