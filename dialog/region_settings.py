@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -56,10 +57,9 @@ def settings_for_region(region_id: int | None) -> EffectiveSettings:
     )
 
 
-def expand_blocked_periods(periods: list[dict], year: int) -> list[tuple[str, "date", "date"]]:
+def expand_blocked_periods(periods: list[dict], year: int) -> list[tuple[str, date, date]]:
     """The month-day ranges as (name, first day, last day) touching the given year; a range
     over the new year (12-20 to 01-08) gives both its start and its end in that year."""
-    from datetime import date
 
     result = []
     for period in periods:
@@ -76,6 +76,6 @@ def expand_blocked_periods(periods: list[dict], year: int) -> list[tuple[str, "d
     return result
 
 
-def blocked_periods_for_year(region_id: int | None, year: int) -> list[tuple[str, "date", "date"]]:
+def blocked_periods_for_year(region_id: int | None, year: int) -> list[tuple[str, date, date]]:
     """The region's blocked periods (default: summer, Christmas and New Year) for one year."""
     return expand_blocked_periods(settings_for_region(region_id).blocked_periods, year)
