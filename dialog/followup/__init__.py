@@ -1,5 +1,8 @@
 """Regional follow-up: dashboards, lessons library, the twice-yearly report, exports and API."""
 
+from functools import lru_cache
+from urllib.parse import quote_plus
+
 
 def init_app(app):
     import os
@@ -24,23 +27,29 @@ def init_app(app):
     app.jinja_env.globals["followup_num"] = followup_num
 
 
+@lru_cache(maxsize=4096, typed=True)
+def _query_pair(key, value) -> str:
+    """One "key=value" of a query string, as urlencode() writes it (the same few recur)."""
+    return f"{quote_plus(str(key))}={quote_plus(str(value))}"
+
+
 def followup_link(kind: str, args: dict) -> str:
     """URL of the list behind a number; cheaper than url_for for the hundreds on a dashboard."""
-    from urllib.parse import urlencode
-
     from flask import g, url_for
 
     bases = g.setdefault("followup_list_bases", {})
     if kind not in bases:
         bases[kind] = url_for("followup.items", kind=kind)
-    query = urlencode({k: v for k, v in args.items() if v is not None and v != ""})
+    query = "&".join(_query_pair(k, v) for k, v in args.items() if v is not None and v != "")
     return f"{bases[kind]}?{query}" if query else bases[kind]
 
 
 def followup_num(value, kind: str, args: dict, label: str):
     """A number on the dashboard as a link to the list behind it (a Python helper rather than a
     Jinja macro: a dashboard has a few hundred of them)."""
-    from markupsafe import Markup
+    from markupsafe import Markup, escape
 
-    return Markup('<a href="{}" aria-label="{} – {}">{}</a>').format(
-        followup_link(kind, args), value, label, value)
+    # escape() and an f-string: the same output as Markup.format(), at a fraction of its cost.
+    shown = escape(value)
+    return Markup(f'<a href="{escape(followup_link(kind, args))}" '
+                  f'aria-label="{shown} – {escape(label)}">{shown}</a>')

@@ -17,27 +17,22 @@ from ..models import (
     Action,
     ActionStatus,
     Area,
-    Attendance,
     CareHome,
     Dialogue,
     DialogueStatus,
     Finding,
     FindingKind,
-    Municipality,
-    Participant,
     Party,
     PlanArea,
-    Side,
 )
-from ..region_settings import settings_for_region
-from ..representation import representation
 from ..timeutil import STOCKHOLM
 from .filters import HELD, LIVE, Selection
+from .seats import (  # noqa: F401 (re-exported for lists, rows and the report)
+    representation_by_dialogue, representation_figures, seat_key)
 
 KINDS = [FindingKind.DEFICIENCY, FindingKind.RISK, FindingKind.SUCCESS_FACTOR]
 PARTIES = [Party.CARE_HOME, Party.HEALTH_CENTRE, Party.JOINT, Party.REGION]
 NO_PLAN_AREA = "Ej kopplad till handlingsplanen"
-COUNTING = (Attendance.ATTENDED, Attendance.STAND_IN)
 
 
 def today_local() -> date:
@@ -50,7 +45,19 @@ def _from_dialogues(stmt, sel: Selection, *, period: bool = True):
 
 # --- coverage ---------------------------------------------------------------------------------
 
-def coverage(sel: Selection) -> dict:
+def dialogue_counts(sel: Selection, *, history: bool = False) -> list[tuple]:
+    """[(year, in period 1/0, status, n)] for the period, or with history=True for every year
+    up to the selected one (one query serves both the coverage and the trends)."""
+    conds = sel.dialogue_conditions(period=not history)
+    if history:
+        conds.append(Dialogue.year <= sel.year)
+    inner = sa.select(Dialogue.year, sel.in_period().label("in_period"),
+                      Dialogue.status).where(*conds).subquery()
+    columns = (inner.c.year, inner.c.in_period, inner.c.status)
+    return db.session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
+
+
+def coverage(sel: Selection, dialogue_rows: list | None = None) -> dict:
     live = (sa.select(Dialogue.id).where(Dialogue.care_home_id == CareHome.id,
                                          Dialogue.year == sel.year,
                                          Dialogue.status.in_(LIVE)))
@@ -58,10 +65,12 @@ def coverage(sel: Selection) -> dict:
         sa.select(sa.func.count(CareHome.id),
                   sa.func.coalesce(sa.func.sum(sa.case((~live.exists(), 1), else_=0)), 0))
         .where(*sel.home_conditions())).one()
-    rows = db.session.execute(_from_dialogues(
-        sa.select(Dialogue.status, sa.func.count(Dialogue.id)).select_from(Dialogue), sel)
-        .group_by(Dialogue.status)).all()
-    by_status = {status: n for status, n in rows}
+    if dialogue_rows is None:
+        dialogue_rows = dialogue_counts(sel)
+    by_status: dict = defaultdict(int)
+    for _, in_period, status, n in dialogue_rows:
+        if in_period:
+            by_status[status] += n
     return {
         "active_homes": active_homes or 0,
         "booked": sum(by_status.get(s, 0) for s in LIVE),
@@ -82,87 +91,6 @@ def homes_without_dialogue_query(sel: Selection):
             .order_by(CareHome.name, CareHome.id))
 
 
-# --- representation ---------------------------------------------------------------------------
-
-@dataclass(slots=True)
-class _Seat:
-    """A light stand-in for Participant in the seat logic (role and side are all it reads)."""
-
-    role: object
-    side: object
-
-
-def representation_by_dialogue(sel: Selection, *, dialogue_ids=None) -> dict[int, dict]:
-    """{dialogue id: {Side: SideStatus}} for the held dialogues of the selection (attendance)."""
-    held = (sa.select(Dialogue.id, Municipality.region_id).select_from(Dialogue)
-            .join(CareHome, CareHome.id == Dialogue.care_home_id)
-            .join(Municipality, Municipality.id == CareHome.municipality_id)
-            .where(*sel.dialogue_conditions(), Dialogue.status.in_(HELD)))
-    if dialogue_ids is not None:
-        held = held.where(Dialogue.id.in_(dialogue_ids))
-    region_of = dict(db.session.execute(held).all())
-    if not region_of:
-        return {}
-    held_ids = sa.select(Dialogue.id).where(*sel.dialogue_conditions(),
-                                            Dialogue.status.in_(HELD))
-    if dialogue_ids is not None:
-        held_ids = held_ids.where(Dialogue.id.in_(dialogue_ids))
-    people: dict[int, list] = defaultdict(list)
-    for dialogue_id, role, side in db.session.execute(
-            sa.select(Participant.dialogue_id, Participant.role, Participant.side)
-            .where(Participant.dialogue_id.in_(held_ids), Participant.removed_at.is_(None),
-                   Participant.attendance.in_(COUNTING))):
-        people[dialogue_id].append(_Seat(role, side))
-    required = {}
-    result = {}
-    # Dialogues with the same roles present in the same region share one outcome: compute it
-    # once per combination (a few dozen) rather than once per dialogue (thousands nationally).
-    memo: dict[tuple, dict] = {}
-    for dialogue_id, region_id in region_of.items():
-        if region_id not in required:
-            required[region_id] = settings_for_region(region_id).required_roles
-        present = people[dialogue_id]
-        key = (region_id, tuple(sorted((p.side.value, p.role.value) for p in present)))
-        if key not in memo:
-            memo[key] = representation(present, required[region_id], counts=_always)
-        result[dialogue_id] = memo[key]
-    return result
-
-
-def _always(_participant) -> bool:
-    return True
-
-
-def seat_key(side: Side, label: str) -> str:
-    return f"{side.value}:{label}"
-
-
-def representation_figures(sel: Selection, statuses: dict | None = None) -> dict:
-    statuses = statuses if statuses is not None else representation_by_dialogue(sel)
-    held = len(statuses)
-    full = sum(1 for st in statuses.values() if all(s.complete for s in st.values()))
-    sides = {side: {"complete": 0, "incomplete": 0} for side in Side}
-    missing: dict[tuple, int] = defaultdict(int)
-    for st in statuses.values():
-        for side, status in st.items():
-            sides[side]["complete" if status.complete else "incomplete"] += 1
-            for seat in status.missing:
-                missing[(side, seat.label)] += 1
-    return {
-        "held": held,
-        "full": full,
-        "not_full": held - full,
-        "share_full": (full / held) if held else None,
-        "sides": [{"side": side, "complete": v["complete"], "incomplete": v["incomplete"],
-                   "share": (v["complete"] / held) if held else None}
-                  for side, v in sides.items()],
-        "missing": [{"side": side, "seat": label, "key": seat_key(side, label), "count": n}
-                    for (side, label), n in sorted(missing.items(),
-                                                   key=lambda kv: (-kv[1], kv[0][0].value,
-                                                                   kv[0][1]))],
-    }
-
-
 # --- findings ---------------------------------------------------------------------------------
 
 def _area_names() -> dict[int, str]:
@@ -177,20 +105,61 @@ def _area_names() -> dict[int, str]:
     return names
 
 
-def findings(sel: Selection) -> dict:
-    def of_selection(stmt):
-        if _pre_aggregate():
-            return stmt.where(Finding.dialogue_id.in_(sel.dialogues()))
-        return (stmt.select_from(Finding).join(Dialogue, Dialogue.id == Finding.dialogue_id)
-                .where(*sel.dialogue_conditions()))
+def finding_counts(sel: Selection, *, history: bool = False) -> list[tuple]:
+    """[(year, in period 1/0, kind, area id, plan area id, n)] for the period, or with
+    history=True for every year up to the selected one (for the findings and the trends).
+    The areas are only told apart within the period (the trends need the kinds alone)."""
+    if _pre_aggregate():
+        return _finding_counts_sqlite(sel, history=history)
+    in_period = sa.and_(*sel.period_conditions())
+    conds = sel.dialogue_conditions(period=not history)
+    if history:
+        conds.append(Dialogue.year <= sel.year)
+    inner = (sa.select(Dialogue.year, sel.in_period().label("in_period"), Finding.kind,
+                       sa.case((in_period, Finding.area_id)).label("area_id"),
+                       sa.case((in_period, Finding.plan_area_id)).label("plan_area_id"))
+             .join_from(Finding, Dialogue, Dialogue.id == Finding.dialogue_id)
+             .where(*conds).subquery())
+    columns = (inner.c.year, inner.c.in_period, inner.c.kind, inner.c.area_id,
+               inner.c.plan_area_id)
+    return db.session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
 
-    rows = db.session.execute(of_selection(
-        sa.select(Finding.area_id, Finding.kind, sa.func.count(Finding.id)))
-        .group_by(Finding.area_id, Finding.kind)).all()
+
+def _finding_counts_sqlite(sel: Selection, *, history: bool) -> list[tuple]:
+    """finding_counts() on SQLite: the period straight from the covering index, and the other
+    years counted per dialogue first (SQLite's planner does best with these two simple forms)."""
+    rows = db.session.execute(
+        sa.select(sa.literal(sel.year), sa.literal(1), Finding.kind, Finding.area_id,
+                  Finding.plan_area_id, sa.func.count())
+        .where(Finding.dialogue_id.in_(sel.dialogues()))
+        .group_by(Finding.kind, Finding.area_id, Finding.plan_area_id)).all()
+    if not history:
+        return rows
+    others = sel.dialogues(period=False).where(Dialogue.year <= sel.year,
+                                               sa.not_(sa.and_(*sel.period_conditions())))
+    per_dialogue = (sa.select(Finding.dialogue_id, Finding.kind, sa.func.count().label("n"))
+                    .where(Finding.dialogue_id.in_(others))
+                    .group_by(Finding.dialogue_id, Finding.kind).subquery())
+    return rows + db.session.execute(
+        sa.select(Dialogue.year, sa.literal(0), per_dialogue.c.kind, sa.null(), sa.null(),
+                  sa.func.sum(per_dialogue.c.n))
+        .join_from(per_dialogue, Dialogue, Dialogue.id == per_dialogue.c.dialogue_id)
+        .group_by(Dialogue.year, per_dialogue.c.kind)).all()
+
+
+def findings(sel: Selection, finding_rows: list | None = None) -> dict:
+    if finding_rows is None:
+        finding_rows = finding_counts(sel)
+    by_area_id: dict = defaultdict(int)
+    by_plan_id: dict = defaultdict(int)
+    for _, in_period, kind, area_id, plan_area_id, n in finding_rows:
+        if in_period:
+            by_area_id[(area_id, kind)] += n
+            by_plan_id[plan_area_id] += n
     names = _area_names()
     by_area: dict[str, dict] = {}
     by_kind = {k: 0 for k in KINDS}
-    for area_id, kind, n in rows:
+    for (area_id, kind), n in by_area_id.items():
         area = names.get(area_id, "?")
         entry = by_area.setdefault(area, {"area": area, "counts": {k: 0 for k in KINDS},
                                           "total": 0})
@@ -198,15 +167,12 @@ def findings(sel: Selection) -> dict:
         entry["total"] += n
         by_kind[kind] += n
     areas = sorted(by_area.values(), key=lambda e: (-e["total"], e["area"]))
-    plan_rows = db.session.execute(of_selection(
-        sa.select(Finding.plan_area_id, sa.func.count(Finding.id)))
-        .group_by(Finding.plan_area_id)).all()
     plan_names = {pid: (name, order) for pid, name, order in db.session.execute(
         sa.select(PlanArea.id, PlanArea.name, PlanArea.sort_order))}
     plan = sorted(({"plan_area": plan_names[pid][0] if pid else NO_PLAN_AREA,
                     "linked": pid is not None, "count": n,
                     "order": plan_names[pid][1] if pid else 999}
-                   for pid, n in plan_rows), key=lambda e: (e["order"], e["plan_area"]))
+                   for pid, n in by_plan_id.items()), key=lambda e: (e["order"], e["plan_area"]))
 
     def top(kind):
         ranked = sorted((e for e in areas if e["counts"][kind]),
@@ -239,29 +205,37 @@ def recurring(sel: Selection, limit: int = 15) -> dict:
     Success factors are left out: what recurs and needs attention are risks and deficiencies.
     """
     first = sel.year - RECURRING_YEARS + 1
-    history = sa.select(Dialogue.id).where(*sel.dialogue_conditions(period=False),
-                                           Dialogue.year.between(first, sel.year))
-    years = sa.func.count(sa.distinct(Dialogue.year))
     if _pre_aggregate():
+        history = sa.select(Dialogue.id).where(*sel.dialogue_conditions(period=False),
+                                               Dialogue.year.between(first, sel.year))
         source = (sa.select(Finding.dialogue_id, Finding.kind, Finding.area_id)
                   .where(Finding.kind != FindingKind.SUCCESS_FACTOR,
                          Finding.dialogue_id.in_(history)).distinct().subquery())
         base = sa.select(Dialogue.care_home_id, source.c.kind, source.c.area_id).select_from(
             source).join(Dialogue, Dialogue.id == source.c.dialogue_id)
-        kind_col, area_col = source.c.kind, source.c.area_id
+        home_col, kind_col, area_col, year_col = (Dialogue.care_home_id, source.c.kind,
+                                                  source.c.area_id, Dialogue.year)
+        years = sa.func.count(sa.distinct(Dialogue.year))
     else:
-        base = (sa.select(Dialogue.care_home_id, Finding.kind, Finding.area_id)
-                .select_from(Finding).join(Dialogue, Dialogue.id == Finding.dialogue_id)
-                .where(Finding.kind != FindingKind.SUCCESS_FACTOR,
-                       *sel.dialogue_conditions(period=False),
-                       Dialogue.year.between(first, sel.year)))
-        kind_col, area_col = Finding.kind, Finding.area_id
+        # PostgreSQL: one row per (home, kind, area, year) first, then count the rows: two
+        # hash aggregates instead of sorting every finding for count(DISTINCT year).
+        per_year = (sa.select(Dialogue.care_home_id, Finding.kind, Finding.area_id,
+                              Dialogue.year)
+                    .join_from(Finding, Dialogue, Dialogue.id == Finding.dialogue_id)
+                    .where(Finding.kind != FindingKind.SUCCESS_FACTOR,
+                           *sel.dialogue_conditions(period=False),
+                           Dialogue.year.between(first, sel.year))
+                    .group_by(Dialogue.care_home_id, Finding.kind, Finding.area_id,
+                              Dialogue.year).subquery())
+        base = sa.select(per_year.c.care_home_id, per_year.c.kind, per_year.c.area_id)
+        home_col, kind_col, area_col, year_col = per_year.c
+        years = sa.func.count()
     # Only the top rows come back; count(*) over () carries the total along with them.
-    stmt = (base.add_columns(years.label("years"), sa.func.min(Dialogue.year),
+    stmt = (base.add_columns(years.label("years"), sa.func.min(year_col),
                              sa.func.count().over().label("total"))
-            .group_by(Dialogue.care_home_id, kind_col, area_col)
-            .having(years >= 2, sa.func.max(Dialogue.year) == sel.year)
-            .order_by(years.desc(), Dialogue.care_home_id, area_col, kind_col)
+            .group_by(home_col, kind_col, area_col)
+            .having(years >= 2, sa.func.max(year_col) == sel.year)
+            .order_by(years.desc(), home_col, area_col, kind_col)
             .limit(limit))
     found = db.session.execute(stmt).all()
     total = found[0][5] if found else 0
@@ -320,36 +294,20 @@ def overdue_actions(sel: Selection, today: date | None = None, limit: int | None
 
 # --- trends -----------------------------------------------------------------------------------
 
-def trends(sel: Selection) -> list[dict]:
+def trends(sel: Selection, dialogue_rows: list | None = None,
+           finding_rows: list | None = None) -> list[dict]:
     """Per year (all years in scope and filters, up to the selected one): dialogues, findings."""
-    dialogue_rows = db.session.execute(_from_dialogues(
-        sa.select(Dialogue.year, Dialogue.status, sa.func.count(Dialogue.id))
-        .select_from(Dialogue), sel, period=False)
-        .where(Dialogue.year <= sel.year)
-        .group_by(Dialogue.year, Dialogue.status)).all()
-    in_history = sel.dialogues(period=False).where(Dialogue.year <= sel.year)
-    if _pre_aggregate():
-        per_dialogue = (sa.select(Finding.dialogue_id, Finding.kind,
-                                  sa.func.count(Finding.id).label("n"))
-                        .where(Finding.dialogue_id.in_(in_history))
-                        .group_by(Finding.dialogue_id, Finding.kind).subquery())
-        stmt = (sa.select(Dialogue.year, per_dialogue.c.kind, sa.func.sum(per_dialogue.c.n))
-                .select_from(per_dialogue)
-                .join(Dialogue, Dialogue.id == per_dialogue.c.dialogue_id)
-                .group_by(Dialogue.year, per_dialogue.c.kind))
-    else:
-        stmt = (sa.select(Dialogue.year, Finding.kind, sa.func.count(Finding.id))
-                .select_from(Finding).join(Dialogue, Dialogue.id == Finding.dialogue_id)
-                .where(*sel.dialogue_conditions(period=False), Dialogue.year <= sel.year)
-                .group_by(Dialogue.year, Finding.kind))
-    finding_rows = db.session.execute(stmt).all()
+    if dialogue_rows is None:
+        dialogue_rows = dialogue_counts(sel, history=True)
+    if finding_rows is None:
+        finding_rows = finding_counts(sel, history=True)
     years: dict[int, dict] = {}
 
     def year_entry(y):
         return years.setdefault(y, {"year": y, "booked": 0, "held": 0, "documented": 0,
                                     "findings": {k: 0 for k in KINDS}})
 
-    for y, status, n in dialogue_rows:
+    for y, _, status, n in dialogue_rows:
         e = year_entry(y)
         if status in LIVE:
             e["booked"] += n
@@ -357,7 +315,7 @@ def trends(sel: Selection) -> list[dict]:
             e["held"] += n
         if status is DialogueStatus.DOCUMENTED:
             e["documented"] += n
-    for y, kind, n in finding_rows:
+    for y, _, kind, _, _, n in finding_rows:
         year_entry(y)["findings"][kind] += n
     return [years[y] for y in sorted(years)]
 
@@ -377,14 +335,17 @@ class Dashboard:
 
 
 def dashboard(sel: Selection, today: date | None = None) -> Dashboard:
+    # The counts of every year up to the selected one serve both the period and the trends.
+    dialogue_rows = dialogue_counts(sel, history=True)
+    finding_rows = finding_counts(sel, history=True)
     return Dashboard(
         sel=sel,
-        coverage=coverage(sel),
+        coverage=coverage(sel, dialogue_rows),
         representation=representation_figures(sel),
-        findings=findings(sel),
+        findings=findings(sel, finding_rows),
         recurring=recurring(sel),
         actions=actions(sel, today),
-        trends=trends(sel),
+        trends=trends(sel, dialogue_rows, finding_rows),
     )
 
 

@@ -64,12 +64,21 @@ class Selection:
         if self.health_centre_id is not None:
             conds.append(Dialogue.health_centre_id == self.health_centre_id)
         if period:
-            conds.append(Dialogue.year == self.year)
-            if self.half:
-                start, end = self.bounds
-                conds.append(Dialogue.starts_at >= start)
-                conds.append(Dialogue.starts_at < end)
+            conds += self.period_conditions()
         return conds
+
+    def period_conditions(self) -> list:
+        """Conditions on Dialogue: held (or planned) in the selected year or half-year."""
+        conds = [Dialogue.year == self.year]
+        if self.half:
+            start, end = self.bounds
+            conds.append(Dialogue.starts_at >= start)
+            conds.append(Dialogue.starts_at < end)
+        return conds
+
+    def in_period(self):
+        """A 1/0 column: is the dialogue in the period? (one query for the period and history)"""
+        return sa.case((sa.and_(*self.period_conditions()), 1), else_=0)
 
     def home_conditions(self) -> list:
         """Conditions on CareHome: active homes in scope and filters."""

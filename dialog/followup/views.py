@@ -8,7 +8,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..models import FindingKind, HealthCentre, Municipality
+from ..models import CareHome, FindingKind, HealthCentre, Municipality
 from ..scope import current_scope, require
 from . import charts, exports, figures, lessons, lists, tokens
 from .filters import (HALF_LABELS, BadFilter, NotVisible, selection_from_args,
@@ -38,10 +38,13 @@ def _selection():
 
 
 def _filter_choices(scope):
-    municipalities = db.session.scalars(
-        visible_municipalities(scope).order_by(Municipality.name)).all()
-    centres = db.session.scalars(
-        visible_health_centres(scope).order_by(HealthCentre.name)).all()
+    """(id, name) rows of the municipalities and health centres to filter on (no objects)."""
+    municipalities = db.session.execute(
+        visible_municipalities(scope).with_only_columns(Municipality.id, Municipality.name)
+        .order_by(Municipality.name)).all()
+    centres = db.session.execute(
+        visible_health_centres(scope).with_only_columns(HealthCentre.id, HealthCentre.name)
+        .order_by(HealthCentre.name)).all()
     return municipalities, centres
 
 
@@ -92,12 +95,16 @@ def _sel_key(sel) -> tuple:
 
 def _dashboard_data(sel):
     board = figures.dashboard(sel)
-    without = [{"id": h.id, "name": h.name, "municipality": h.municipality.name}
-               for h in db.session.scalars(lists.homes_without_query(sel).limit(50))]
+    without = [{"id": home_id, "name": name, "municipality": municipality}
+               for home_id, name, municipality in db.session.execute(
+                   figures.homes_without_dialogue_query(sel)
+                   .join(Municipality, Municipality.id == CareHome.municipality_id)
+                   .with_only_columns(CareHome.id, CareHome.name, Municipality.name).limit(50))]
     overdue = [{"due_date": a.due_date, "dialogue_id": a.dialogue_id,
                 "description": a.description, "party": a.responsible_party.label,
                 "status": a.status.label, "home": home}
-               for a, home in figures.overdue_actions(sel, board.actions["today"])]
+               for a, home in figures.overdue_actions(sel, board.actions["today"])] \
+        if board.actions["totals"]["overdue"] else []
     return board, without, overdue
 
 
