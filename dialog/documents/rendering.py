@@ -19,6 +19,28 @@ LANGUAGE = "sv-SE"
 AUTHOR = "Patientsäkerhetsdialog SÄBO"
 
 
+class _LRUCache:
+    """A small thread-safe least-recently-used cache: value = cache.get_or_make(key, make)."""
+
+    def __init__(self, entries: int):
+        self._items: OrderedDict = OrderedDict()
+        self._entries = entries
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key, make):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+                return value
+        value = make()  # outside the lock: two threads may both make it, harmlessly
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._entries:
+                self._items.popitem(last=False)
+        return value
+
+
 class TemplateEnvironment(ImmutableSandboxedEnvironment):
     """A sandbox (no attribute tricks, no unsafe calls, no changing lists or dicts) that
     escapes XML special characters, with a small cache of compiled templates: the same
@@ -33,9 +55,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self, *, strict: bool = False, cache_entries: int = 64):
         super().__init__(autoescape=True, undefined=StrictUndefined if strict else Undefined)
         self.globals["range"] = self._range
-        self._compiled: OrderedDict[str, object] = OrderedDict()
-        self._entries = cache_entries
-        self._lock = threading.Lock()
+        self._compiled = _LRUCache(cache_entries)
 
     def _range(self, *args):
         rng = range(*args)
@@ -56,40 +76,19 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        with self._lock:
-            template = self._compiled.get(source)
-            if template is not None:
-                self._compiled.move_to_end(source)
-                return template
-        template = super().from_string(source)
-        with self._lock:
-            self._compiled[source] = template
-            while len(self._compiled) > self._entries:
-                self._compiled.popitem(last=False)
-        return template
+        return self._compiled.get_or_make(source, lambda: super(TemplateEnvironment, self)
+                                          .from_string(source))
 
 
 class CachingDocxTemplate(DocxTemplate):
     """docxtpl's tag clean-up (patch_xml: a dozen regular expressions over the whole part) gives
     the same output for the same input, so it is remembered per part XML, like compilation."""
 
-    _patched: OrderedDict[str, str] = OrderedDict()
-    _patched_lock = threading.Lock()
-    _patched_entries = 64
+    _patched = _LRUCache(64)
 
     def patch_xml(self, src_xml):
-        cls = CachingDocxTemplate
-        with cls._patched_lock:
-            done = cls._patched.get(src_xml)
-            if done is not None:
-                cls._patched.move_to_end(src_xml)
-                return done
-        done = super().patch_xml(src_xml)
-        with cls._patched_lock:
-            cls._patched[src_xml] = done
-            while len(cls._patched) > cls._patched_entries:
-                cls._patched.popitem(last=False)
-        return done
+        return self._patched.get_or_make(src_xml, lambda: super(CachingDocxTemplate, self)
+                                         .patch_xml(src_xml))
 
 
 _ENV = TemplateEnvironment()
