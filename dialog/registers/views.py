@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -173,7 +173,7 @@ def toggle_active(kind, object_id):
 def health_centres():
     scope = current_scope()
     query = (sa.select(HealthCentre).where(scope.health_centre_clause())
-             .order_by(HealthCentre.name))
+             .options(joinedload(HealthCentre.region)).order_by(HealthCentre.name))
     query, q = _search(query, HealthCentre)
     rows = db.session.scalars(query).all()
     regions = _editable_regions()
@@ -230,7 +230,11 @@ def edit_health_centre(centre_id):
 @login_required
 def contacts():
     scope = current_scope()
-    query = sa.select(Contact).where(scope.contact_clause()).order_by(Contact.name)
+    # The owners are loaded up front: each row shows its organisation and checks edit rights.
+    query = (sa.select(Contact).where(scope.contact_clause()).order_by(Contact.name)
+             .options(selectinload(Contact.care_home).joinedload(CareHome.municipality),
+                      selectinload(Contact.health_centre), selectinload(Contact.municipality),
+                      selectinload(Contact.region)))
     query, q = _search(query, Contact)
     role = request.args.get("roll") or None
     if role in {r.value for r in ContactRole}:
