@@ -1,4 +1,5 @@
 """Entry point: `flask --app app run`, and `gunicorn app:app` in production."""
+
 from dialog import create_app
 
 app = create_app()

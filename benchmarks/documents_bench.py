@@ -7,6 +7,7 @@ the same run (each floor sample interleaved with a render sample, medians compar
 the same machine load). Target: rendering within 1.5x of the floor. Uses the demo data in a throwaway
 SQLite database.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,13 @@ def main() -> None:
         load_demo_data()
         db.session.commit()
         kind = KINDS["agenda"]
-        dialogues = list(db.session.scalars(sa.select(Dialogue).where(
-            Dialogue.status != DialogueStatus.CANCELLED).order_by(Dialogue.id)))
+        dialogues = list(
+            db.session.scalars(
+                sa.select(Dialogue)
+                .where(Dialogue.status != DialogueStatus.CANCELLED)
+                .order_by(Dialogue.id)
+            )
+        )
         template = services.template_in_force(kind, dialogues[0].care_home.municipality.region_id)
         started = time.perf_counter()
         contexts = [build_context(d, kind) for d in dialogues]
@@ -90,17 +96,26 @@ def main() -> None:
         zip_seconds = time.perf_counter() - t
 
     print(f"demo dialogues: {n}, rounds: {args.rounds}, {len(floors)} interleaved pairs (medians)")
-    print(f"floor  (python-docx load+save, no data): {floor * 1000:7.1f} ms  "
-          f"{1 / floor:6.1f} docs/s")
-    print(f"agenda (docxtpl render, context ready):  {render * 1000:7.1f} ms  "
-          f"{1 / render:6.1f} agendas/s")
-    print(f"ratio render/floor: {render / floor:.2f}x (target <= 1.5x) "
-          f"{'OK' if render / floor <= 1.5 else 'OVER TARGET'}")
-    print(f"context from the database: {context_ms:.1f} ms per dialogue; end to end "
-          f"{end_to_end * 1000:.1f} ms ({1 / end_to_end:.1f} agendas/s, "
-          f"{end_to_end / floor:.2f}x floor)")
-    print(f"ZIP of 50 agendas: {zip_seconds:.2f} s, {size / 1e6:.2f} MB, largest chunk held "
-          f"{peak_chunk / 1e3:.0f} kB")
+    print(
+        f"floor  (python-docx load+save, no data): {floor * 1000:7.1f} ms  {1 / floor:6.1f} docs/s"
+    )
+    print(
+        f"agenda (docxtpl render, context ready):  {render * 1000:7.1f} ms  "
+        f"{1 / render:6.1f} agendas/s"
+    )
+    print(
+        f"ratio render/floor: {render / floor:.2f}x (target <= 1.5x) "
+        f"{'OK' if render / floor <= 1.5 else 'OVER TARGET'}"
+    )
+    print(
+        f"context from the database: {context_ms:.1f} ms per dialogue; end to end "
+        f"{end_to_end * 1000:.1f} ms ({1 / end_to_end:.1f} agendas/s, "
+        f"{end_to_end / floor:.2f}x floor)"
+    )
+    print(
+        f"ZIP of 50 agendas: {zip_seconds:.2f} s, {size / 1e6:.2f} MB, largest chunk held "
+        f"{peak_chunk / 1e3:.0f} kB"
+    )
 
 
 if __name__ == "__main__":

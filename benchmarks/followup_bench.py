@@ -13,6 +13,7 @@ For each database (SQLite file, and a throwaway PostgreSQL server from tests/sup
     .venv/bin/python benchmarks/followup_bench.py [--db sqlite|postgresql|both] [--runs 9]
                                                   [--wrk-seconds 20] [--no-wrk]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,12 @@ def ensure_wrk() -> str | None:
         return found
     print("wrk saknas; installerar med apt-get …")
     sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.run(sudo + ["apt-get", "install", "-y", "wrk"], check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        sudo + ["apt-get", "install", "-y", "wrk"],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return shutil.which("wrk")
 
 
@@ -98,16 +103,16 @@ def measure(database_url: str, instance: Path, runs: int) -> dict:
     from dialog.scope import Scope
 
     # No figure cache here: every request computes, which is what the timing is about.
-    app = create_app({"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
-                      "FOLLOWUP_CACHE_SECONDS": 0})
+    app = create_app(
+        {"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "FOLLOWUP_CACHE_SECONDS": 0}
+    )
     today = figures.today_local()
     year = today.year - 1
     results = {}
     clients = {}
     for username in ("regional", "admin"):
         client = app.test_client()
-        response = client.post("/logga-in", data={"login": username,
-                                                  "password": "demo-losenord"})
+        response = client.post("/logga-in", data={"login": username, "password": "demo-losenord"})
         assert response.status_code == 302, f"login {username} failed"
         clients[username] = client
 
@@ -115,6 +120,7 @@ def measure(database_url: str, instance: Path, runs: int) -> dict:
         def go():
             response = clients[username].get(url)
             assert response.status_code == 200, (url, response.status_code)
+
         return go
 
     with app.app_context():
@@ -127,18 +133,30 @@ def measure(database_url: str, instance: Path, runs: int) -> dict:
         url = f"/uppfoljning/?ar={year}"
         our_ms = median_ms(page(username, url), runs)
         with engine.connect() as conn:
-            floor_ms = median_ms(lambda: run_dashboard_floor(conn, region_id, year, today), runs)
+            floor_ms = median_ms(
+                lambda region_id=region_id: run_dashboard_floor(conn, region_id, year, today), runs
+            )
             floor = summarise(run_dashboard_floor(conn, region_id, year, today))
         board = ours[key]
-        mine = {"booked": board.coverage["booked"], "held": board.coverage["held"],
-                "documented": board.coverage["documented"],
-                "findings": board.findings["total"], "full": board.representation["full"],
-                "actions": board.actions["totals"]["total"],
-                "overdue": board.actions["totals"]["overdue"],
-                "recurring": board.recurring["total"], "homes": board.coverage["active_homes"],
-                "without": board.coverage["homes_without"]}
-        results[key] = {"ours": our_ms, "floor": floor_ms, "agree": mine == floor,
-                        "mine": mine, "floor_figures": floor}
+        mine = {
+            "booked": board.coverage["booked"],
+            "held": board.coverage["held"],
+            "documented": board.coverage["documented"],
+            "findings": board.findings["total"],
+            "full": board.representation["full"],
+            "actions": board.actions["totals"]["total"],
+            "overdue": board.actions["totals"]["overdue"],
+            "recurring": board.recurring["total"],
+            "homes": board.coverage["active_homes"],
+            "without": board.coverage["homes_without"],
+        }
+        results[key] = {
+            "ours": our_ms,
+            "floor": floor_ms,
+            "agree": mine == floor,
+            "mine": mine,
+            "floor_figures": floor,
+        }
     url = f"/uppfoljning/export.xlsx?ar={year}"
     our_ms = median_ms(page("regional", url), max(3, runs // 2))
     with engine.connect() as conn:
@@ -156,8 +174,9 @@ def _session_cookie(base: str, username: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     html = opener.open(f"{base}/logga-in").read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-    data = urllib.parse.urlencode({"csrf_token": token, "login": username,
-                                   "password": "demo-losenord"}).encode()
+    data = urllib.parse.urlencode(
+        {"csrf_token": token, "login": username, "password": "demo-losenord"}
+    ).encode()
     opener.open(f"{base}/logga-in", data=data).read()
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
@@ -176,13 +195,30 @@ def _run_wrk(database_url: str, instance: Path, seconds: int, cache: str) -> lis
         print("   wrk kunde inte installeras; hoppar över lasttestet.")
         return []
     port = _free_port()
-    env = dict(os.environ, DIALOG_DATABASE_URL=database_url,
-               DIALOG_INSTANCE_PATH=str(instance), DIALOG_RATELIMIT_ENABLED="false",
-               DIALOG_LOAD_DEMO_DATA="false", DIALOG_FOLLOWUP_CACHE_SECONDS=cache)
+    env = dict(
+        os.environ,
+        DIALOG_DATABASE_URL=database_url,
+        DIALOG_INSTANCE_PATH=str(instance),
+        DIALOG_RATELIMIT_ENABLED="false",
+        DIALOG_LOAD_DEMO_DATA="false",
+        DIALOG_FOLLOWUP_CACHE_SECONDS=cache,
+    )
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120", "app:app"],
-        cwd=ROOT, env=env)
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+            "app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -199,18 +235,38 @@ def _run_wrk(database_url: str, instance: Path, seconds: int, cache: str) -> lis
         for label, username, path in targets:
             cookie = _session_cookie(base, username)
             result = subprocess.run(
-                [wrk, "-t2", "-c50", f"-d{seconds}s", "--latency", "--timeout", "30s",
-                 "-H", f"Cookie: {cookie}", base + path],
-                capture_output=True, text=True, check=True).stdout
+                [
+                    wrk,
+                    "-t2",
+                    "-c50",
+                    f"-d{seconds}s",
+                    "--latency",
+                    "--timeout",
+                    "30s",
+                    "-H",
+                    f"Cookie: {cookie}",
+                    base + path,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
             p99 = re.search(r"99%\s+([\d.]+\w+)", result).group(1)
             total = int(re.search(r"(\d+) requests in", result).group(1))
             non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
             errors = re.search(r"Socket errors: (.*)", result)
             label_cache = f"{label}, cache {cache} s"
-            out.append({"label": label_cache, "rps": rps, "p99": p99, "requests": total,
-                        "non2xx": int(non2xx.group(1)) if non2xx else 0,
-                        "socket_errors": errors.group(1).strip() if errors else "inga"})
+            out.append(
+                {
+                    "label": label_cache,
+                    "rps": rps,
+                    "p99": p99,
+                    "requests": total,
+                    "non2xx": int(non2xx.group(1)) if non2xx else 0,
+                    "socket_errors": errors.group(1).strip() if errors else "inga",
+                }
+            )
         return out
     finally:
         server.send_signal(signal.SIGTERM)
@@ -221,8 +277,11 @@ def report(kind: str, build_s: float, results: dict, wrk: list[dict]) -> None:
     print(f"\n=== {kind} ===")
     print(f"National demo data built in {build_s:.0f} s (target < 180 s on SQLite)")
     print(f"{'measure':<22}{'ours ms':>10}{'floor ms':>10}{'ratio':>8}  figures equal floor")
-    for key, label in (("region", "region dashboard"), ("national", "national dashboard"),
-                       ("excel", "Excel export (region)")):
+    for key, label in (
+        ("region", "region dashboard"),
+        ("national", "national dashboard"),
+        ("excel", "Excel export (region)"),
+    ):
         r = results[key]
         ratio = r["ours"] / r["floor"] if r["floor"] else float("inf")
         agree = {True: "yes", False: "NO", None: f"({r.get('rows')} rows)"}[r["agree"]]
@@ -230,16 +289,20 @@ def report(kind: str, build_s: float, results: dict, wrk: list[dict]) -> None:
         if r["agree"] is False:
             print("   ours: ", r["mine"], "\n   floor:", r["floor_figures"])
     region = results["region"]
-    print(f"targets: region ≤ {TARGET_REGION_RATIO}× floor: "
-          f"{'met' if region['ours'] <= TARGET_REGION_RATIO * region['floor'] else 'MISSED'}; "
-          f"region < {TARGET_REGION_MS} ms: "
-          f"{'met' if region['ours'] < TARGET_REGION_MS else 'MISSED'}; national < "
-          f"{TARGET_NATIONAL_MS} ms: "
-          f"{'met' if results['national']['ours'] < TARGET_NATIONAL_MS else 'MISSED'}")
+    print(
+        f"targets: region ≤ {TARGET_REGION_RATIO}× floor: "
+        f"{'met' if region['ours'] <= TARGET_REGION_RATIO * region['floor'] else 'MISSED'}; "
+        f"region < {TARGET_REGION_MS} ms: "
+        f"{'met' if region['ours'] < TARGET_REGION_MS else 'MISSED'}; national < "
+        f"{TARGET_NATIONAL_MS} ms: "
+        f"{'met' if results['national']['ours'] < TARGET_NATIONAL_MS else 'MISSED'}"
+    )
     for w in wrk:
-        print(f"wrk 50 conn, gunicorn 2 workers, {w['label']}: {w['rps']:.1f} req/s, "
-              f"p99 {w['p99']}, {w['requests']} requests, non-2xx {w['non2xx']}, "
-              f"socket errors: {w['socket_errors']}")
+        print(
+            f"wrk 50 conn, gunicorn 2 workers, {w['label']}: {w['rps']:.1f} req/s, "
+            f"p99 {w['p99']}, {w['requests']} requests, non-2xx {w['non2xx']}, "
+            f"socket errors: {w['socket_errors']}"
+        )
 
 
 def main() -> None:
@@ -248,8 +311,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--wrk-seconds", type=int, default=20)
     parser.add_argument("--no-wrk", action="store_true")
-    parser.add_argument("--reuse-sqlite", metavar="FILE",
-                        help="measure an existing SQLite file built earlier (skips the build)")
+    parser.add_argument(
+        "--reuse-sqlite",
+        metavar="FILE",
+        help="measure an existing SQLite file built earlier (skips the build)",
+    )
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}; cpus: {os.cpu_count()}")
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]

@@ -6,6 +6,7 @@ overdue, trends of dialogues and findings) in a single UNION ALL statement.
 export_floor(): the rows of the four Excel sheets in a single UNION ALL statement.
 Portable SQL (SQLite and PostgreSQL).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -86,8 +87,18 @@ UNION ALL SELECT 'trend_f', CAST(d.year AS VARCHAR(8)), x.kind, SUM(x.n) FROM (
 
 def summarise(rows) -> dict:
     """The floor's rows reduced to a few headline figures, to check they equal ours."""
-    out = {"booked": 0, "held": 0, "documented": 0, "findings": 0, "full": 0,
-           "actions": 0, "overdue": 0, "recurring": 0, "homes": 0, "without": 0}
+    out = {
+        "booked": 0,
+        "held": 0,
+        "documented": 0,
+        "findings": 0,
+        "full": 0,
+        "actions": 0,
+        "overdue": 0,
+        "recurring": 0,
+        "homes": 0,
+        "without": 0,
+    }
     for s, k1, k2, n in rows:
         n = int(n or 0)
         if s == "status":
@@ -113,8 +124,10 @@ def run_dashboard_floor(conn, region_id, year, today):
 def export_sql(region_id: int | None, year: int, today: date) -> str:
     w = _where(region_id)
     t = f"'{today.isoformat()}'"
-    sel = (f"FROM dialogue d JOIN care_home h ON h.id = d.care_home_id "
-           f"JOIN municipality m ON m.id = h.municipality_id WHERE {w} AND d.year = {year}")
+    sel = (
+        f"FROM dialogue d JOIN care_home h ON h.id = d.care_home_id "
+        f"JOIN municipality m ON m.id = h.municipality_id WHERE {w} AND d.year = {year}"
+    )
     return f"""
 SELECT 'dialogue' AS t, d.id, h.name, m.name AS c3, CAST(d.starts_at AS VARCHAR(40)) AS c4,
   d.status AS c5, hc.name AS c6, CAST(d.held_at AS VARCHAR(40)) AS c7,
@@ -123,7 +136,7 @@ SELECT 'dialogue' AS t, d.id, h.name, m.name AS c3, CAST(d.starts_at AS VARCHAR(
   JOIN municipality m ON m.id = h.municipality_id
   LEFT JOIN health_centre hc ON hc.id = d.health_centre_id WHERE {w} AND d.year = {year}
 UNION ALL SELECT 'participant', p.id, h.name, m.name, CAST(d.starts_at AS VARCHAR(40)), p.name,
-  p.role, p.side, p.attendance {sel.replace('FROM dialogue d', 'FROM dialogue d JOIN participant p ON p.dialogue_id = d.id AND p.removed_at IS NULL')}
+  p.role, p.side, p.attendance {sel.replace("FROM dialogue d", "FROM dialogue d JOIN participant p ON p.dialogue_id = d.id AND p.removed_at IS NULL")}
 UNION ALL SELECT 'finding', f.id, h.name, m.name, f.kind, a.name, pa.name, f.description,
   CAST(f.escalate AS VARCHAR(8))
   FROM finding f JOIN dialogue d ON d.id = f.dialogue_id

@@ -8,6 +8,7 @@ connection to the same server. Target: at least half the floor's rate.
 
     .venv/bin/python benchmarks/invitations_bench.py [--dialogues 300] [--db sqlite|postgresql]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ import smtplib
 import sys
 import tempfile
 import time as clock
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +37,9 @@ class CountingHandler:
     async def handle_DATA(self, server, session, envelope):
         content = envelope.original_content or envelope.content
         head = content.split(b"\r\n\r\n", 1)[0]
-        message_id = next((line for line in head.split(b"\r\n")
-                           if line.lower().startswith(b"message-id:")), b"")
+        message_id = next(
+            (line for line in head.split(b"\r\n") if line.lower().startswith(b"message-id:")), b""
+        )
         with self.count_value.get_lock():
             self.count_value.value += 1
             if message_id in self.seen:
@@ -65,8 +67,9 @@ class SmtpServerProcess:
         ctx = multiprocessing.get_context("fork")
         self.count, self.duplicates = ctx.Value("i", 0), ctx.Value("i", 0)
         self.stop_event = ctx.Event()
-        self.process = ctx.Process(target=_serve, args=(port, self.count, self.duplicates,
-                                                        self.stop_event), daemon=True)
+        self.process = ctx.Process(
+            target=_serve, args=(port, self.count, self.duplicates, self.stop_event), daemon=True
+        )
         self.port = port
 
     def start(self):
@@ -96,8 +99,18 @@ def free_port() -> int:
 def build_world(n_dialogues: int) -> list[int]:
     """n homes, each with its dialogue booked; 6-7 participants each (about 2,000 in all)."""
     from dialog.extensions import db
-    from dialog.models import (CareHome, Contact, ContactRole, Dialogue, HealthCentre,
-                               Municipality, Participant, Region, Side, User)
+    from dialog.models import (
+        CareHome,
+        Contact,
+        ContactRole,
+        Dialogue,
+        HealthCentre,
+        Municipality,
+        Participant,
+        Region,
+        Side,
+        User,
+    )
     from dialog.timeutil import local_to_utc
 
     region = Region(name="Benchmarkregionen")
@@ -109,29 +122,63 @@ def build_world(n_dialogues: int) -> list[int]:
     day = date(2027, 1, 11)
     for i in range(n_dialogues):
         centre = HealthCentre(name=f"Demo-vårdcentralen {i}", region=region)
-        home = CareHome(name=f"Demoboendet Åkerbäret {i}", municipality=municipality,
-                        health_centre=centre, address=f"Provgatan {i}")
-        staff = [(ContactRole.UNIT_MANAGER, "chef"), (ContactRole.NURSE, "ssk"),
-                 (ContactRole.OCCUPATIONAL_THERAPIST, "at"), (ContactRole.PHYSIOTHERAPIST, "ft")]
+        home = CareHome(
+            name=f"Demoboendet Åkerbäret {i}",
+            municipality=municipality,
+            health_centre=centre,
+            address=f"Provgatan {i}",
+        )
+        staff = [
+            (ContactRole.UNIT_MANAGER, "chef"),
+            (ContactRole.NURSE, "ssk"),
+            (ContactRole.OCCUPATIONAL_THERAPIST, "at"),
+            (ContactRole.PHYSIOTHERAPIST, "ft"),
+        ]
         if i % 3 == 0:
             staff.append((ContactRole.NURSE, "ssk2"))
-        contacts = [Contact(name=f"Demo {tag.upper()} Östlund {i}", role=role, care_home=home,
-                            email=f"{tag}.{i}@example.org") for role, tag in staff]
+        contacts = [
+            Contact(
+                name=f"Demo {tag.upper()} Östlund {i}",
+                role=role,
+                care_home=home,
+                email=f"{tag}.{i}@example.org",
+            )
+            for role, tag in staff
+        ]
         contacts += [
-            Contact(name=f"Demo Läkare Ström {i}", role=ContactRole.HOME_PHYSICIAN,
-                    health_centre=centre, email=f"lakare.{i}@example.org"),
-            Contact(name=f"Demo Verksamhetschef {i}", role=ContactRole.CENTRE_MANAGER,
-                    health_centre=centre, email=f"vc.{i}@example.org"),
+            Contact(
+                name=f"Demo Läkare Ström {i}",
+                role=ContactRole.HOME_PHYSICIAN,
+                health_centre=centre,
+                email=f"lakare.{i}@example.org",
+            ),
+            Contact(
+                name=f"Demo Verksamhetschef {i}",
+                role=ContactRole.CENTRE_MANAGER,
+                health_centre=centre,
+                email=f"vc.{i}@example.org",
+            ),
         ]
         while day.weekday() >= 5:
             day += timedelta(days=1)
         dialogue = Dialogue(
-            care_home=home, health_centre=centre, year=2027, organiser=organiser,
-            starts_at=local_to_utc(day, time(13, 0)), ends_at=local_to_utc(day, time(15, 0)),
+            care_home=home,
+            health_centre=centre,
+            year=2027,
+            organiser=organiser,
+            starts_at=local_to_utc(day, time(13, 0)),
+            ends_at=local_to_utc(day, time(15, 0)),
             location=f"Demoboendet Åkerbäret {i}, samlingsrummet",
-            participants=[Participant(name=c.name, email=c.email, role=c.role,
-                                      side=Side.CARE_HOME if c.care_home is not None
-                                      else Side.HEALTH_CENTRE) for c in contacts])
+            participants=[
+                Participant(
+                    name=c.name,
+                    email=c.email,
+                    role=c.role,
+                    side=Side.CARE_HOME if c.care_home is not None else Side.HEALTH_CENTRE,
+                )
+                for c in contacts
+            ],
+        )
         db.session.add_all([centre, home, *contacts, dialogue])
         if i % 2:
             day += timedelta(days=1)
@@ -159,9 +206,15 @@ def run(n_dialogues: int, db_kind: str) -> None:
         from dialog import create_app
         from dialog.extensions import db
 
-        app = create_app({"TESTING": True, "SECRET_KEY": "benchmark-secret",
-                          "MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": port,
-                          "MAIL_SMTP_SECURITY": "none"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "benchmark-secret",
+                "MAIL_SMTP_HOST": "127.0.0.1",
+                "MAIL_SMTP_PORT": port,
+                "MAIL_SMTP_SECURITY": "none",
+            }
+        )
         with app.app_context():
             db.drop_all()
             db.create_all()
@@ -178,8 +231,7 @@ def run_measurements(app, dialogue_ids, server, port, db_kind) -> None:
 
     from dialog.extensions import db
     from dialog.invitations.outbox import deliver_due
-    from dialog.invitations.services import (load_for_sending, queue_invitations,
-                                             sending_in_bulk)
+    from dialog.invitations.services import load_for_sending, queue_invitations, sending_in_bulk
     from dialog.models.invitations import OutboxMessage, OutboxStatus
 
     with app.app_context():
@@ -193,8 +245,12 @@ def run_measurements(app, dialogue_ids, server, port, db_kind) -> None:
         t1 = clock.perf_counter()
         db.session.remove()
     with app.app_context():
-        raws = [(r, raw) for r, raw in db.session.execute(
-            sa.select(OutboxMessage.recipient, OutboxMessage.raw).order_by(OutboxMessage.id))]
+        raws = [
+            (r, raw)
+            for r, raw in db.session.execute(
+                sa.select(OutboxMessage.recipient, OutboxMessage.raw).order_by(OutboxMessage.id)
+            )
+        ]
     sender = app.config["MAIL_SENDER"]
 
     def floor_run() -> float:
@@ -217,8 +273,11 @@ def run_measurements(app, dialogue_ids, server, port, db_kind) -> None:
         t2 = clock.perf_counter()
         result = deliver_due()
         t3 = clock.perf_counter()
-        sent_ok = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status == OutboxStatus.SENT))
+        sent_ok = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.SENT)
+        )
     arrived_ours = server.count.value - counted
     duplicates_ours = server.duplicates.value - duplicates_before - n_floor_repeats(raws)
     floor_after = floor_run()
@@ -232,18 +291,30 @@ def run_measurements(app, dialogue_ids, server, port, db_kind) -> None:
     e2e_rate = n / end_to_end
     deliver_rate = n / deliver
     size = sum(len(raw) for _, raw in raws) / n
-    print(f"Database: {db_kind}; dialogues: {len(dialogue_ids)}; messages: {n} "
-          f"(average {size / 1024:.1f} KiB, multipart/mixed with calendar)")
+    print(
+        f"Database: {db_kind}; dialogues: {len(dialogue_ids)}; messages: {n} "
+        f"(average {size / 1024:.1f} KiB, multipart/mixed with calendar)"
+    )
     print(f"  build + queue (queue_invitations, commit): {build:6.2f} s  {n / build:8.0f} msg/s")
-    print(f"  deliver (outbox -> SMTP, one connection):  {deliver:6.2f} s  {deliver_rate:8.0f} msg/s")
-    print(f"  ours, end to end:                          {end_to_end:6.2f} s  {e2e_rate:8.0f} msg/s")
-    print(f"  floor, bare smtplib same bytes (mean of before/after: {floor_before:.2f} s, "
-          f"{floor_after:.2f} s): {floor:5.2f} s  {floor_rate:8.0f} msg/s")
-    print(f"  ratio end to end / floor: {e2e_rate / floor_rate:.2f}  (target >= 0.50: "
-          f"{'met' if e2e_rate / floor_rate >= 0.5 else 'NOT met'})")
+    print(
+        f"  deliver (outbox -> SMTP, one connection):  {deliver:6.2f} s  {deliver_rate:8.0f} msg/s"
+    )
+    print(
+        f"  ours, end to end:                          {end_to_end:6.2f} s  {e2e_rate:8.0f} msg/s"
+    )
+    print(
+        f"  floor, bare smtplib same bytes (mean of before/after: {floor_before:.2f} s, "
+        f"{floor_after:.2f} s): {floor:5.2f} s  {floor_rate:8.0f} msg/s"
+    )
+    print(
+        f"  ratio end to end / floor: {e2e_rate / floor_rate:.2f}  (target >= 0.50: "
+        f"{'met' if e2e_rate / floor_rate >= 0.5 else 'NOT met'})"
+    )
     print(f"  ratio delivery only / floor: {deliver_rate / floor_rate:.2f}")
-    print(f"  every message arrived exactly once: {arrived_ours == n and duplicates_ours == 0} "
-          f"({arrived_ours} arrived, {duplicates_ours} Message-IDs repeated by our sender)")
+    print(
+        f"  every message arrived exactly once: {arrived_ours == n and duplicates_ours == 0} "
+        f"({arrived_ours} arrived, {duplicates_ours} Message-IDs repeated by our sender)"
+    )
 
 
 def n_floor_repeats(raws) -> int:

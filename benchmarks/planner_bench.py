@@ -15,6 +15,7 @@ included: planner_service.propose_plan for one region's homes and for all 2,000.
 
     .venv/bin/python benchmarks/planner_bench.py [--seed N] [--db sqlite|postgresql]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dialog.planning.planner import (  # noqa: E402
-    SOFT_RULES, BlockedPeriod, Booked, Home, Person, PlanRequest, Preference, check, propose,
-    swedish_days_off)
+    SOFT_RULES,
+    BlockedPeriod,
+    Booked,
+    Home,
+    Person,
+    PlanRequest,
+    Preference,
+    check,
+    propose,
+    swedish_days_off,
+)
 from dialog.region_settings import DEFAULT_BLOCKED_PERIODS, expand_blocked_periods  # noqa: E402
 
 YEAR = 2027
@@ -61,13 +71,15 @@ def synthetic(n_homes: int, n_regions: int, seed: int) -> PlanRequest:
         while made < count:
             centre_id += 1
             if physicians and rng.random() < 0.15:
-                physician = rng.choice(physicians)          # serves two centres
+                physician = rng.choice(physicians)  # serves two centres
             else:
-                physician = person(f"lakare{centre_id}@ex.org", f"Läkare {centre_id}",
-                                   "SÄBO-läkare")
+                physician = person(
+                    f"lakare{centre_id}@ex.org", f"Läkare {centre_id}", "SÄBO-läkare"
+                )
                 physicians.append(physician)
-            centre_chief = person(f"vc{centre_id}@ex.org", f"VC-chef {centre_id}",
-                                  "Verksamhetschef")
+            centre_chief = person(
+                f"vc{centre_id}@ex.org", f"VC-chef {centre_id}", "Verksamhetschef"
+            )
             for _ in range(min(rng.randint(1, 5), count - made)):
                 home_id += 1
                 made += 1
@@ -77,29 +89,56 @@ def synthetic(n_homes: int, n_regions: int, seed: int) -> PlanRequest:
                     manager,
                     person(f"ssk{home_id}@ex.org", f"Sjuksköterska {home_id}", "Sjuksköterska"),
                     person(f"at{home_id}@ex.org", f"Arbetsterapeut {home_id}", "Arbetsterapeut"),
-                    physician, centre_chief,
+                    physician,
+                    centre_chief,
                 )
                 previous = _working_day(rng, YEAR - 1) if rng.random() < 0.7 else None
                 pref = Preference()
                 if rng.random() < 0.3:
-                    pref = Preference(weekday=rng.choice([None, 0, 1, 2, 3, 4]),
-                                      part=rng.choice([None, "fm", "em"]))
-                if rng.random() < 0.1:      # already booked: busy, not to be planned
+                    pref = Preference(
+                        weekday=rng.choice([None, 0, 1, 2, 3, 4]),
+                        part=rng.choice([None, "fm", "em"]),
+                    )
+                if rng.random() < 0.1:  # already booked: busy, not to be planned
                     day = _working_day(rng, YEAR)
-                    booked.append(Booked(home_id, f"Boende {home_id}", day, time(13),
-                                         time(15), staff))
+                    booked.append(
+                        Booked(home_id, f"Boende {home_id}", day, time(13), time(15), staff)
+                    )
                     continue
-                homes.append(Home(home_id, f"Boende {home_id}", staff, centre_id, region,
-                                  previous, time(13) if previous else None, pref))
+                homes.append(
+                    Home(
+                        home_id,
+                        f"Boende {home_id}",
+                        staff,
+                        centre_id,
+                        region,
+                        previous,
+                        time(13) if previous else None,
+                        pref,
+                    )
+                )
     blocked = [BlockedPeriod(*p) for p in expand_blocked_periods(DEFAULT_BLOCKED_PERIODS, YEAR)]
     return PlanRequest(
-        year=YEAR, period_start=date(YEAR, 1, 11), period_end=date(YEAR, 12, 17), today=TODAY,
-        homes=homes, people=people, booked=booked, days_off=swedish_days_off([YEAR]),
-        blocked={r: blocked for r in range(1, n_regions + 1)})
+        year=YEAR,
+        period_start=date(YEAR, 1, 11),
+        period_end=date(YEAR, 12, 17),
+        today=TODAY,
+        homes=homes,
+        people=people,
+        booked=booked,
+        days_off=swedish_days_off([YEAR]),
+        blocked={r: blocked for r in range(1, n_regions + 1)},
+    )
 
 
-def run(label: str, n_homes: int, n_regions: int, target: float, seed: int,
-        period: tuple[date, date] | None = None) -> None:
+def run(
+    label: str,
+    n_homes: int,
+    n_regions: int,
+    target: float,
+    seed: int,
+    period: tuple[date, date] | None = None,
+) -> None:
     request = synthetic(n_homes, n_regions, seed)
     if period is not None:
         request.period_start, request.period_end = period
@@ -109,13 +148,19 @@ def run(label: str, n_homes: int, n_regions: int, target: float, seed: int,
     # The independent re-check must agree with the proposal's own marks.
     assert check(request, plan.slots) == plan.issues
     soft = Counter(i.rule for items in plan.issues.values() for i in items if not i.hard)
-    print(f"{label}: {len(request.homes)} homes to plan ({n_homes} in register, "
-          f"{len(request.booked)} already booked), {len(request.people)} people")
+    print(
+        f"{label}: {len(request.homes)} homes to plan ({n_homes} in register, "
+        f"{len(request.booked)} already booked), {len(request.people)} people"
+    )
     print(f"  time {elapsed:.3f} s  (target < {target:.0f} s, ratio {elapsed / target:.3f})")
-    print(f"  hard conflicts left: {plan.hard_count} in {len(plan.hard_homes())} homes; "
-          f"plan-wide problems named: {len(plan.problems)}")
-    print(f"  soft-rule misses: {plan.soft_count} "
-          + ", ".join(f"{SOFT_RULES[r]}: {soft.get(r, 0)}" for r in SOFT_RULES))
+    print(
+        f"  hard conflicts left: {plan.hard_count} in {len(plan.hard_homes())} homes; "
+        f"plan-wide problems named: {len(plan.problems)}"
+    )
+    print(
+        f"  soft-rule misses: {plan.soft_count} "
+        + ", ".join(f"{SOFT_RULES[r]}: {soft.get(r, 0)}" for r in SOFT_RULES)
+    )
     for problem in plan.problems[:3]:
         print(f"  problem shown to the user: {problem.message}")
 
@@ -150,16 +195,21 @@ def run_db(kind: str) -> None:
             build_national(echo=lambda *a: None, years=1, today=TODAY)
             print(f"{kind}: national demo data built in {clock.perf_counter() - started:.1f} s")
             params = dict(year=YEAR, period_start=date(YEAR, 1, 11), period_end=date(YEAR, 12, 17))
-            for label, scope, target in (("region 1", Scope(region_ids=frozenset({1})), 1.0),
-                                         ("whole country", Scope(admin=True), 10.0)):
+            for label, scope, target in (
+                ("region 1", Scope(region_ids=frozenset({1})), 1.0),
+                ("whole country", Scope(admin=True), 10.0),
+            ):
                 started = clock.perf_counter()
                 result = planner_service.propose_plan(
-                    scope, planner_service.PlannerParams(**params), TODAY)
+                    scope, planner_service.PlannerParams(**params), TODAY
+                )
                 elapsed = clock.perf_counter() - started
                 plan = result.plan
-                print(f"  {label}: {len(plan.slots)} homes, {elapsed:.3f} s incl. queries "
-                      f"(target < {target:.0f} s, ratio {elapsed / target:.3f}); "
-                      f"hard conflicts {plan.hard_count}, soft-rule misses {plan.soft_count}")
+                print(
+                    f"  {label}: {len(plan.slots)} homes, {elapsed:.3f} s incl. queries "
+                    f"(target < {target:.0f} s, ratio {elapsed / target:.3f}); "
+                    f"hard conflicts {plan.hard_count}, soft-rule misses {plan.soft_count}"
+                )
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -1,4 +1,5 @@
 """Patientsäkerhetsdialog SÄBO: the application factory."""
+
 from __future__ import annotations
 
 import importlib
@@ -39,8 +40,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True, render_item=render_migration_item)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,4 +1,5 @@
 """The default catalogues: areas of care and the national action plan's areas."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,9 +8,19 @@ from .extensions import db
 from .models import Area, PlanArea, PlanAreaKind
 
 DEFAULT_AREAS = [
-    "Läkemedel", "Fall", "Trycksår", "Nutrition", "Palliativ vård", "Hygien",
-    "Informationsöverföring", "Läkartillgänglighet", "Delegering", "BPSD", "Munhälsa",
-    "Kompetens och bemanning", "Avvikelsehantering",
+    "Läkemedel",
+    "Fall",
+    "Trycksår",
+    "Nutrition",
+    "Palliativ vård",
+    "Hygien",
+    "Informationsöverföring",
+    "Läkartillgänglighet",
+    "Delegering",
+    "BPSD",
+    "Munhälsa",
+    "Kompetens och bemanning",
+    "Avvikelsehantering",
 ]
 
 PLAN_FOUNDATIONS = [
@@ -35,7 +46,8 @@ def ensure_default_catalogues() -> None:
             db.session.add(Area(name=name, sort_order=order, region_id=None))
     existing_plan = set(db.session.scalars(sa.select(PlanArea.name)))
     plan = [(n, PlanAreaKind.FOUNDATION) for n in PLAN_FOUNDATIONS] + [
-        (n, PlanAreaKind.FOCUS) for n in PLAN_FOCUS_AREAS]
+        (n, PlanAreaKind.FOCUS) for n in PLAN_FOCUS_AREAS
+    ]
     for order, (name, kind) in enumerate(plan):
         if name not in existing_plan:
             db.session.add(PlanArea(name=name, kind=kind, sort_order=order))
@@ -46,10 +58,16 @@ def areas_for_region(region_id: int | None) -> list[Area]:
     """The region's own catalogue when it has one, otherwise the shared default."""
     if region_id is not None:
         own = db.session.scalars(
-            sa.select(Area).where(Area.region_id == region_id, Area.active.is_(True))
-            .order_by(Area.sort_order, Area.name)).all()
+            sa.select(Area)
+            .where(Area.region_id == region_id, Area.active.is_(True))
+            .order_by(Area.sort_order, Area.name)
+        ).all()
         if own:
             return list(own)
-    return list(db.session.scalars(
-        sa.select(Area).where(Area.region_id.is_(None), Area.active.is_(True))
-        .order_by(Area.sort_order, Area.name)))
+    return list(
+        db.session.scalars(
+            sa.select(Area)
+            .where(Area.region_id.is_(None), Area.active.is_(True))
+            .order_by(Area.sort_order, Area.name)
+        )
+    )

@@ -1,4 +1,5 @@
 """Application-wide CLI commands: setting up the database and loading demo data."""
+
 from __future__ import annotations
 
 import click
@@ -14,8 +15,13 @@ def init_app(app) -> None:
 
 
 @click.command("demo-data")
-@click.option("--scale", type=click.Choice(["county", "national"]), default="county",
-              show_default=True, help="county: Region Sörmland; national: a fictional country.")
+@click.option(
+    "--scale",
+    type=click.Choice(["county", "national"]),
+    default="county",
+    show_default=True,
+    help="county: Region Sörmland; national: a fictional country.",
+)
 @click.option("--if-empty", is_flag=True, help="Gör ingenting om databasen redan har data.")
 @with_appcontext
 def demo_data_command(scale: str, if_empty: bool) -> None:
@@ -26,7 +32,9 @@ def demo_data_command(scale: str, if_empty: bool) -> None:
         if if_empty:
             click.echo("Databasen har redan data; inga demodata laddades.")
             return
-        raise click.ClickException("Databasen har redan data. Demodata laddas bara i en tom databas.")
+        raise click.ClickException(
+            "Databasen har redan data. Demodata laddas bara i en tom databas."
+        )
     if scale == "national":
         from .followup.national_demo import build_national
 
@@ -39,7 +47,7 @@ def demo_data_command(scale: str, if_empty: bool) -> None:
 def _print_logins(logins: dict[str, str]) -> None:
     from .demo_data import DEMO_PASSWORD
 
-    click.echo("Demodata laddade. Demoinloggningar (lösenord för alla: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demodata laddade. Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
     for username, description in logins.items():
         click.echo(f"  {username:<12} {description}")
 
@@ -63,5 +71,7 @@ def setup_command() -> None:
         from .models import User
 
         if db.session.scalar(db.select(User).where(User.username == "admin")) is not None:
-            click.echo("Databasen finns redan. Demoinloggningar: admin, regional, mas, "
-                       f"enhetschef, vardcentral (lösenord: {DEMO_PASSWORD}).")
+            click.echo(
+                "Databasen finns redan. Demoinloggningar: admin, regional, mas, "
+                f"enhetschef, vardcentral (lösenord: {DEMO_PASSWORD})."
+            )

@@ -3,6 +3,7 @@
 Secrets are never committed: without DIALOG_SECRET_KEY a random key is generated once and kept in
 the instance folder, so the embedded default works with nothing configured.
 """
+
 from __future__ import annotations
 
 import os

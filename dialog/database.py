@@ -1,4 +1,5 @@
 """Database behaviour that must hold on every engine the app creates."""
+
 from __future__ import annotations
 
 import sqlite3

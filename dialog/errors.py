@@ -1,4 +1,5 @@
 """Error pages in Swedish. They never echo the request, so refused text cannot leak here."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -25,8 +26,10 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render(400, "Formuläret har gått ut eller saknar säkerhetstoken. "
-                           "Ladda om sidan och försök igen.")
+        return render(
+            400,
+            "Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen.",
+        )
 
     for code in MESSAGES:
         app.register_error_handler(code, lambda error, code=code: render(code))

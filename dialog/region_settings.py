@@ -1,4 +1,5 @@
 """Per-region settings with the defaults from the design brief."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +42,9 @@ class EffectiveSettings:
 def settings_for_region(region_id: int | None) -> EffectiveSettings:
     row = None
     if region_id is not None:
-        row = db.session.scalar(sa.select(RegionSettings).where(RegionSettings.region_id == region_id))
+        row = db.session.scalar(
+            sa.select(RegionSettings).where(RegionSettings.region_id == region_id)
+        )
     required = DEFAULT_REQUIRED_ROLES
     if row is not None and row.required_roles:
         required = {
@@ -50,10 +53,14 @@ def settings_for_region(region_id: int | None) -> EffectiveSettings:
         }
     return EffectiveSettings(
         required_roles=required,
-        blocked_periods=(row.blocked_periods if row and row.blocked_periods is not None
-                         else DEFAULT_BLOCKED_PERIODS),
-        reminder_days=(row.reminder_days if row and row.reminder_days is not None
-                       else DEFAULT_REMINDER_DAYS),
+        blocked_periods=(
+            row.blocked_periods
+            if row and row.blocked_periods is not None
+            else DEFAULT_BLOCKED_PERIODS
+        ),
+        reminder_days=(
+            row.reminder_days if row and row.reminder_days is not None else DEFAULT_REMINDER_DAYS
+        ),
     )
 
 
@@ -66,11 +73,16 @@ def expand_blocked_periods(periods: list[dict], year: int) -> list[tuple[str, da
         start_m, start_d = (int(x) for x in period["start"].split("-"))
         end_m, end_d = (int(x) for x in period["end"].split("-"))
         wraps = (end_m, end_d) < (start_m, start_d)
-        for first_year in ((year - 1, year) if wraps else (year,)):
+        for first_year in (year - 1, year) if wraps else (year,):
             last_year = first_year + 1 if wraps else first_year
             try:
-                result.append((period.get("name", "Spärrad period"),
-                               date(first_year, start_m, start_d), date(last_year, end_m, end_d)))
+                result.append(
+                    (
+                        period.get("name", "Spärrad period"),
+                        date(first_year, start_m, start_d),
+                        date(last_year, end_m, end_d),
+                    )
+                )
             except ValueError:  # 02-29 in a common year: skip that range
                 continue
     return result

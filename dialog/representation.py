@@ -4,10 +4,11 @@ Shared by the invitations feature (who is invited and has answered yes) and the 
 (who actually attended). A seat is one required role, or a choice of roles (arbetsterapeut or
 fysioterapeut); a participant fills at most one seat.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .models import ContactRole, Participant, Side
 
@@ -19,8 +20,9 @@ class Seat:
 
     @property
     def label(self) -> str:
-        text = " eller ".join(r.label.lower() if r.label[1:].islower() else r.label
-                              for r in self.roles)
+        text = " eller ".join(
+            r.label.lower() if r.label[1:].islower() else r.label for r in self.roles
+        )
         return text[:1].upper() + text[1:]  # not capitalize(): "SÄBO-läkare" keeps its capitals
 
     @property
@@ -42,9 +44,11 @@ class SideStatus:
         return [seat for seat in self.seats if not seat.filled]
 
 
-def representation(participants: Iterable[Participant],
-                   required: dict[Side, list[tuple[ContactRole, ...]]],
-                   counts: Callable[[Participant], bool]) -> dict[Side, SideStatus]:
+def representation(
+    participants: Iterable[Participant],
+    required: dict[Side, list[tuple[ContactRole, ...]]],
+    counts: Callable[[Participant], bool],
+) -> dict[Side, SideStatus]:
     """Fill each side's seats with the participants for whom counts(p) is true."""
     result = {}
     pool = [p for p in participants if counts(p)]

@@ -8,6 +8,7 @@ Every view calls these on the object it touches, never only the menus. The rules
 - vårdcentral: the homes the centre serves and dialogues it takes part in, read-only.
 Objects outside the scope are answered with 404 so that guessing ids reveals nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ class Scope:
     health_centre_ids: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, user) -> "Scope":
+    def of(cls, user) -> Scope:
         if user is None or not getattr(user, "is_authenticated", False):
             return cls()
         ids: dict[Role, set[int]] = {role: set() for role in Role}
@@ -124,7 +125,9 @@ class Scope:
     def _managed_home_conditions(self) -> list:
         clauses = []
         if self.region_ids:
-            in_regions = sa.select(Municipality.id).where(Municipality.region_id.in_(self.region_ids))
+            in_regions = sa.select(Municipality.id).where(
+                Municipality.region_id.in_(self.region_ids)
+            )
             clauses.append(CareHome.municipality_id.in_(in_regions))
         if self.municipality_ids:
             clauses.append(CareHome.municipality_id.in_(self.municipality_ids))

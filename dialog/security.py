@@ -1,4 +1,5 @@
 """Security headers and a content-security policy that allows only our own assets."""
+
 from __future__ import annotations
 
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -4,6 +4,7 @@ Features subscribe to react in the same transaction: the invitations feature que
 updates in the outbox when a dialogue is rebooked, say, without the booking code knowing about it.
 Receivers must not commit.
 """
+
 from blinker import Namespace
 
 events = Namespace()

@@ -1,21 +1,22 @@
 """Time zone handling: stored in UTC, shown and entered in Europe/Stockholm, the Swedish way."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
     """Normalise a datetime from the database (SQLite drops the zone) to aware UTC."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def local(value: datetime) -> datetime:
@@ -23,7 +24,7 @@ def local(value: datetime) -> datetime:
 
 
 def local_to_utc(day: date, clock: time) -> datetime:
-    return datetime.combine(day, clock, tzinfo=STOCKHOLM).astimezone(timezone.utc)
+    return datetime.combine(day, clock, tzinfo=STOCKHOLM).astimezone(UTC)
 
 
 def format_date(value: datetime | date | None) -> str:

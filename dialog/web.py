@@ -1,8 +1,9 @@
 """Shared web pieces: template filters, the navigation menu, the home page."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import Blueprint, current_app, redirect, url_for
 from flask_login import current_user

@@ -3,6 +3,7 @@
 The suite runs once per database: DIALOG_TEST_DB=sqlite (default) or postgresql, where a
 throwaway server is started on 127.0.0.1. Under CI=true a missing tool is a failure, not a skip.
 """
+
 from __future__ import annotations
 
 import os
@@ -86,8 +87,11 @@ class CSRFClient(FlaskClient):
         add_token = kwargs.pop("csrf", True)
         method = kwargs.get("method", "GET").upper()
         data = kwargs.get("data")
-        if add_token and method in {"POST", "PUT", "PATCH", "DELETE"} and (
-                data is None or isinstance(data, dict)):
+        if (
+            add_token
+            and method in {"POST", "PUT", "PATCH", "DELETE"}
+            and (data is None or isinstance(data, dict))
+        ):
             data = dict(data or {})
             data.setdefault("csrf_token", self.csrf_token())
             kwargs["data"] = data
@@ -107,11 +111,13 @@ class CSRFClient(FlaskClient):
 def app(_schema, database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("DIALOG_DATABASE_URL", database_url)
     monkeypatch.setenv("DIALOG_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "RATELIMIT_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     app.test_client_class = CSRFClient
     yield app
     with app.app_context():
@@ -146,6 +152,7 @@ def login(client, username: str, password: str = PASSWORD):
 def login_as(client):
     def _login(username: str):
         return login(client, username)
+
     return _login
 
 
@@ -162,20 +169,41 @@ def book(app, world):
     from dialog.dialogues.services import Booking, book_dialogue
     from dialog.models import CareHome, Contact
 
-    def _book(home_key: str, day: date, start: time = time(13, 0), end: time = time(15, 0),
-              contact_keys: list[str] | None = None) -> int:
+    def _book(
+        home_key: str,
+        day: date,
+        start: time = time(13, 0),
+        end: time = time(15, 0),
+        contact_keys: list[str] | None = None,
+    ) -> int:
         with app.app_context():
             home = db.session.get(CareHome, world.homes[home_key])
             if contact_keys is None:
-                contact_ids = [c.id for c in db.session.scalars(sa.select(Contact).where(
-                    sa.or_(Contact.care_home_id == home.id,
-                           Contact.health_centre_id == home.health_centre_id)))]
+                contact_ids = [
+                    c.id
+                    for c in db.session.scalars(
+                        sa.select(Contact).where(
+                            sa.or_(
+                                Contact.care_home_id == home.id,
+                                Contact.health_centre_id == home.health_centre_id,
+                            )
+                        )
+                    )
+                ]
             else:
                 contact_ids = [world.contacts[k] for k in contact_keys]
-            dialogue = book_dialogue(home, Booking(day=day, start=start, end=end,
-                                                   location="Samlingsrummet",
-                                                   contact_ids=contact_ids))
+            dialogue = book_dialogue(
+                home,
+                Booking(
+                    day=day,
+                    start=start,
+                    end=end,
+                    location="Samlingsrummet",
+                    contact_ids=contact_ids,
+                ),
+            )
             return dialogue.id
+
     return _book
 
 
@@ -199,16 +227,18 @@ def browser():
     from tests.support.browser import CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE",
-                                  timezone_id="Europe/Stockholm")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="sv-SE", timezone_id="Europe/Stockholm"
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -219,6 +249,8 @@ def page(browser):
 def soffice():
     from tests.support.office import soffice_path
 
-    require_tool(soffice_path() is not None and shutil.which("pdftotext") is not None,
-                 "LibreOffice and poppler-utils")
+    require_tool(
+        soffice_path() is not None and shutil.which("pdftotext") is not None,
+        "LibreOffice and poppler-utils",
+    )
     return soffice_path()

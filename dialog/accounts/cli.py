@@ -18,10 +18,10 @@ def init_app(app):
     @click.option("--email", required=True)
     @click.option("--name", required=True)
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-    @click.option("--role", "role_value", required=True,
-                  type=click.Choice([r.value for r in Role]))
-    @click.option("--target", default=None,
-                  help="Namnet på regionen, kommunen, boendet eller vårdcentralen.")
+    @click.option("--role", "role_value", required=True, type=click.Choice([r.value for r in Role]))
+    @click.option(
+        "--target", default=None, help="Namnet på regionen, kommunen, boendet eller vårdcentralen."
+    )
     def create_user_command(username, email, name, password, role_value, target):
         """Skapa en användare med en roll."""
         role = Role(role_value)
@@ -33,8 +33,13 @@ def init_app(app):
                 raise click.ClickException(f"Hittar ingen organisation som heter {target!r}.")
             target_id = found.id
         try:
-            user = create_user(username=username, email=email, name=name, password=password,
-                               scopes=[(role, target_id)])
+            user = create_user(
+                username=username,
+                email=email,
+                name=name,
+                password=password,
+                scopes=[(role, target_id)],
+            )
         except AccountError as error:
-            raise click.ClickException(str(error))
+            raise click.ClickException(str(error)) from None
         click.echo(f"Skapade användaren {user.username}.")

@@ -6,21 +6,30 @@ from ..models import Role
 
 
 class LoginForm(FlaskForm):
-    login = StringField("Användarnamn eller e-post", validators=[
-        DataRequired("Fyll i användarnamn eller e-post."), Length(max=254)])
-    password = PasswordField("Lösenord", validators=[
-        DataRequired("Fyll i lösenord."), Length(max=200)])
+    login = StringField(
+        "Användarnamn eller e-post",
+        validators=[DataRequired("Fyll i användarnamn eller e-post."), Length(max=254)],
+    )
+    password = PasswordField(
+        "Lösenord", validators=[DataRequired("Fyll i lösenord."), Length(max=200)]
+    )
     remember = BooleanField("Kom ihåg mig på den här enheten")
 
 
 class UserForm(FlaskForm):
-    username = StringField("Användarnamn", validators=[
-        DataRequired("Fyll i användarnamn."), Length(min=3, max=80)])
+    username = StringField(
+        "Användarnamn", validators=[DataRequired("Fyll i användarnamn."), Length(min=3, max=80)]
+    )
     name = StringField("Namn", validators=[DataRequired("Fyll i namn."), Length(max=160)])
-    email = EmailField("E-post", validators=[
-        DataRequired("Fyll i e-post."), Email("Ange en giltig e-postadress.")])
-    password = PasswordField("Lösenord (minst 10 tecken)", validators=[
-        DataRequired("Fyll i lösenord."), Length(min=10, max=200,
-                                                  message="Lösenordet måste ha minst 10 tecken.")])
+    email = EmailField(
+        "E-post", validators=[DataRequired("Fyll i e-post."), Email("Ange en giltig e-postadress.")]
+    )
+    password = PasswordField(
+        "Lösenord (minst 10 tecken)",
+        validators=[
+            DataRequired("Fyll i lösenord."),
+            Length(min=10, max=200, message="Lösenordet måste ha minst 10 tecken."),
+        ],
+    )
     role = SelectField("Roll", choices=[(r.value, r.label) for r in Role])
     target = SelectField("Organisation", validators=[Optional()], choices=[])

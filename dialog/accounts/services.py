@@ -1,4 +1,5 @@
 """Account rules: authentication, creating users and granting scopes."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -22,8 +23,9 @@ def authenticate(login: str, password: str) -> User | None:
     """The active user whose user name or e-mail is `login` and whose password matches."""
     login = login.strip().lower()
     user = db.session.scalar(
-        sa.select(User).where(sa.or_(sa.func.lower(User.username) == login,
-                                     sa.func.lower(User.email) == login))
+        sa.select(User).where(
+            sa.or_(sa.func.lower(User.username) == login, sa.func.lower(User.email) == login)
+        )
     )
     if user is None or not user.active or not user.check_password(password):
         return None
@@ -41,16 +43,22 @@ TARGET_FIELD = {
 
 
 def create_user(
-    *, username: str, email: str, name: str, password: str,
-    scopes: list[tuple[Role, int | None]], actor=None,
+    *,
+    username: str,
+    email: str,
+    name: str,
+    password: str,
+    scopes: list[tuple[Role, int | None]],
+    actor=None,
 ) -> User:
     username = username.strip()
     email = email.strip().lower()
     if len(password) < 10:
         raise AccountError("Lösenordet måste ha minst 10 tecken.")
     taken = db.session.scalar(
-        sa.select(User.id).where(sa.or_(sa.func.lower(User.username) == username.lower(),
-                                         User.email == email))
+        sa.select(User.id).where(
+            sa.or_(sa.func.lower(User.username) == username.lower(), User.email == email)
+        )
     )
     if taken is not None:
         raise AccountError("Användarnamnet eller e-postadressen används redan.")
@@ -59,9 +67,15 @@ def create_user(
     for role, target_id in scopes:
         user.scopes.append(_scope_row(role, target_id))
     db.session.add(user)
-    audit.record("skapade användare", user, actor=actor,
-                 changes={"username": [None, username],
-                          "scopes": [None, [f"{r.value}:{t}" for r, t in scopes]]})
+    audit.record(
+        "skapade användare",
+        user,
+        actor=actor,
+        changes={
+            "username": [None, username],
+            "scopes": [None, [f"{r.value}:{t}" for r, t in scopes]],
+        },
+    )
     db.session.commit()
     return user
 
@@ -76,8 +90,9 @@ def _scope_row(role: Role, target_id: int | None) -> UserScope:
 
 def add_scope(user: User, role: Role, target_id: int | None, actor=None) -> None:
     user.scopes.append(_scope_row(role, target_id))
-    audit.record("gav behörighet", user, actor=actor,
-                 changes={"scope": [None, f"{role.value}:{target_id}"]})
+    audit.record(
+        "gav behörighet", user, actor=actor, changes={"scope": [None, f"{role.value}:{target_id}"]}
+    )
     db.session.commit()
 
 
@@ -85,6 +100,10 @@ def set_active(user: User, active: bool, actor=None) -> None:
     if user.active == active:
         return
     user.active = active
-    audit.record("aktiverade användare" if active else "inaktiverade användare", user,
-                 actor=actor, changes={"active": [not active, active]})
+    audit.record(
+        "aktiverade användare" if active else "inaktiverade användare",
+        user,
+        actor=actor,
+        changes={"active": [not active, active]},
+    )
     db.session.commit()

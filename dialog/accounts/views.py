@@ -58,8 +58,12 @@ def account():
 
 def _target_choices():
     choices = [("", "– ingen (administratör) –")]
-    for label, model in (("Region", Region), ("Kommun", Municipality),
-                         ("Boende", CareHome), ("Vårdcentral", HealthCentre)):
+    for label, model in (
+        ("Region", Region),
+        ("Kommun", Municipality),
+        ("Boende", CareHome),
+        ("Vårdcentral", HealthCentre),
+    ):
         for obj in db.session.scalars(select(model).order_by(model.name)):
             choices.append((f"{model.__tablename__}:{obj.id}", f"{label}: {obj.name}"))
     return choices
@@ -86,13 +90,18 @@ def users():
             table, _, raw_id = (form.target.data or "").partition(":")
             if table != ROLE_TARGET_TABLE[role]:
                 form.target.errors = list(form.target.errors) + [
-                    f"Välj en organisation som passar rollen {role.label}."]
+                    f"Välj en organisation som passar rollen {role.label}."
+                ]
                 return _render_users(form), 400
             target_id = int(raw_id)
         try:
             user = services.create_user(
-                username=form.username.data, email=form.email.data, name=form.name.data,
-                password=form.password.data, scopes=[(role, target_id)])
+                username=form.username.data,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                scopes=[(role, target_id)],
+            )
         except services.AccountError as error:
             flash(str(error), "error")
             return _render_users(form), 400

@@ -1,4 +1,5 @@
 """Showing audit entries in Swedish: field and object names, values in local time."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,20 +7,47 @@ from datetime import datetime
 from ..timeutil import format_datetime
 
 OBJECT_LABELS = {
-    "CareHome": "Boende", "HealthCentre": "Vårdcentral", "Contact": "Kontaktperson",
-    "Municipality": "Kommun", "Region": "Region", "Dialogue": "Dialog", "User": "Användare",
-    "Participant": "Deltagare", "Finding": "Iakttagelse", "Action": "Åtgärd",
-    "DocumentTemplate": "Dokumentmall", "ApiToken": "API-nyckel",
+    "CareHome": "Boende",
+    "HealthCentre": "Vårdcentral",
+    "Contact": "Kontaktperson",
+    "Municipality": "Kommun",
+    "Region": "Region",
+    "Dialogue": "Dialog",
+    "User": "Användare",
+    "Participant": "Deltagare",
+    "Finding": "Iakttagelse",
+    "Action": "Åtgärd",
+    "DocumentTemplate": "Dokumentmall",
+    "ApiToken": "API-nyckel",
 }
 FIELD_LABELS = {
-    "name": "Namn", "address": "Adress", "active": "Aktiv", "year": "År", "starts_at": "Start",
-    "ends_at": "Slut", "location": "Plats", "video_link": "Videolänk", "status": "Status",
-    "health_centre_id": "Vårdcentral (id)", "municipality_id": "Kommun (id)",
-    "region_id": "Region (id)", "care_home_id": "Boende (id)", "cancel_reason": "Anledning",
-    "email": "E-post", "phone": "Telefon", "role": "Roll", "operator": "Driftsform",
-    "username": "Användarnamn", "scopes": "Behörigheter", "scope": "Behörighet",
-    "added": "Tillagda", "removed": "Borttagna", "description": "Beskrivning",
-    "kind": "Typ", "due_date": "Klart senast", "attendance": "Närvaro",
+    "name": "Namn",
+    "address": "Adress",
+    "active": "Aktiv",
+    "year": "År",
+    "starts_at": "Start",
+    "ends_at": "Slut",
+    "location": "Plats",
+    "video_link": "Videolänk",
+    "status": "Status",
+    "health_centre_id": "Vårdcentral (id)",
+    "municipality_id": "Kommun (id)",
+    "region_id": "Region (id)",
+    "care_home_id": "Boende (id)",
+    "cancel_reason": "Anledning",
+    "email": "E-post",
+    "phone": "Telefon",
+    "role": "Roll",
+    "operator": "Driftsform",
+    "username": "Användarnamn",
+    "scopes": "Behörigheter",
+    "scope": "Behörighet",
+    "added": "Tillagda",
+    "removed": "Borttagna",
+    "description": "Beskrivning",
+    "kind": "Typ",
+    "due_date": "Klart senast",
+    "attendance": "Närvaro",
 }
 
 

@@ -1,9 +1,11 @@
 """Writing audit entries. Every service that changes data calls record() in the same transaction."""
+
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from flask_login import current_user
 

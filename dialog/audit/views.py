@@ -24,12 +24,21 @@ def log():
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     entries = db.session.scalars(
         query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     types = db.session.scalars(
-        select(AuditEntry.object_type).where(scope.audit_clause()).distinct()
+        select(AuditEntry.object_type)
+        .where(scope.audit_clause())
+        .distinct()
         .order_by(AuditEntry.object_type)
     ).all()
-    return render_template("audit/log.html", entries=entries, page=page, total=total,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-                           object_type=object_type, types=types)
+    return render_template(
+        "audit/log.html",
+        entries=entries,
+        page=page,
+        total=total,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        object_type=object_type,
+        types=types,
+    )

@@ -1,5 +1,13 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import URL, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -12,14 +20,20 @@ class MultiCheckboxField(SelectMultipleField):
 class RebookForm(FlaskForm):
     """Time and place of a dialogue, in Stockholm wall-clock time."""
 
-    day = DateField("Datum", validators=[DataRequired("Ange ett datum (ÅÅÅÅ-MM-DD).")],
-                    format="%Y-%m-%d")
+    day = DateField(
+        "Datum", validators=[DataRequired("Ange ett datum (ÅÅÅÅ-MM-DD).")], format="%Y-%m-%d"
+    )
     start = TimeField("Starttid", validators=[DataRequired("Ange starttid (TT:MM).")])
     end = TimeField("Sluttid", validators=[DataRequired("Ange sluttid (TT:MM).")])
     location = StringField("Plats", validators=[Optional(), Length(max=240)])
-    video_link = StringField("Videolänk", validators=[
-        Optional(), Length(max=500),
-        URL(require_tld=False, message="Ange en fullständig länk som börjar med https://.")])
+    video_link = StringField(
+        "Videolänk",
+        validators=[
+            Optional(),
+            Length(max=500),
+            URL(require_tld=False, message="Ange en fullständig länk som börjar med https://."),
+        ],
+    )
     version = HiddenField()
 
 
@@ -29,8 +43,9 @@ class BookingForm(RebookForm):
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField("Anledning", validators=[
-        DataRequired("Ange varför dialogen ställs in."), Length(max=500)])
+    reason = TextAreaField(
+        "Anledning", validators=[DataRequired("Ange varför dialogen ställs in."), Length(max=500)]
+    )
     version = HiddenField()
 
 

@@ -1,5 +1,6 @@
 """Booking rules. The database enforces one live dialogue per home and year; these functions
 give the clear message before it has to, and translate its refusal when two requests race."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, signals
 from ..extensions import db
-from ..privacy import ensure_no_patient_data
 from ..models import (
     CareHome,
     Contact,
@@ -21,6 +21,7 @@ from ..models import (
     Side,
 )
 from ..models.base import now_utc
+from ..privacy import ensure_no_patient_data
 from ..timeutil import format_datetime, local_to_utc
 
 
@@ -80,10 +81,13 @@ def eligible_contacts(home: CareHome, health_centre: HealthCentre | None) -> lis
     conditions = [Contact.care_home_id == home.id]
     if health_centre is not None:
         conditions.append(Contact.health_centre_id == health_centre.id)
-    return list(db.session.scalars(
-        sa.select(Contact).where(sa.or_(*conditions), Contact.active.is_(True))
-        .order_by(Contact.health_centre_id.is_not(None), Contact.role, Contact.name)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Contact)
+            .where(sa.or_(*conditions), Contact.active.is_(True))
+            .order_by(Contact.health_centre_id.is_not(None), Contact.role, Contact.name)
+        )
+    )
 
 
 def _resolve_health_centre(home: CareHome, booking: Booking) -> HealthCentre | None:
@@ -97,8 +101,9 @@ def _resolve_health_centre(home: CareHome, booking: Booking) -> HealthCentre | N
 
 def participant_from_contact(contact: Contact) -> Participant:
     side = Side.CARE_HOME if contact.care_home_id is not None else Side.HEALTH_CENTRE
-    return Participant(contact_id=contact.id, name=contact.name, email=contact.email,
-                       role=contact.role, side=side)
+    return Participant(
+        contact_id=contact.id, name=contact.name, email=contact.email, role=contact.role, side=side
+    )
 
 
 def _chosen_contacts(home, centre, contact_ids) -> list[Contact]:
@@ -109,7 +114,9 @@ def _chosen_contacts(home, centre, contact_ids) -> list[Contact]:
     return [eligible[cid] for cid in dict.fromkeys(contact_ids)]
 
 
-def check_no_overlap(emails: set[str], starts_at, ends_at, *, exclude_id: int | None = None) -> None:
+def check_no_overlap(
+    emails: set[str], starts_at, ends_at, *, exclude_id: int | None = None
+) -> None:
     """Refuse when someone invited is already in another live dialogue at the same time."""
     if not emails:
         return
@@ -117,18 +124,22 @@ def check_no_overlap(emails: set[str], starts_at, ends_at, *, exclude_id: int | 
         sa.select(Participant.name, CareHome.name, Dialogue.starts_at)
         .join(Dialogue, Participant.dialogue_id == Dialogue.id)
         .join(CareHome, Dialogue.care_home_id == CareHome.id)
-        .where(sa.func.lower(Participant.email).in_({e.lower() for e in emails}),
-               Participant.removed_at.is_(None),
-               Dialogue.status != DialogueStatus.CANCELLED,
-               Dialogue.starts_at < ends_at, Dialogue.ends_at > starts_at,
-               Dialogue.id != (exclude_id or -1))
+        .where(
+            sa.func.lower(Participant.email).in_({e.lower() for e in emails}),
+            Participant.removed_at.is_(None),
+            Dialogue.status != DialogueStatus.CANCELLED,
+            Dialogue.starts_at < ends_at,
+            Dialogue.ends_at > starts_at,
+            Dialogue.id != (exclude_id or -1),
+        )
         .limit(1)
     ).first()
     if clash is not None:
         person, other_home, other_start = clash
         raise BookingError(
             f"{person} är redan kallad till dialogen på {other_home} "
-            f"{format_datetime(other_start)}, som överlappar den här tiden. Välj en annan tid.")
+            f"{format_datetime(other_start)}, som överlappar den här tiden. Välj en annan tid."
+        )
 
 
 def book_dialogue(home: CareHome, booking: Booking, *, actor=None, commit: bool = True) -> Dialogue:
@@ -145,8 +156,11 @@ def book_dialogue(home: CareHome, booking: Booking, *, actor=None, commit: bool 
         raise _already_booked(home, year)
     centre = _resolve_health_centre(home, booking)
     contacts = _chosen_contacts(home, centre, booking.contact_ids)
-    check_no_overlap({c.email for c in contacts}, local_to_utc(booking.day, booking.start),
-                     local_to_utc(booking.day, booking.end))
+    check_no_overlap(
+        {c.email for c in contacts},
+        local_to_utc(booking.day, booking.start),
+        local_to_utc(booking.day, booking.end),
+    )
 
     dialogue = Dialogue(
         care_home=home,
@@ -165,10 +179,15 @@ def book_dialogue(home: CareHome, booking: Booking, *, actor=None, commit: bool 
             db.session.flush()
     except IntegrityError:
         raise _already_booked(home, year) from None
-    audit.record("bokade dialog", dialogue, actor=actor,
-                 summary=f"{home.name} {booking.day.isoformat()}",
-                 changes=audit.snapshot(dialogue, ["year", "starts_at", "ends_at", "location",
-                                                   "video_link", "health_centre_id"]))
+    audit.record(
+        "bokade dialog",
+        dialogue,
+        actor=actor,
+        summary=f"{home.name} {booking.day.isoformat()}",
+        changes=audit.snapshot(
+            dialogue, ["year", "starts_at", "ends_at", "location", "video_link", "health_centre_id"]
+        ),
+    )
     signals.dialogue_booked.send(dialogue, actor=actor)
     if commit:
         db.session.commit()
@@ -180,8 +199,9 @@ def check_version(dialogue: Dialogue, expected_version: int | None) -> None:
         raise StaleDialogueError(STALE_MESSAGE)
 
 
-def rebook_dialogue(dialogue: Dialogue, booking: Booking, *, expected_version: int | None = None,
-                    actor=None) -> Dialogue:
+def rebook_dialogue(
+    dialogue: Dialogue, booking: Booking, *, expected_version: int | None = None, actor=None
+) -> Dialogue:
     """Change time or place. Another year must be free for the home."""
     if dialogue.status is not DialogueStatus.PLANNED:
         raise BookingError("Bara en planerad dialog kan bokas om.")
@@ -196,8 +216,9 @@ def rebook_dialogue(dialogue: Dialogue, booking: Booking, *, expected_version: i
             raise _already_booked(dialogue.care_home, new_year)
     starts_at = local_to_utc(booking.day, booking.start)
     ends_at = local_to_utc(booking.day, booking.end)
-    check_no_overlap({p.email for p in dialogue.current_participants}, starts_at, ends_at,
-                     exclude_id=dialogue.id)
+    check_no_overlap(
+        {p.email for p in dialogue.current_participants}, starts_at, ends_at, exclude_id=dialogue.id
+    )
     dialogue.year = new_year
     dialogue.starts_at = starts_at
     dialogue.ends_at = ends_at
@@ -217,8 +238,9 @@ def rebook_dialogue(dialogue: Dialogue, booking: Booking, *, expected_version: i
     return dialogue
 
 
-def cancel_dialogue(dialogue: Dialogue, reason: str, *, expected_version: int | None = None,
-                    actor=None) -> Dialogue:
+def cancel_dialogue(
+    dialogue: Dialogue, reason: str, *, expected_version: int | None = None, actor=None
+) -> Dialogue:
     """Cancel with a reason; the home's year is then free for a new booking.
 
     A reason holding patient data raises PatientDataError and nothing is stored.
@@ -233,15 +255,20 @@ def cancel_dialogue(dialogue: Dialogue, reason: str, *, expected_version: int | 
     dialogue.status = DialogueStatus.CANCELLED
     dialogue.cancel_reason = reason
     dialogue.cancelled_at = now_utc()
-    audit.record("ställde in dialog", dialogue, actor=actor,
-                 changes={"status": ["planerad", "installd"], "cancel_reason": [None, reason]})
+    audit.record(
+        "ställde in dialog",
+        dialogue,
+        actor=actor,
+        changes={"status": ["planerad", "installd"], "cancel_reason": [None, reason]},
+    )
     signals.dialogue_cancelled.send(dialogue, actor=actor, reason=reason)
     db.session.commit()
     return dialogue
 
 
-def set_participants(dialogue: Dialogue, contact_ids: list[int], *,
-                     expected_version: int | None = None, actor=None) -> tuple[list, list]:
+def set_participants(
+    dialogue: Dialogue, contact_ids: list[int], *, expected_version: int | None = None, actor=None
+) -> tuple[list, list]:
     """Make the current participants exactly the given contacts (stand-ins are kept)."""
     if dialogue.status is DialogueStatus.CANCELLED:
         raise BookingError("En inställd dialog kan inte ändras.")
@@ -263,10 +290,15 @@ def set_participants(dialogue: Dialogue, contact_ids: list[int], *,
         return added, removed
     dialogue.updated_at = now_utc()  # bumps the version: the participant list is part of it
     db.session.flush()
-    audit.record("ändrade deltagare", dialogue, actor=actor, changes={
-        "added": [None, [p.name for p in added]],
-        "removed": [[p.name for p in removed], None],
-    })
+    audit.record(
+        "ändrade deltagare",
+        dialogue,
+        actor=actor,
+        changes={
+            "added": [None, [p.name for p in added]],
+            "removed": [[p.name for p in removed], None],
+        },
+    )
     signals.participants_changed.send(dialogue, actor=actor, added=added, removed=removed)
     db.session.commit()
     return added, removed

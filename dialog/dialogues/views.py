@@ -5,8 +5,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
-from ..privacy import PatientDataError
 from ..models import CareHome, Dialogue, DialogueStatus, HealthCentre
+from ..privacy import PatientDataError
 from ..scope import current_scope, get_or_404, require
 from ..timeutil import local
 from . import services
@@ -51,8 +51,9 @@ def book(home_id):
     require(scope.can_manage_home(home), hide=False)
     form = BookingForm()
     centres = db.session.scalars(
-        select(HealthCentre).where(HealthCentre.region_id == home.municipality.region_id,
-                                   HealthCentre.active.is_(True)).order_by(HealthCentre.name)
+        select(HealthCentre)
+        .where(HealthCentre.region_id == home.municipality.region_id, HealthCentre.active.is_(True))
+        .order_by(HealthCentre.name)
     ).all()
     form.health_centre.choices = [(c.id, c.name) for c in centres]
     contacts = services.eligible_contacts(home, home.health_centre)
@@ -67,9 +68,14 @@ def book(home_id):
         form.location.data = home.name + (f", {home.address}" if home.address else "")
     if form.validate_on_submit():
         booking = services.Booking(
-            day=form.day.data, start=form.start.data, end=form.end.data,
-            location=form.location.data or "", video_link=form.video_link.data or "",
-            health_centre_id=form.health_centre.data, contact_ids=form.participants.data or [])
+            day=form.day.data,
+            start=form.start.data,
+            end=form.end.data,
+            location=form.location.data or "",
+            video_link=form.video_link.data or "",
+            health_centre_id=form.health_centre.data,
+            contact_ids=form.participants.data or [],
+        )
         try:
             dialogue = services.book_dialogue(home, booking, actor=current_user)
         except services.BookingError as error:
@@ -88,8 +94,9 @@ def show(dialogue_id):
     dialogue = get_or_404(Dialogue, dialogue_id)
     scope = current_scope()
     require(scope.can_view_dialogue(dialogue))
-    return render_template("dialogues/show.html", dialogue=dialogue,
-                           can_manage=scope.can_manage_dialogue(dialogue))
+    return render_template(
+        "dialogues/show.html", dialogue=dialogue, can_manage=scope.can_manage_dialogue(dialogue)
+    )
 
 
 @bp.route("/dialoger/<int:dialogue_id>/boka-om", methods=["GET", "POST"])
@@ -105,12 +112,17 @@ def rebook(dialogue_id):
         form.location.data, form.video_link.data = dialogue.location, dialogue.video_link
         form.version.data = dialogue.version
     if form.validate_on_submit():
-        booking = services.Booking(day=form.day.data, start=form.start.data, end=form.end.data,
-                                   location=form.location.data or "",
-                                   video_link=form.video_link.data or "")
+        booking = services.Booking(
+            day=form.day.data,
+            start=form.start.data,
+            end=form.end.data,
+            location=form.location.data or "",
+            video_link=form.video_link.data or "",
+        )
         try:
-            services.rebook_dialogue(dialogue, booking, expected_version=_version(form),
-                                     actor=current_user)
+            services.rebook_dialogue(
+                dialogue, booking, expected_version=_version(form), actor=current_user
+            )
         except services.BookingError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -132,8 +144,9 @@ def cancel(dialogue_id):
         form.version.data = dialogue.version
     if form.validate_on_submit():
         try:
-            services.cancel_dialogue(dialogue, form.reason.data, expected_version=_version(form),
-                                     actor=current_user)
+            services.cancel_dialogue(
+                dialogue, form.reason.data, expected_version=_version(form), actor=current_user
+            )
         except PatientDataError as error:
             db.session.rollback()
             # Shown in the form only: the refused words must not travel in the session cookie.
@@ -160,21 +173,26 @@ def participants(dialogue_id):
     contacts = services.eligible_contacts(dialogue.care_home, dialogue.health_centre)
     form.participants.choices = _contact_choices(contacts)
     if request.method == "GET":
-        form.participants.data = [p.contact_id for p in dialogue.current_participants
-                                  if p.contact_id is not None]
+        form.participants.data = [
+            p.contact_id for p in dialogue.current_participants if p.contact_id is not None
+        ]
         form.version.data = dialogue.version
     if form.validate_on_submit():
         try:
             added, removed = services.set_participants(
-                dialogue, form.participants.data or [], expected_version=_version(form),
-                actor=current_user)
+                dialogue,
+                form.participants.data or [],
+                expected_version=_version(form),
+                actor=current_user,
+            )
         except services.BookingError as error:
             db.session.rollback()
             flash(str(error), "error")
-            return render_template("dialogues/participants.html", form=form,
-                                   dialogue=dialogue), 409
-        flash(f"Deltagarna är uppdaterade ({len(added)} tillagda, {len(removed)} borttagna).",
-              "success")
+            return render_template("dialogues/participants.html", form=form, dialogue=dialogue), 409
+        flash(
+            f"Deltagarna är uppdaterade ({len(added)} tillagda, {len(removed)} borttagna).",
+            "success",
+        )
         return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
     status = 400 if form.is_submitted() else 200
     return render_template("dialogues/participants.html", form=form, dialogue=dialogue), status

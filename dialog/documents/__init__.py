@@ -1,5 +1,6 @@
 """Word documents for a dialogue (agenda, kallelse, dokumentationsmall, stödmaterial), rendered
 with docxtpl from templates that administrators and regional users can replace."""
+
 from .kinds import KINDS  # noqa: F401
 
 
@@ -8,8 +9,13 @@ def init_app(app):
     from .views import bp
 
     app.register_blueprint(bp)
-    add_nav_item(app, "Dokumentmallar", "documents.templates",
-                 lambda scope: scope.admin or bool(scope.region_ids), order=80)
+    add_nav_item(
+        app,
+        "Dokumentmallar",
+        "documents.templates",
+        lambda scope: scope.admin or bool(scope.region_ids),
+        order=80,
+    )
 
     @app.context_processor
     def document_kinds():

@@ -6,6 +6,7 @@ heading styles, Swedish as the language, header and footer with page numbers, ta
 title (w:tblCaption), a bold shaded header row that repeats on every page, and rows that do not
 split over pages.
 """
+
 from __future__ import annotations
 
 import io
@@ -94,8 +95,13 @@ def set_language(document, lang: str = "sv-SE") -> None:
 
 def _field(paragraph, instruction: str) -> None:
     """A complex field (PAGE, NUMPAGES) that Word and LibreOffice both update."""
-    for kind, text in (("begin", None), (None, instruction), ("separate", None),
-                       (None, "1"), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, instruction),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         if kind:
             fld = OxmlElement("w:fldChar")
@@ -154,8 +160,14 @@ def row_height(row, cm: float) -> None:
     trpr.append(el)
 
 
-def table(document, header: tuple[str, ...], widths_cm: tuple[float, ...], *,
-          caption: str, description: str = ""):
+def table(
+    document,
+    header: tuple[str, ...],
+    widths_cm: tuple[float, ...],
+    *,
+    caption: str,
+    description: str = "",
+):
     """A grid table with a titled, repeating, shaded header row. Returns the table."""
     t = document.add_table(rows=1, cols=len(header))
     t.style = document.styles["Table Grid"]

@@ -1,4 +1,5 @@
 """Forms of the documents feature."""
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
@@ -18,5 +19,6 @@ class UploadForm(FlaskForm):
 
 class TargetForm(FlaskForm):
     """Go back to the default for one document and target (all regions or one region)."""
+
     kind = HiddenField()
     target = HiddenField()

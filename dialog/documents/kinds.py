@@ -1,4 +1,5 @@
 """The four documents, and the variables a template may use (shown on the upload page)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,17 +21,35 @@ class DocumentKind:
         return TEMPLATE_DIR / f"{self.key}.docx"
 
 
-KINDS: dict[str, DocumentKind] = {k.key: k for k in (
-    DocumentKind("agenda", "Agenda", "Agenda för patientsäkerhetsdialog",
-                 "Dagordning med tider, deltagare och förra årets åtgärder."),
-    DocumentKind("kallelse", "Kallelse", "Kallelse till patientsäkerhetsdialog",
-                 "Utskrivbar kallelse med samma uppgifter som kalenderinbjudan."),
-    DocumentKind("dokumentationsmall", "Dokumentationsmall",
-                 "Dokumentation av patientsäkerhetsdialog",
-                 "Förifylld mall att fylla i under mötet; kan läsas in igen."),
-    DocumentKind("stodmaterial", "Stödmaterial", "Stödmaterial för enhetschefer",
-                 "Syfte, spelregler, förberedelser och frågor per område."),
-)}
+KINDS: dict[str, DocumentKind] = {
+    k.key: k
+    for k in (
+        DocumentKind(
+            "agenda",
+            "Agenda",
+            "Agenda för patientsäkerhetsdialog",
+            "Dagordning med tider, deltagare och förra årets åtgärder.",
+        ),
+        DocumentKind(
+            "kallelse",
+            "Kallelse",
+            "Kallelse till patientsäkerhetsdialog",
+            "Utskrivbar kallelse med samma uppgifter som kalenderinbjudan.",
+        ),
+        DocumentKind(
+            "dokumentationsmall",
+            "Dokumentationsmall",
+            "Dokumentation av patientsäkerhetsdialog",
+            "Förifylld mall att fylla i under mötet; kan läsas in igen.",
+        ),
+        DocumentKind(
+            "stodmaterial",
+            "Stödmaterial",
+            "Stödmaterial för enhetschefer",
+            "Syfte, spelregler, förberedelser och frågor per område.",
+        ),
+    )
+}
 
 
 def kind_or_none(key: str) -> DocumentKind | None:
@@ -42,51 +61,79 @@ def kind_or_none(key: str) -> DocumentKind | None:
 VARIABLES: dict[str, tuple[str, dict[str, str]]] = {
     "document_title": ("Dokumentets titel, t.ex. ”Agenda för patientsäkerhetsdialog”.", {}),
     "generated_on": ("Datum då dokumentet skapades (2027-03-01).", {}),
-    "dialogue": ("Dialogen.", {
-        "id": "Dialogens nummer i systemet",
-        "calendar_uid": "Kalenderinbjudans UID",
-        "year": "År",
-        "date": "Datum (2027-03-14)",
-        "weekday": "Veckodag (måndag …)",
-        "start": "Starttid (13.00)",
-        "end": "Sluttid (15.00)",
-        "time_range": "Datum och tid (2027-03-14 kl. 13.00–15.00)",
-        "location": "Plats",
-        "video_link": "Videolänk (tom om ingen)",
-        "status": "Status (Planerad, Genomförd …)",
-        "organiser": "Den som bokade (namn)",
-        "organiser_email": "Bokarens e-postadress",
-    }),
+    "dialogue": (
+        "Dialogen.",
+        {
+            "id": "Dialogens nummer i systemet",
+            "calendar_uid": "Kalenderinbjudans UID",
+            "year": "År",
+            "date": "Datum (2027-03-14)",
+            "weekday": "Veckodag (måndag …)",
+            "start": "Starttid (13.00)",
+            "end": "Sluttid (15.00)",
+            "time_range": "Datum och tid (2027-03-14 kl. 13.00–15.00)",
+            "location": "Plats",
+            "video_link": "Videolänk (tom om ingen)",
+            "status": "Status (Planerad, Genomförd …)",
+            "organiser": "Den som bokade (namn)",
+            "organiser_email": "Bokarens e-postadress",
+        },
+    ),
     "home": ("Det särskilda boendet.", {"name": "Namn", "address": "Adress"}),
     "municipality": ("Kommunen.", {"name": "Namn"}),
     "region": ("Regionen.", {"name": "Namn"}),
-    "health_centre": ("Vårdcentralen.", {"name": "Namn (”Ingen vald” om ingen)",
-                                         "address": "Adress"}),
-    "participants": ("Alla inbjudna deltagare (lista).", {
-        "id": "Deltagarens nummer", "name": "Namn", "role": "Roll (Sjuksköterska …)",
-        "side": "Part (SÄBO/Vårdcentral)", "email": "E-post",
-        "response": "Svar på inbjudan (Ja, Nej, Kanske, Inte svarat)",
-    }),
+    "health_centre": (
+        "Vårdcentralen.",
+        {"name": "Namn (”Ingen vald” om ingen)", "address": "Adress"},
+    ),
+    "participants": (
+        "Alla inbjudna deltagare (lista).",
+        {
+            "id": "Deltagarens nummer",
+            "name": "Namn",
+            "role": "Roll (Sjuksköterska …)",
+            "side": "Part (SÄBO/Vårdcentral)",
+            "email": "E-post",
+            "response": "Svar på inbjudan (Ja, Nej, Kanske, Inte svarat)",
+        },
+    ),
     "participants_home": ("Deltagare från boendet (lista, fält som participants).", {}),
     "participants_centre": ("Deltagare från vårdcentralen (lista, fält som participants).", {}),
-    "agenda_points": ("Dagordningens punkter (lista).", {
-        "number": "Punktens nummer", "start": "Starttid (13.00)", "end": "Sluttid",
-        "title": "Rubrik", "text": "Beskrivning",
-    }),
-    "previous_actions": ("Åtgärder från boendets tidigare dialoger att följa upp (lista).", {
-        "id": "Åtgärdens nummer", "year": "År för dialogen där den beslutades",
-        "description": "Åtgärden", "responsible": "Ansvarig (part och roll)",
-        "due_date": "Klart senast", "status": "Status (Ej påbörjad, Pågår, Klar, Avbruten)",
-    }),
-    "areas": ("Områden i regionens katalog (lista).", {
-        "name": "Områdets namn", "questions": "Frågor att ställa (lista av text)",
-    }),
+    "agenda_points": (
+        "Dagordningens punkter (lista).",
+        {
+            "number": "Punktens nummer",
+            "start": "Starttid (13.00)",
+            "end": "Sluttid",
+            "title": "Rubrik",
+            "text": "Beskrivning",
+        },
+    ),
+    "previous_actions": (
+        "Åtgärder från boendets tidigare dialoger att följa upp (lista).",
+        {
+            "id": "Åtgärdens nummer",
+            "year": "År för dialogen där den beslutades",
+            "description": "Åtgärden",
+            "responsible": "Ansvarig (part och roll)",
+            "due_date": "Klart senast",
+            "status": "Status (Ej påbörjad, Pågår, Klar, Avbruten)",
+        },
+    ),
+    "areas": (
+        "Områden i regionens katalog (lista).",
+        {
+            "name": "Områdets namn",
+            "questions": "Frågor att ställa (lista av text)",
+        },
+    ),
     "shared_data": ("Underlag att ta med till mötet (lista av text).", {}),
     "required_roles": ("Roller som ska delta för full representation (lista av text).", {}),
     "next_dialogue": ("Text om nästa dialog (”Nästa dialog hålls under 2028 …”).", {}),
-    "blank_rows": ("Tomma rader att skriva i (lista; använd {%tr for r in blank_rows.deficiencies %}).",
-                   {"attendance": "", "deficiencies": "", "risks": "", "success_factors": "",
-                    "actions": ""}),
+    "blank_rows": (
+        "Tomma rader att skriva i (lista; använd {%tr for r in blank_rows.deficiencies %}).",
+        {"attendance": "", "deficiencies": "", "risks": "", "success_factors": "", "actions": ""},
+    ),
 }
 # Jinja's own names a template may use without them being ours.
 JINJA_GLOBALS = {"range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}

@@ -41,6 +41,7 @@ How a filled-in copy is read, with python-docx only
 
 Nothing here reads the database: the importer maps the words to enums itself.
 """
+
 from __future__ import annotations
 
 import re
@@ -72,8 +73,17 @@ FACT_DATE = "Datum"
 FACT_TIME = "Tid"
 FACT_PLACE = "Plats"
 # The rows of the facts table, in order.
-FACT_LABELS = (FACT_DIALOGUE_ID, FACT_CALENDAR_UID, FACT_LAYOUT_VERSION, FACT_HOME,
-               FACT_MUNICIPALITY, FACT_HEALTH_CENTRE, FACT_DATE, FACT_TIME, FACT_PLACE)
+FACT_LABELS = (
+    FACT_DIALOGUE_ID,
+    FACT_CALENDAR_UID,
+    FACT_LAYOUT_VERSION,
+    FACT_HOME,
+    FACT_MUNICIPALITY,
+    FACT_HEALTH_CENTRE,
+    FACT_DATE,
+    FACT_TIME,
+    FACT_PLACE,
+)
 
 # Attendance: one prefilled row per invited participant (ID = participant id); stand-ins
 # who came without an invitation are written on blank rows (empty ID).
@@ -82,21 +92,44 @@ ATTENDANCE_COLUMNS = ("id", "name", "role", "side", "attendance", "comment")
 
 # Last year's actions: one prefilled row per action of the home's earlier dialogues that was
 # still open (ID = action id). "Status nu" is filled in at the meeting.
-PREVIOUS_ACTIONS_HEADER = ("ID", "Åtgärd", "Ansvarig", "Klart senast", "Status före mötet",
-                           "Status nu", "Kommentar")
-PREVIOUS_ACTIONS_COLUMNS = ("id", "description", "responsible", "due_date", "status_before",
-                            "status", "comment")
+PREVIOUS_ACTIONS_HEADER = (
+    "ID",
+    "Åtgärd",
+    "Ansvarig",
+    "Klart senast",
+    "Status före mötet",
+    "Status nu",
+    "Kommentar",
+)
+PREVIOUS_ACTIONS_COLUMNS = (
+    "id",
+    "description",
+    "responsible",
+    "due_date",
+    "status_before",
+    "status",
+    "comment",
+)
 
 # The three findings tables share their columns; the description header names the kind.
 FINDING_COLUMNS = ("area", "description", "concerns", "escalate", "spread_as_lesson")
-DEFICIENCIES_HEADER = ("Område", "Brist", "Gäller", "Lyfts till MAS/MAR och region",
-                       "Sprids som lärdom")
+DEFICIENCIES_HEADER = (
+    "Område",
+    "Brist",
+    "Gäller",
+    "Lyfts till MAS/MAR och region",
+    "Sprids som lärdom",
+)
 RISKS_HEADER = ("Område", "Risk", "Gäller", "Lyfts till MAS/MAR och region", "Sprids som lärdom")
-SUCCESS_FACTORS_HEADER = ("Område", "Framgångsfaktor", "Gäller",
-                          "Lyfts till MAS/MAR och region", "Sprids som lärdom")
+SUCCESS_FACTORS_HEADER = (
+    "Område",
+    "Framgångsfaktor",
+    "Gäller",
+    "Lyfts till MAS/MAR och region",
+    "Sprids som lärdom",
+)
 # Finding kind of each findings table, as dialog.models.FindingKind values.
-FINDING_KIND_OF_TABLE = {DEFICIENCIES: "brist", RISKS: "risk",
-                         SUCCESS_FACTORS: "framgangsfaktor"}
+FINDING_KIND_OF_TABLE = {DEFICIENCIES: "brist", RISKS: "risk", SUCCESS_FACTORS: "framgangsfaktor"}
 
 # Agreed actions.
 ACTIONS_HEADER = ("Område", "Åtgärd", "Ansvarig part", "Ansvarig roll", "Klart senast")
@@ -131,8 +164,14 @@ TABLE_TITLES = {
     ACTIONS: "Överenskomna åtgärder",
 }
 # Blank rows left for writing in, per table (the importer must not depend on the number).
-BLANK_ROWS = {ATTENDANCE: 2, PREVIOUS_ACTIONS: 0, DEFICIENCIES: 4, RISKS: 4,
-              SUCCESS_FACTORS: 4, ACTIONS: 5}
+BLANK_ROWS = {
+    ATTENDANCE: 2,
+    PREVIOUS_ACTIONS: 0,
+    DEFICIENCIES: 4,
+    RISKS: 4,
+    SUCCESS_FACTORS: 4,
+    ACTIONS: 5,
+}
 
 # --- the words allowed in choice cells (normalise() both sides before comparing) -----------
 # -> dialog.models.Attendance values; an empty cell means "not recorded".
@@ -140,19 +179,33 @@ ATTENDANCE_VALUES = {"Ja": "deltog", "Nej": "deltog_ej", "Ersättare": "ersattar
 # -> dialog.models.Side values (the attendance table's "Part" column).
 SIDE_VALUES = {"SÄBO": "sabo", "Vårdcentral": "vardcentral"}
 # -> dialog.models.Party values ("Gäller" and "Ansvarig part").
-PARTY_VALUES = {"SÄBO": "sabo", "Vårdcentral": "vardcentral", "Gemensamt": "gemensamt",
-                "Regionen": "regionen"}
+PARTY_VALUES = {
+    "SÄBO": "sabo",
+    "Vårdcentral": "vardcentral",
+    "Gemensamt": "gemensamt",
+    "Regionen": "regionen",
+}
 # -> dialog.models.ActionStatus values.
-STATUS_VALUES = {"Ej påbörjad": "ej_paborjad", "Pågår": "pagar", "Klar": "klar",
-                 "Avbruten": "avbruten"}
+STATUS_VALUES = {
+    "Ej påbörjad": "ej_paborjad",
+    "Pågår": "pagar",
+    "Klar": "klar",
+    "Avbruten": "avbruten",
+}
 # -> bool ("Lyfts till MAS/MAR och region", "Sprids som lärdom"); empty means no.
 YES_NO_VALUES = {"Ja": True, "Nej": False}
 # -> dialog.models.ContactRole values ("Ansvarig roll"); the labels of ContactRole.
 ROLE_VALUES = {
-    "Enhetschef": "enhetschef", "Sjuksköterska": "sjukskoterska",
-    "Arbetsterapeut": "arbetsterapeut", "Fysioterapeut": "fysioterapeut",
-    "SÄBO-läkare": "sabo_lakare", "Verksamhetschef": "verksamhetschef", "MAS": "mas",
-    "MAR": "mar", "Chefläkare": "cheflakare", "Annan": "annan",
+    "Enhetschef": "enhetschef",
+    "Sjuksköterska": "sjukskoterska",
+    "Arbetsterapeut": "arbetsterapeut",
+    "Fysioterapeut": "fysioterapeut",
+    "SÄBO-läkare": "sabo_lakare",
+    "Verksamhetschef": "verksamhetschef",
+    "MAS": "mas",
+    "MAR": "mar",
+    "Chefläkare": "cheflakare",
+    "Annan": "annan",
 }
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -172,7 +225,7 @@ def parse_identifier(value: str) -> tuple[int, str] | None:
     value = (value or "").strip()
     if not value.startswith(IDENTIFIER_PREFIX):
         return None
-    rest = value[len(IDENTIFIER_PREFIX):]
+    rest = value[len(IDENTIFIER_PREFIX) :]
     dialogue_id, _, uid = rest.partition(":")
     if not dialogue_id.isdigit() or not uid:
         return None

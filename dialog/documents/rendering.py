@@ -1,4 +1,5 @@
 """Filling a Word template with docxtpl, in a sandboxed, autoescaping Jinja environment."""
+
 from __future__ import annotations
 
 import io
@@ -68,16 +69,20 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
             raise SecurityError("för stor exponent")
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and (
-                        len(seq) * count > self.MAX_REPEAT):
+                if (
+                    isinstance(seq, (str, list, tuple))
+                    and isinstance(count, int)
+                    and (len(seq) * count > self.MAX_REPEAT)
+                ):
                     raise SecurityError("för stor upprepning")
         return super().call_binop(context, operator, left, right)
 
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        return self._compiled.get_or_make(source, lambda: super(TemplateEnvironment, self)
-                                          .from_string(source))
+        return self._compiled.get_or_make(
+            source, lambda: super(TemplateEnvironment, self).from_string(source)
+        )
 
 
 class CachingDocxTemplate(DocxTemplate):
@@ -87,8 +92,9 @@ class CachingDocxTemplate(DocxTemplate):
     _patched = _LRUCache(64)
 
     def patch_xml(self, src_xml):
-        return self._patched.get_or_make(src_xml, lambda: super(CachingDocxTemplate, self)
-                                         .patch_xml(src_xml))
+        return self._patched.get_or_make(
+            src_xml, lambda: super(CachingDocxTemplate, self).patch_xml(src_xml)
+        )
 
 
 _ENV = TemplateEnvironment()
@@ -146,8 +152,9 @@ def _set_properties(document, kind: DocumentKind, context: dict) -> None:
         props.identifier = ""
 
 
-def render(template_bytes: bytes, kind: DocumentKind, context: dict, *,
-           strict: bool = False) -> bytes:
+def render(
+    template_bytes: bytes, kind: DocumentKind, context: dict, *, strict: bool = False
+) -> bytes:
     """The filled-in document as .docx bytes. strict=True fails on any unknown variable."""
     template = CachingDocxTemplate(io.BytesIO(template_bytes))
     template.render(context, jinja_env=environment(strict), autoescape=True)

@@ -1,5 +1,6 @@
 """Rules of the documents feature: which template is in force, rendering for a dialogue, and the
 template versions (upload, activate, go back to the shipped default), each change audited."""
+
 from __future__ import annotations
 
 import hashlib
@@ -50,10 +51,15 @@ class TemplateInForce:
 
 
 def active_version(kind_key: str, region_id: int | None) -> DocumentTemplate | None:
-    return db.session.scalar(sa.select(DocumentTemplate).where(
-        DocumentTemplate.kind == kind_key, DocumentTemplate.active.is_(True),
-        DocumentTemplate.region_id.is_(None) if region_id is None
-        else DocumentTemplate.region_id == region_id))
+    return db.session.scalar(
+        sa.select(DocumentTemplate).where(
+            DocumentTemplate.kind == kind_key,
+            DocumentTemplate.active.is_(True),
+            DocumentTemplate.region_id.is_(None)
+            if region_id is None
+            else DocumentTemplate.region_id == region_id,
+        )
+    )
 
 
 def template_in_force(kind: DocumentKind, region_id: int | None) -> TemplateInForce:
@@ -62,13 +68,15 @@ def template_in_force(kind: DocumentKind, region_id: int | None) -> TemplateInFo
     for rid in candidates:
         row = active_version(kind.key, rid)
         if row is not None:
-            return TemplateInForce(row.content, "region" if rid is not None else "global",
-                                   row.id, row.version)
+            return TemplateInForce(
+                row.content, "region" if rid is not None else "global", row.id, row.version
+            )
     return TemplateInForce(default_template_bytes(kind), "standard")
 
 
-def render_for_dialogue(dialogue: Dialogue, kind: DocumentKind,
-                        template: TemplateInForce | None = None) -> bytes:
+def render_for_dialogue(
+    dialogue: Dialogue, kind: DocumentKind, template: TemplateInForce | None = None
+) -> bytes:
     if template is None:
         template = template_in_force(kind, dialogue.care_home.municipality.region_id)
     return rendering.render(template.content, kind, build_context(dialogue, kind))
@@ -91,6 +99,7 @@ def download_name(kind: DocumentKind, dialogue: Dialogue) -> str:
 
 
 # --- template versions ---------------------------------------------------------------------
+
 
 def can_manage_templates(scope: Scope, region_id: int | None) -> bool:
     """Administrators for every target; regional users for their own region only."""
@@ -115,34 +124,68 @@ def versions(kind_key: str, region_ids: list[int | None]) -> list[DocumentTempla
         clauses.append(DocumentTemplate.region_id.in_(ids))
     if not clauses:
         return []
-    return list(db.session.scalars(
-        sa.select(DocumentTemplate).where(DocumentTemplate.kind == kind_key, sa.or_(*clauses))
-        .order_by(DocumentTemplate.region_id.is_(None).desc(), DocumentTemplate.region_id,
-                  DocumentTemplate.version.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(DocumentTemplate)
+            .where(DocumentTemplate.kind == kind_key, sa.or_(*clauses))
+            .order_by(
+                DocumentTemplate.region_id.is_(None).desc(),
+                DocumentTemplate.region_id,
+                DocumentTemplate.version.desc(),
+            )
+        )
+    )
 
 
 def _where(region_id: int | None):
     return db.session.get(Region, region_id) if region_id is not None else None
 
 
-def upload_template(kind: DocumentKind, region_id: int | None, data: bytes, filename: str,
-                    comment: str, actor) -> DocumentTemplate:
+def upload_template(
+    kind: DocumentKind, region_id: int | None, data: bytes, filename: str, comment: str, actor
+) -> DocumentTemplate:
     """Check and store a new, inactive version. Raises TemplateRejected and stores nothing."""
     validate_template(data, filename, kind)
-    latest = db.session.scalar(sa.select(sa.func.max(DocumentTemplate.version)).where(
-        DocumentTemplate.kind == kind.key,
-        DocumentTemplate.region_id.is_(None) if region_id is None
-        else DocumentTemplate.region_id == region_id)) or 0
+    latest = (
+        db.session.scalar(
+            sa.select(sa.func.max(DocumentTemplate.version)).where(
+                DocumentTemplate.kind == kind.key,
+                DocumentTemplate.region_id.is_(None)
+                if region_id is None
+                else DocumentTemplate.region_id == region_id,
+            )
+        )
+        or 0
+    )
     row = DocumentTemplate(
-        kind=kind.key, region_id=region_id, version=latest + 1,
-        filename=safe_filename(filename)[:255], comment=(comment or "")[:500], size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), content=data,
-        uploaded_by_id=getattr(actor, "id", None), uploaded_at=now_utc(), active=False)
+        kind=kind.key,
+        region_id=region_id,
+        version=latest + 1,
+        filename=safe_filename(filename)[:255],
+        comment=(comment or "")[:500],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+        uploaded_by_id=getattr(actor, "id", None),
+        uploaded_at=now_utc(),
+        active=False,
+    )
     db.session.add(row)
-    audit.record("laddade upp dokumentmall", row, where=_where(region_id), actor=actor,
-                 summary=f"{kind.label} version {row.version}",
-                 changes={"kind": kind.key, "region_id": region_id, "version": row.version,
-                          "filename": row.filename, "sha256": row.sha256, "size": row.size})
+    audit.record(
+        "laddade upp dokumentmall",
+        row,
+        where=_where(region_id),
+        actor=actor,
+        summary=f"{kind.label} version {row.version}",
+        changes={
+            "kind": kind.key,
+            "region_id": region_id,
+            "version": row.version,
+            "filename": row.filename,
+            "sha256": row.sha256,
+            "size": row.size,
+        },
+    )
     return row
 
 
@@ -153,10 +196,14 @@ def activate_template(row: DocumentTemplate, actor) -> None:
         db.session.flush()
     row.active = True
     row.activated_at = now_utc()
-    audit.record("aktiverade dokumentmall", row, where=_where(row.region_id), actor=actor,
-                 summary=f"{KINDS[row.kind].label} version {row.version}",
-                 changes={"active_version": [previous.version if previous else None,
-                                             row.version]})
+    audit.record(
+        "aktiverade dokumentmall",
+        row,
+        where=_where(row.region_id),
+        actor=actor,
+        summary=f"{KINDS[row.kind].label} version {row.version}",
+        changes={"active_version": [previous.version if previous else None, row.version]},
+    )
 
 
 def revert_to_default(kind: DocumentKind, region_id: int | None, actor) -> bool:
@@ -165,8 +212,12 @@ def revert_to_default(kind: DocumentKind, region_id: int | None, actor) -> bool:
     if previous is None:
         return False
     previous.active = False
-    audit.record("återgick till standardmall", previous, where=_where(region_id), actor=actor,
-                 summary=f"{kind.label}",
-                 changes={"active_version": [previous.version, None]})
+    audit.record(
+        "återgick till standardmall",
+        previous,
+        where=_where(region_id),
+        actor=actor,
+        summary=f"{kind.label}",
+        changes={"active_version": [previous.version, None]},
+    )
     return True
-

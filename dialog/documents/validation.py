@@ -6,6 +6,7 @@ macro-enabled and no VBA project, no external relationships, no DOCTYPE (entity 
 syntax, only documented variables, and finally a strict render with the demo dialogue in the
 sandbox. Each refusal is a TemplateRejected with its own Swedish message saying what to fix.
 """
+
 from __future__ import annotations
 
 import io
@@ -47,35 +48,35 @@ class TemplateRejected(ValueError):
 MESSAGES = {
     "empty": "Filen är tom. Välj den .docx-fil som ska bli den nya mallen.",
     "too_large": "Filen är för stor ({size:.1f} MB). En mall får vara högst 5 MB; "
-                 "komprimera eller ta bort stora bilder och försök igen.",
+    "komprimera eller ta bort stora bilder och försök igen.",
     "docm": "Filen är ett Word-dokument med makron (.docm). Makron är inte tillåtna: spara "
-            "mallen som ”Word-dokument (.docx)” och ladda upp den igen.",
+    "mallen som ”Word-dokument (.docx)” och ladda upp den igen.",
     "extension": "Filen måste vara ett Word-dokument med ändelsen .docx.",
     "not_zip": "Filen är inte ett riktigt Word-dokument (.docx) – den har bara fått "
-               "ändelsen .docx. Öppna den i Word eller LibreOffice och spara som "
-               "”Word-dokument (.docx)”.",
+    "ändelsen .docx. Öppna den i Word eller LibreOffice och spara som "
+    "”Word-dokument (.docx)”.",
     "zip_bomb": "Filen packas upp till orimligt mycket data ({detail}) och avvisas som en "
-                "möjlig zip-bomb. Ladda upp en vanlig mall sparad direkt från Word.",
+    "möjlig zip-bomb. Ladda upp en vanlig mall sparad direkt från Word.",
     "not_docx": "Filen är en zip-fil men inte ett Word-dokument: {detail}. Spara mallen som "
-                "”Word-dokument (.docx)”.",
+    "”Word-dokument (.docx)”.",
     "macros": "Filen innehåller makron eller ActiveX-kontroller ({detail}). Ta bort dem och "
-              "spara som ”Word-dokument (.docx)”.",
+    "spara som ”Word-dokument (.docx)”.",
     "external": "Mallen innehåller externa relationer ({detail}): länkar till webbadresser, "
-                "länkade bilder eller andra filer. Ta bort länkarna (eller bädda in bilderna) "
-                "och ladda upp igen.",
+    "länkade bilder eller andra filer. Ta bort länkarna (eller bädda in bilderna) "
+    "och ladda upp igen.",
     "doctype": "Filen innehåller en XML-deklaration (DOCTYPE) som inte är tillåten i Word-mallar.",
     "corrupt": "Filen är skadad och kan inte öppnas som Word-dokument ({detail}).",
     "syntax": "Malltaggarna har ett syntaxfel: {detail}. Kontrollera att varje {{{{ … }}}} och "
-              "{{% … %}} är komplett och att varje for/if avslutas med endfor/endif. "
-              "Texten runt felet: ”{near}”.",
+    "{{% … %}} är komplett och att varje for/if avslutas med endfor/endif. "
+    "Texten runt felet: ”{near}”.",
     "unknown_variable": "Mallen använder variabler som inte finns: {names}. Använd bara de "
-                        "variabler som listas på sidan.",
+    "variabler som listas på sidan.",
     "unknown_field": "Mallen använder ett fält som inte finns: {detail}. Se listan över "
-                     "variabler och deras fält.",
+    "variabler och deras fält.",
     "unsafe": "Mallen försöker göra något som inte är tillåtet i mallar ({detail}).",
     "minutes_layout": "Dokumentationsmallen måste behålla tabellerna som gör att en ifylld kopia "
-                      "kan läsas in igen. Saknas eller har ändrad rubrikrad: {missing}. Utgå "
-                      "från standardmallen och ändra inte tabellernas rubrikrader.",
+    "kan läsas in igen. Saknas eller har ändrad rubrikrad: {missing}. Utgå "
+    "från standardmallen och ändra inte tabellernas rubrikrader.",
     "render": "Mallen kunde inte fyllas i med provdialogen: {detail}.",
 }
 
@@ -108,12 +109,17 @@ def _check_zip(data: bytes) -> dict[str, bytes]:
     for info in infos:
         total += info.file_size
         if info.file_size > MAX_MEMBER_BYTES:
-            raise _reject("zip_bomb", detail=f"delen {info.filename} blir "
-                                             f"{info.file_size / 1e6:.0f} MB")
-        if (info.file_size > RATIO_FLOOR_BYTES
-                and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-            raise _reject("zip_bomb", detail=f"delen {info.filename} packas upp "
-                                             f"{info.file_size // max(info.compress_size, 1)} gånger")
+            raise _reject(
+                "zip_bomb", detail=f"delen {info.filename} blir {info.file_size / 1e6:.0f} MB"
+            )
+        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise _reject(
+                "zip_bomb",
+                detail=f"delen {info.filename} packas upp "
+                f"{info.file_size // max(info.compress_size, 1)} gånger",
+            )
     if total > MAX_TOTAL_BYTES:
         raise _reject("zip_bomb", detail=f"totalt {total / 1e6:.0f} MB")
     names = {info.filename for info in infos}
@@ -134,7 +140,7 @@ def _check_zip(data: bytes) -> dict[str, bytes]:
 
 
 def _check_parts(parts: dict[str, bytes]) -> None:
-    for name, blob in parts.items():
+    for blob in parts.values():
         if b"<!DOCTYPE" in blob[:4096].upper() or b"<!ENTITY" in blob.upper():
             raise _reject("doctype")
     types = parts["[Content_Types].xml"].decode("utf-8", "replace").lower()
@@ -179,7 +185,7 @@ def _near(source: str, lineno: int | None) -> str:
     if not lineno:
         return ""
     source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
-    lines = source.splitlines()[max(lineno - 2, 0): lineno + 1]
+    lines = source.splitlines()[max(lineno - 2, 0) : lineno + 1]
     text = re.sub(r"<[^>]+>", "", " ".join(lines))
     return re.sub(r"\s+", " ", text).strip()[:120]
 
@@ -196,8 +202,9 @@ def _check_tags(data: bytes) -> None:
         try:
             ast = env.parse(source)
         except TemplateSyntaxError as exc:
-            raise _reject("syntax", detail=exc.message or "okänt fel",
-                          near=_near(source, exc.lineno)) from exc
+            raise _reject(
+                "syntax", detail=exc.message or "okänt fel", near=_near(source, exc.lineno)
+            ) from exc
         used |= meta.find_undeclared_variables(ast)
     unknown = sorted(used - ALLOWED_NAMES)
     if unknown:
@@ -206,7 +213,8 @@ def _check_tags(data: bytes) -> None:
 
 def _field_detail(message: str) -> str:
     match = re.search(r"has no attribute '([^']+)'", message) or re.search(
-        r"'([^']+)' is undefined", message)
+        r"'([^']+)' is undefined", message
+    )
     return f"”{match.group(1)}”" if match else message[:120]
 
 
@@ -247,8 +255,7 @@ def validate_template(data: bytes, filename: str, kind: DocumentKind) -> None:
 def _check_minutes_layout(rendered: bytes) -> None:
     """The importer finds the tables by their header rows: all of them must be there."""
     document = Document(io.BytesIO(rendered))
-    found = {layout.table_key(c.text for c in t.rows[0].cells) for t in document.tables
-             if t.rows}
+    found = {layout.table_key(c.text for c in t.rows[0].cells) for t in document.tables if t.rows}
     missing = [layout.TABLE_TITLES[k] for k in layout.TABLES if k not in found]
     if missing:
         raise _reject("minutes_layout", missing=", ".join(missing))

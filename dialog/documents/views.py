@@ -1,12 +1,23 @@
 """Downloads of the Word documents, and the template administration pages."""
+
 from __future__ import annotations
 
 import io
 import unicodedata
 from urllib.parse import quote
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   send_file, stream_with_context, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -64,23 +75,29 @@ def download_zip():
     where = "alla boenden"
     if municipality_id is not None:
         municipality = get_or_404(Municipality, municipality_id)
-        require(scope.can_view_municipality(municipality)
-                or bool(zipping.dialogue_ids(scope, year, municipality_id)))
+        require(
+            scope.can_view_municipality(municipality)
+            or bool(zipping.dialogue_ids(scope, year, municipality_id))
+        )
         where = municipality.name
     ids = zipping.dialogue_ids(scope, year, municipality_id)
     if not ids:
-        flash(f"Det finns inga bokade dialoger {year} i urvalet, så det finns inget att "
-              "ladda ned.", "error")
+        flash(
+            f"Det finns inga bokade dialoger {year} i urvalet, så det finns inget att ladda ned.",
+            "error",
+        )
         return redirect(url_for("planning.year_view", ar=year, kommun=municipality_id))
     name = zipping.zip_name(kind, year, where)
-    response = Response(stream_with_context(zipping.stream_zip(kind, ids)),
-                        mimetype="application/zip")
+    response = Response(
+        stream_with_context(zipping.stream_zip(kind, ids)), mimetype="application/zip"
+    )
     response.headers["Content-Disposition"] = content_disposition(name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 # --- template administration -------------------------------------------------------------
+
 
 def _require_template_admin():
     scope = current_scope()
@@ -104,17 +121,21 @@ def _target_region(value: str) -> int | None:
 
 def _overview(scope, form, status=200, rejection=None):
     regions = services.manageable_regions(scope)
-    targets = ([(None, "Alla regioner")] if scope.admin else []) + [(r.id, r.name)
-                                                                   for r in regions]
+    targets = ([(None, "Alla regioner")] if scope.admin else []) + [(r.id, r.name) for r in regions]
     rows = []
     for kind in KINDS.values():
         in_force = [(rid, label, services.template_in_force(kind, rid)) for rid, label in targets]
         rows.append((kind, in_force, services.versions(kind.key, [rid for rid, _ in targets])))
     region_names = {r.id: r.name for r in regions}
     return render_template(
-        "documents/templates.html", form=form, rows=rows, variables=VARIABLES,
-        region_names=region_names, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
-        rejection=rejection), status
+        "documents/templates.html",
+        form=form,
+        rows=rows,
+        variables=VARIABLES,
+        region_names=region_names,
+        max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
+        rejection=rejection,
+    ), status
 
 
 @bp.get("/mallar")
@@ -142,15 +163,19 @@ def upload():
     upload_file = form.file.data
     data = upload_file.read(MAX_UPLOAD_BYTES + 1)
     try:
-        row = services.upload_template(kind, region_id, data, upload_file.filename or "",
-                                       form.comment.data or "", current_user)
+        row = services.upload_template(
+            kind, region_id, data, upload_file.filename or "", form.comment.data or "", current_user
+        )
     except TemplateRejected as rejection:
         db.session.rollback()
         form.file.errors = ["Mallen sparades inte. " + rejection.message]
         return _overview(scope, form, 400, rejection=rejection)
     db.session.commit()
-    flash(f"Mallen är uppladdad som version {row.version} av {kind.label.lower()}. "
-          "Förhandsgranska den och aktivera den när den ser rätt ut.", "success")
+    flash(
+        f"Mallen är uppladdad som version {row.version} av {kind.label.lower()}. "
+        "Förhandsgranska den och aktivera den när den ser rätt ut.",
+        "success",
+    )
     return redirect(url_for("documents.templates", dokument=kind.key) + f"#mall-{row.id}")
 
 
@@ -174,8 +199,10 @@ def preview(template_id):
 @login_required
 def template_file(template_id):
     row = _managed_template(template_id)
-    return _docx_response(row.content, row.filename if row.filename.lower().endswith(".docx")
-                          else f"{row.filename}.docx")
+    return _docx_response(
+        row.content,
+        row.filename if row.filename.lower().endswith(".docx") else f"{row.filename}.docx",
+    )
 
 
 @bp.get("/mallar/standard/<kind>")
@@ -222,8 +249,11 @@ def revert():
     db.session.commit()
     if changed:
         in_force = services.template_in_force(kind, region_id)
-        flash(f"{kind.label}: den uppladdade mallen används inte längre. "
-              f"Nu gäller: {in_force.label.lower()}.", "success")
+        flash(
+            f"{kind.label}: den uppladdade mallen används inte längre. "
+            f"Nu gäller: {in_force.label.lower()}.",
+            "success",
+        )
     else:
         flash(f"{kind.label}: ingen uppladdad mall var aktiv, så inget ändrades.", "success")
     return redirect(url_for("documents.templates", dokument=kind.key))

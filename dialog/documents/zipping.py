@@ -3,6 +3,7 @@
 zipfile writes to a non-seekable stream with data descriptors, so each finished entry's bytes
 are handed to the response as soon as it is written and then dropped.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -43,10 +44,16 @@ class _Pipe:
 
 def dialogue_ids(scope: Scope, year: int, municipality_id: int | None = None) -> list[int]:
     """The live dialogues of the year the user may see, optionally of one municipality."""
-    query = (sa.select(Dialogue.id).join(CareHome, Dialogue.care_home_id == CareHome.id)
-             .where(scope.dialogue_clause(), Dialogue.year == year,
-                    Dialogue.status != DialogueStatus.CANCELLED)
-             .order_by(CareHome.name, Dialogue.id))
+    query = (
+        sa.select(Dialogue.id)
+        .join(CareHome, Dialogue.care_home_id == CareHome.id)
+        .where(
+            scope.dialogue_clause(),
+            Dialogue.year == year,
+            Dialogue.status != DialogueStatus.CANCELLED,
+        )
+        .order_by(CareHome.name, Dialogue.id)
+    )
     if municipality_id is not None:
         query = query.where(CareHome.municipality_id == municipality_id)
     return list(db.session.scalars(query))

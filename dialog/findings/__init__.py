@@ -13,5 +13,10 @@ def init_app(app):
     app.cli.add_command(privacy_check_command)
     app.register_blueprint(bp)
     app.jinja_env.globals["findings_summary"] = findings_summary
-    add_nav_item(app, "Områden", "findings.areas_start",
-                 lambda scope: scope.admin or bool(scope.region_ids), order=85)
+    add_nav_item(
+        app,
+        "Områden",
+        "findings.areas_start",
+        lambda scope: scope.admin or bool(scope.region_ids),
+        order=85,
+    )

@@ -1,4 +1,5 @@
 """Pages for editing a region's area catalogue (administrators and regional users)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -62,14 +63,20 @@ def areas(region_id):
         except FindingsError as error:
             db.session.rollback()
             key = area.id if area is not None else "new"
-            errors[key] = (error.errors.get("name") if isinstance(error, ValidationFailed)
-                           else str(error))
+            errors[key] = (
+                error.errors.get("name") if isinstance(error, ValidationFailed) else str(error)
+            )
             return render_template("findings/areas.html", **_context(region, errors, typed)), 400
         return redirect(url_for("findings.areas", region_id=region.id))
     return render_template("findings/areas.html", **_context(region, errors, typed))
 
 
 def _context(region, errors, typed):
-    return dict(region=region, own=catalogue.region_catalogue(region),
-                defaults=catalogue.default_catalogue(),
-                regions=catalogue.editable_regions(current_scope()), errors=errors, typed=typed)
+    return dict(
+        region=region,
+        own=catalogue.region_catalogue(region),
+        defaults=catalogue.default_catalogue(),
+        regions=catalogue.editable_regions(current_scope()),
+        errors=errors,
+        typed=typed,
+    )

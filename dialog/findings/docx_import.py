@@ -4,6 +4,7 @@ The layout is dialog.documents.minutes_layout: tables are found by their header 
 the header was changed, recognised by their Word table title so the message can say which table
 was reshaped). Nothing is saved here; see import_service.py.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,7 @@ from ..documents import minutes_layout as L
 from ..models import Action, Dialogue, DialogueStatus
 from ..privacy import PatientDataError, ensure_no_patient_data
 from .records import region_areas
-from .services import DESCRIPTION_MAX, COMMENT_MAX, Checker, check_due_date
+from .services import COMMENT_MAX, DESCRIPTION_MAX, Checker, check_due_date
 
 
 @dataclass
@@ -87,29 +88,39 @@ class ImportResult:
         return not (self.attendance or self.reviews or self.findings or self.actions)
 
     def to_payload(self) -> dict:
-        return {"attendance": [asdict(r) for r in self.attendance],
-                "reviews": [asdict(r) for r in self.reviews],
-                "findings": [asdict(r) for r in self.findings],
-                "actions": [asdict(r) for r in self.actions]}
+        return {
+            "attendance": [asdict(r) for r in self.attendance],
+            "reviews": [asdict(r) for r in self.reviews],
+            "findings": [asdict(r) for r in self.findings],
+            "actions": [asdict(r) for r in self.actions],
+        }
 
     @classmethod
-    def from_payload(cls, data: dict) -> "ImportResult":
-        return cls(attendance=[AttendanceRow(**r) for r in data.get("attendance", [])],
-                   reviews=[ReviewRow(**r) for r in data.get("reviews", [])],
-                   findings=[FindingRow(**r) for r in data.get("findings", [])],
-                   actions=[ActionRow(**r) for r in data.get("actions", [])])
+    def from_payload(cls, data: dict) -> ImportResult:
+        return cls(
+            attendance=[AttendanceRow(**r) for r in data.get("attendance", [])],
+            reviews=[ReviewRow(**r) for r in data.get("reviews", [])],
+            findings=[FindingRow(**r) for r in data.get("findings", [])],
+            actions=[ActionRow(**r) for r in data.get("actions", [])],
+        )
 
 
 class _Fatal(Exception):
     pass
 
 
-DAMAGED = ("Filen kunde inte läsas som ett Word-dokument (.docx). Den kan vara skadad eller "
-           "sparad i ett annat format. Spara den som .docx och försök igen.")
-NOT_OURS = ("Dokumentet är inte en dokumentationsmall från den här tjänsten (uppgiften om "
-            "dialog-ID saknas). Ladda ner dokumentationsmallen från dialogens sida och fyll i den.")
-OTHER_DIALOGUE = ("Dokumentet gäller en annan dialog än den här. Ladda ner dokumentationsmallen "
-                  "från just den här dialogens sida och fyll i den.")
+DAMAGED = (
+    "Filen kunde inte läsas som ett Word-dokument (.docx). Den kan vara skadad eller "
+    "sparad i ett annat format. Spara den som .docx och försök igen."
+)
+NOT_OURS = (
+    "Dokumentet är inte en dokumentationsmall från den här tjänsten (uppgiften om "
+    "dialog-ID saknas). Ladda ner dokumentationsmallen från dialogens sida och fyll i den."
+)
+OTHER_DIALOGUE = (
+    "Dokumentet gäller en annan dialog än den här. Ladda ner dokumentationsmallen "
+    "från just den här dialogens sida och fyll i den."
+)
 
 
 def _cell_text(cell) -> str:
@@ -138,7 +149,9 @@ def _choice(value: str, mapping: dict, problems: list[Problem], where: str, what
 
 def _guarded(value: str, label: str, max_len: int, problems: list[Problem], where: str) -> str:
     if len(value) > max_len:
-        problems.append(Problem(where, f"{label} är för lång ({len(value)} tecken, högst {max_len})."))
+        problems.append(
+            Problem(where, f"{label} är för lång ({len(value)} tecken, högst {max_len}).")
+        )
         return value
     try:
         ensure_no_patient_data(value, label)
@@ -195,9 +208,15 @@ def _find_tables(document, problems: list[Problem]) -> dict:
             reshaped.add(caption_key)
     for key in reshaped - set(found):
         expected = " | ".join(L.TABLES[key])
-        problems.append(Problem(L.TABLE_TITLES[key], (
-            f"Tabellen har ändrats: rubrikraden stämmer inte med mallen. Den ska vara: {expected}. "
-            "Lägg inte till, ta bort eller byt namn på kolumner.")))
+        problems.append(
+            Problem(
+                L.TABLE_TITLES[key],
+                (
+                    f"Tabellen har ändrats: rubrikraden stämmer inte med mallen. Den ska vara: {expected}. "
+                    "Lägg inte till, ta bort eller byt namn på kolumner."
+                ),
+            )
+        )
     return found
 
 
@@ -210,9 +229,13 @@ def _rows(table, key: str, problems: list[Problem]):
         if not any(texts):
             continue
         if len(cells) != len(columns):
-            problems.append(Problem(f"{L.TABLE_TITLES[key]}, rad {number}",
-                                    f"Raden har {len(cells)} kolumner men ska ha {len(columns)}. "
-                                    "Tabellen har ändrats."))
+            problems.append(
+                Problem(
+                    f"{L.TABLE_TITLES[key]}, rad {number}",
+                    f"Raden har {len(cells)} kolumner men ska ha {len(columns)}. "
+                    "Tabellen har ändrats.",
+                )
+            )
             continue
         yield number, dict(zip(columns, texts))
 
@@ -244,15 +267,19 @@ def _read_attendance(table, dialogue: Dialogue, result: ImportResult) -> None:
     people = {p.id: p for p in dialogue.current_participants}
     for number, row in _rows(table, L.ATTENDANCE, result.problems):
         where = f"{L.TABLE_TITLES[L.ATTENDANCE]}, rad {number}"
-        attendance = _choice(row["attendance"], L.ATTENDANCE_VALUES, result.problems, where,
-                             "Närvaro")
+        attendance = _choice(
+            row["attendance"], L.ATTENDANCE_VALUES, result.problems, where, "Närvaro"
+        )
         if row["comment"]:
             _guarded(row["comment"], "Kommentar", COMMENT_MAX, result.problems, where)
         if row["id"]:
             pid = int(row["id"]) if row["id"].isdigit() else None
             if pid not in people:
-                result.problems.append(Problem(where, f"Deltagaren med ID ”{row['id']}” finns "
-                                                      "inte i den här dialogen."))
+                result.problems.append(
+                    Problem(
+                        where, f"Deltagaren med ID ”{row['id']}” finns inte i den här dialogen."
+                    )
+                )
                 continue
             result.attendance.append(AttendanceRow(number, pid, people[pid].name, attendance))
             continue
@@ -278,14 +305,24 @@ def _read_reviews(table, dialogue: Dialogue, result: ImportResult) -> None:
     for number, row in _rows(table, L.PREVIOUS_ACTIONS, result.problems):
         where = f"{L.TABLE_TITLES[L.PREVIOUS_ACTIONS]}, rad {number}"
         action = db.session.get(Action, int(row["id"])) if row["id"].isdigit() else None
-        if action is None or action.dialogue.care_home_id != dialogue.care_home_id or \
-                action.dialogue.year >= dialogue.year:
-            result.problems.append(Problem(where, f"Åtgärden med ID ”{row['id']}” hör inte till "
-                                                  "boendets tidigare dialoger."))
+        if (
+            action is None
+            or action.dialogue.care_home_id != dialogue.care_home_id
+            or action.dialogue.year >= dialogue.year
+        ):
+            result.problems.append(
+                Problem(
+                    where,
+                    f"Åtgärden med ID ”{row['id']}” hör inte till boendets tidigare dialoger.",
+                )
+            )
             continue
         status = _choice(row["status"], L.STATUS_VALUES, result.problems, where, "Status nu")
-        comment = _guarded(row["comment"], "Kommentar", COMMENT_MAX, result.problems, where) \
-            if row["comment"] else ""
+        comment = (
+            _guarded(row["comment"], "Kommentar", COMMENT_MAX, result.problems, where)
+            if row["comment"]
+            else ""
+        )
         if status is None and not comment:
             continue
         if status is None:
@@ -301,8 +338,11 @@ def _area(name: str, areas: dict, problems: list[Problem], where: str, required:
     area = areas.get(L.normalise(name))
     if area is None:
         known = ", ".join(a.name for a in areas.values())
-        problems.append(Problem(where, f"Okänt område ”{name}”. Använd ett område ur regionens "
-                                       f"katalog: {known}."))
+        problems.append(
+            Problem(
+                where, f"Okänt område ”{name}”. Använd ett område ur regionens katalog: {known}."
+            )
+        )
     return area
 
 
@@ -314,15 +354,26 @@ def _read_findings(table, key: str, areas: dict, result: ImportResult) -> None:
         area = _area(row["area"], areas, result.problems, where, required=True)
         if not row["description"]:
             result.problems.append(Problem(where, "Beskrivningen saknas."))
-        description = _guarded(row["description"], "Beskrivning", DESCRIPTION_MAX,
-                               result.problems, where)
+        description = _guarded(
+            row["description"], "Beskrivning", DESCRIPTION_MAX, result.problems, where
+        )
         concerns = _choice(row["concerns"], L.PARTY_VALUES, result.problems, where, "Gäller")
         escalate = _choice(row["escalate"], L.YES_NO_VALUES, result.problems, where, "Lyfts")
-        spread = _choice(row["spread_as_lesson"], L.YES_NO_VALUES, result.problems, where,
-                         "Sprids som lärdom")
-        result.findings.append(FindingRow(
-            number, L.FINDING_KIND_OF_TABLE[key], area.id if area else None, row["area"],
-            description, concerns or "gemensamt", bool(escalate), bool(spread)))
+        spread = _choice(
+            row["spread_as_lesson"], L.YES_NO_VALUES, result.problems, where, "Sprids som lärdom"
+        )
+        result.findings.append(
+            FindingRow(
+                number,
+                L.FINDING_KIND_OF_TABLE[key],
+                area.id if area else None,
+                row["area"],
+                description,
+                concerns or "gemensamt",
+                bool(escalate),
+                bool(spread),
+            )
+        )
 
 
 def _read_actions(table, dialogue: Dialogue, areas: dict, result: ImportResult) -> None:
@@ -333,25 +384,38 @@ def _read_actions(table, dialogue: Dialogue, areas: dict, result: ImportResult) 
         area = _area(row["area"], areas, result.problems, where, required=False)
         if not row["description"]:
             result.problems.append(Problem(where, "Åtgärden saknar beskrivning."))
-        description = _guarded(row["description"], "Åtgärd", DESCRIPTION_MAX, result.problems,
-                               where)
-        party = _choice(row["responsible_party"], L.PARTY_VALUES, result.problems, where,
-                        "Ansvarig part")
+        description = _guarded(
+            row["description"], "Åtgärd", DESCRIPTION_MAX, result.problems, where
+        )
+        party = _choice(
+            row["responsible_party"], L.PARTY_VALUES, result.problems, where, "Ansvarig part"
+        )
         if party is None and not row["responsible_party"]:
             result.problems.append(Problem(where, "Ansvarig part saknas."))
-        role = _choice(row["responsible_role"], L.ROLE_VALUES, result.problems, where,
-                       "Ansvarig roll")
+        role = _choice(
+            row["responsible_role"], L.ROLE_VALUES, result.problems, where, "Ansvarig roll"
+        )
         due = None
         if row["due_date"]:
             try:
                 due = datetime.strptime(row["due_date"].strip(), L.DATE_FORMAT).date()
             except ValueError:
-                result.problems.append(Problem(where, f"Datumet ”{row['due_date']}” är inte ett "
-                                                      "datum som ÅÅÅÅ-MM-DD."))
+                result.problems.append(
+                    Problem(where, f"Datumet ”{row['due_date']}” är inte ett datum som ÅÅÅÅ-MM-DD.")
+                )
         checker = Checker()
         if due is not None or not row["due_date"]:
             check_due_date(checker, "due_date", due, dialogue)
         for message in checker.errors.values():
             result.problems.append(Problem(where, message))
-        result.actions.append(ActionRow(number, area.id if area else None, row["area"], description,
-                                        party, role, due.isoformat() if isinstance(due, date) else None))
+        result.actions.append(
+            ActionRow(
+                number,
+                area.id if area else None,
+                row["area"],
+                description,
+                party,
+                role,
+                due.isoformat() if isinstance(due, date) else None,
+            )
+        )

@@ -1,5 +1,6 @@
 """Forms for recording a dialogue. The rules (required fields, dates, the patient-data guard)
 live in the services, so the forms, the import and the tests all get the same messages."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -45,14 +46,20 @@ class VersionForm(FlaskForm):
 
 
 class FindingForm(VersionForm):
-    kind = RadioField("Typ", choices=[(k.value, k.label) for k in FindingKind],
-                      validate_choice=False)
+    kind = RadioField(
+        "Typ", choices=[(k.value, k.label) for k in FindingKind], validate_choice=False
+    )
     area_id = SelectField("Område", coerce=int_or_none, choices=[], validate_choice=False)
-    plan_area_id = SelectField("Område i nationella handlingsplanen", coerce=int_or_none,
-                               choices=[], validate_choice=False)
+    plan_area_id = SelectField(
+        "Område i nationella handlingsplanen", coerce=int_or_none, choices=[], validate_choice=False
+    )
     description = TextAreaField("Beskrivning")
-    concerns = RadioField("Gäller", choices=[(p.value, p.label) for p in Party],
-                          default=Party.JOINT.value, validate_choice=False)
+    concerns = RadioField(
+        "Gäller",
+        choices=[(p.value, p.label) for p in Party],
+        default=Party.JOINT.value,
+        validate_choice=False,
+    )
     spread_as_lesson = BooleanField("Sprid som lärdom")
     escalate = BooleanField("Lyft till MAS/MAR och region")
 
@@ -61,15 +68,22 @@ class ActionForm(VersionForm):
     description = TextAreaField("Åtgärd")
     finding_id = SelectField("Hör till", coerce=int_or_none, choices=[], validate_choice=False)
     responsible_party = SelectField(
-        "Ansvarig part", choices=[("", "Välj part")] + [(p.value, p.label) for p in Party],
-        validate_choice=False)
+        "Ansvarig part",
+        choices=[("", "Välj part")] + [(p.value, p.label) for p in Party],
+        validate_choice=False,
+    )
     responsible_role = SelectField(
-        "Ansvarig roll", choices=[("", "Ingen särskild roll")] + [(r.value, r.label)
-                                                                  for r in ContactRole],
-        validate_choice=False)
+        "Ansvarig roll",
+        choices=[("", "Ingen särskild roll")] + [(r.value, r.label) for r in ContactRole],
+        validate_choice=False,
+    )
     due_date = SwedishDateField("Klart senast")
-    status = SelectField("Status", choices=[(s.value, s.label) for s in ActionStatus],
-                         default=ActionStatus.NOT_STARTED.value, validate_choice=False)
+    status = SelectField(
+        "Status",
+        choices=[(s.value, s.label) for s in ActionStatus],
+        default=ActionStatus.NOT_STARTED.value,
+        validate_choice=False,
+    )
 
 
 class NoteForm(VersionForm):

@@ -1,5 +1,6 @@
 """Upload a filled-in documentation template, preview it with every problem marked, and save it
 only when the user confirms and nothing is wrong."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -21,9 +22,16 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def _page(dialogue, form, *, result=None, token=None, code=200):
     problem_places = {p.where for p in result.problems} if result else set()
     labels = {e.value: e.label for cls in (Party, ContactRole, ActionStatus) for e in cls}
-    return render_template("findings/import.html", dialogue=dialogue, form=form, result=result,
-                           token=token, problem_places=problem_places, labels=labels,
-                           confirm=VersionForm(formdata=None, version=dialogue.version)), code
+    return render_template(
+        "findings/import.html",
+        dialogue=dialogue,
+        form=form,
+        result=result,
+        token=token,
+        problem_places=problem_places,
+        labels=labels,
+        confirm=VersionForm(formdata=None, version=dialogue.version),
+    ), code
 
 
 @bp.route("/dialoger/<int:dialogue_id>/importera", methods=["GET", "POST"])
@@ -33,7 +41,9 @@ def import_document(dialogue_id):
     scope = current_scope()
     form = ImportForm()
     if not services.can_record(scope, dialogue):
-        flash("Dialogen är dokumenterad och låst eller inställd; den kan inte läsas in nu.", "error")
+        flash(
+            "Dialogen är dokumenterad och låst eller inställd; den kan inte läsas in nu.", "error"
+        )
         return redirect(url_for("findings.record", dialogue_id=dialogue.id))
     if not form.validate_on_submit():
         return _page(dialogue, form, code=400 if form.is_submitted() else 200)
@@ -42,7 +52,9 @@ def import_document(dialogue_id):
         form.document.errors = ["Välj en ifylld dokumentationsmall (.docx)."]
         return _page(dialogue, form, code=400)
     if not upload.filename.lower().endswith(".docx"):
-        form.document.errors = ["Filen måste vara ett Word-dokument (.docx). Spara om den som .docx."]
+        form.document.errors = [
+            "Filen måste vara ett Word-dokument (.docx). Spara om den som .docx."
+        ]
         return _page(dialogue, form, code=400)
     result = read_document(upload.read(), dialogue)
     token = sign(dialogue, result) if result.ok else None
@@ -59,17 +71,25 @@ def import_save(dialogue_id):
         return redirect(url_for("findings.import_document", dialogue_id=dialogue.id))
     try:
         result, version = unsign(dialogue, request.form.get("rows", ""))
-        counts = save_import(dialogue, result, scope=current_scope(), expected_version=version,
-                             actor=current_user)
+        counts = save_import(
+            dialogue, result, scope=current_scope(), expected_version=version, actor=current_user
+        )
     except (services.FindingsError, StaleDialogueError) as error:
         db.session.rollback()
         message = str(error)
         if isinstance(error, services.ValidationFailed):
-            message = ("Inläsningen stoppades eftersom något inte längre stämmer (till exempel "
-                       "ett område som tagits bort). Inget har sparats. Läs in filen igen.")
+            message = (
+                "Inläsningen stoppades eftersom något inte längre stämmer (till exempel "
+                "ett område som tagits bort). Inget har sparats. Läs in filen igen."
+            )
         flash(message, "error")
         return redirect(url_for("findings.import_document", dialogue_id=dialogue.id))
     held = counts.pop("markerad som genomförd", 0)
-    flash("Dokumentationsmallen är inläst: " + ", ".join(f"{n} {k}" for k, n in counts.items())
-          + "." + (" Dialogen är markerad som genomförd." if held else ""), "success")
+    flash(
+        "Dokumentationsmallen är inläst: "
+        + ", ".join(f"{n} {k}" for k, n in counts.items())
+        + "."
+        + (" Dialogen är markerad som genomförd." if held else ""),
+        "success",
+    )
     return redirect(url_for("findings.record", dialogue_id=dialogue.id))

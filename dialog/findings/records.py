@@ -1,4 +1,5 @@
 """Findings, actions, progress notes and the review of earlier dialogues' actions."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,10 +39,24 @@ from .services import (
     dialogue_day,
 )
 
-FINDING_FIELDS = ["kind", "area_id", "plan_area_id", "description", "concerns",
-                  "spread_as_lesson", "escalate"]
-ACTION_FIELDS = ["description", "finding_id", "area_id", "responsible_party", "responsible_role",
-                 "due_date", "status"]
+FINDING_FIELDS = [
+    "kind",
+    "area_id",
+    "plan_area_id",
+    "description",
+    "concerns",
+    "spread_as_lesson",
+    "escalate",
+]
+ACTION_FIELDS = [
+    "description",
+    "finding_id",
+    "area_id",
+    "responsible_party",
+    "responsible_role",
+    "due_date",
+    "status",
+]
 
 
 @dataclass
@@ -71,8 +86,13 @@ def region_areas(dialogue: Dialogue) -> list[Area]:
 
 
 def plan_areas() -> list[PlanArea]:
-    return list(db.session.scalars(sa.select(PlanArea).where(PlanArea.active.is_(True))
-                                   .order_by(PlanArea.sort_order, PlanArea.name)))
+    return list(
+        db.session.scalars(
+            sa.select(PlanArea)
+            .where(PlanArea.active.is_(True))
+            .order_by(PlanArea.sort_order, PlanArea.name)
+        )
+    )
 
 
 def _allowed_area_ids(dialogue: Dialogue, current: int | None = None) -> set[int]:
@@ -82,8 +102,13 @@ def _allowed_area_ids(dialogue: Dialogue, current: int | None = None) -> set[int
     return ids
 
 
-def validate_finding(dialogue: Dialogue, data: FindingData, *, current_area: int | None = None,
-                     checker: Checker | None = None) -> Checker:
+def validate_finding(
+    dialogue: Dialogue,
+    data: FindingData,
+    *,
+    current_area: int | None = None,
+    checker: Checker | None = None,
+) -> Checker:
     checker = checker or Checker()
     if data.kind is None:
         checker.fail("kind", "Välj typ: brist, risk eller framgångsfaktor.")
@@ -95,8 +120,9 @@ def validate_finding(dialogue: Dialogue, data: FindingData, *, current_area: int
         checker.fail("plan_area_id", "Området i handlingsplanen finns inte.")
     if data.concerns is None:
         checker.fail("concerns", "Välj vem iakttagelsen gäller.")
-    data.description = checker.text("description", "Beskrivning", data.description,
-                                    max_len=DESCRIPTION_MAX)
+    data.description = checker.text(
+        "description", "Beskrivning", data.description, max_len=DESCRIPTION_MAX
+    )
     return checker
 
 
@@ -112,9 +138,14 @@ def add_finding(dialogue: Dialogue, data: FindingData, *, scope, actor) -> Findi
     _apply_finding(finding, data)
     db.session.add(finding)
     db.session.flush()
-    _commit_change(dialogue, "lade till iakttagelse", finding, actor=actor, changes={
-        k: [None, v] for k, v in audit.snapshot(finding, FINDING_FIELDS).items()
-    } | _locked_note(dialogue))
+    _commit_change(
+        dialogue,
+        "lade till iakttagelse",
+        finding,
+        actor=actor,
+        changes={k: [None, v] for k, v in audit.snapshot(finding, FINDING_FIELDS).items()}
+        | _locked_note(dialogue),
+    )
     return finding
 
 
@@ -126,8 +157,13 @@ def update_finding(finding: Finding, data: FindingData, *, scope, expected_versi
     _apply_finding(finding, data)
     changes = audit.changes_between(before, audit.snapshot(finding, FINDING_FIELDS))
     if changes:
-        _commit_change(dialogue, "ändrade iakttagelse", finding, actor=actor,
-                       changes=changes | _locked_note(dialogue))
+        _commit_change(
+            dialogue,
+            "ändrade iakttagelse",
+            finding,
+            actor=actor,
+            changes=changes | _locked_note(dialogue),
+        )
 
 
 def delete_finding(finding: Finding, *, scope, expected_version, actor) -> None:
@@ -137,17 +173,29 @@ def delete_finding(finding: Finding, *, scope, expected_version, actor) -> None:
     for action in list(finding.actions):
         action.finding = None  # the actions stay, linked to the dialogue
     db.session.delete(finding)
-    _commit_change(dialogue, "tog bort iakttagelse", finding, actor=actor,
-                   changes={k: [v, None] for k, v in snapshot.items()} | _locked_note(dialogue))
+    _commit_change(
+        dialogue,
+        "tog bort iakttagelse",
+        finding,
+        actor=actor,
+        changes={k: [v, None] for k, v in snapshot.items()} | _locked_note(dialogue),
+    )
 
 
 # --- actions --------------------------------------------------------------------------------
 
-def validate_action(dialogue: Dialogue, data: ActionData, *, checker: Checker | None = None,
-                    current_area: int | None = None) -> Checker:
+
+def validate_action(
+    dialogue: Dialogue,
+    data: ActionData,
+    *,
+    checker: Checker | None = None,
+    current_area: int | None = None,
+) -> Checker:
     checker = checker or Checker()
-    data.description = checker.text("description", "Åtgärd", data.description,
-                                    max_len=DESCRIPTION_MAX)
+    data.description = checker.text(
+        "description", "Åtgärd", data.description, max_len=DESCRIPTION_MAX
+    )
     if data.responsible_party is None:
         checker.fail("responsible_party", "Välj ansvarig part.")
     if data.finding_id is not None:
@@ -176,9 +224,14 @@ def add_action(dialogue: Dialogue, data: ActionData, *, scope, actor) -> Action:
     _apply_action(action, data)
     db.session.add(action)
     db.session.flush()
-    _commit_change(dialogue, "lade till åtgärd", action, actor=actor, changes={
-        k: [None, v] for k, v in audit.snapshot(action, ACTION_FIELDS).items()
-    } | _locked_note(dialogue))
+    _commit_change(
+        dialogue,
+        "lade till åtgärd",
+        action,
+        actor=actor,
+        changes={k: [None, v] for k, v in audit.snapshot(action, ACTION_FIELDS).items()}
+        | _locked_note(dialogue),
+    )
     return action
 
 
@@ -190,8 +243,13 @@ def update_action(action: Action, data: ActionData, *, scope, expected_version, 
     _apply_action(action, data)
     changes = audit.changes_between(before, audit.snapshot(action, ACTION_FIELDS))
     if changes:
-        _commit_change(dialogue, "ändrade åtgärd", action, actor=actor,
-                       changes=changes | _locked_note(dialogue))
+        _commit_change(
+            dialogue,
+            "ändrade åtgärd",
+            action,
+            actor=actor,
+            changes=changes | _locked_note(dialogue),
+        )
 
 
 def delete_action(action: Action, *, scope, expected_version, actor) -> None:
@@ -199,12 +257,18 @@ def delete_action(action: Action, *, scope, expected_version, actor) -> None:
     begin_change(scope, dialogue, expected_version)
     snapshot = audit.snapshot(action, ACTION_FIELDS)
     db.session.delete(action)
-    _commit_change(dialogue, "tog bort åtgärd", action, actor=actor,
-                   changes={k: [v, None] for k, v in snapshot.items()} | _locked_note(dialogue))
+    _commit_change(
+        dialogue,
+        "tog bort åtgärd",
+        action,
+        actor=actor,
+        changes={k: [v, None] for k, v in snapshot.items()} | _locked_note(dialogue),
+    )
 
 
-def add_note(action: Action, note_date: date | None, text: str, *, scope, expected_version,
-             actor) -> ActionNote:
+def add_note(
+    action: Action, note_date: date | None, text: str, *, scope, expected_version, actor
+) -> ActionNote:
     """A dated progress note. Allowed until the action is closed, also on earlier dialogues."""
     dialogue = action.dialogue
     begin_change(scope, dialogue, expected_version)
@@ -214,20 +278,28 @@ def add_note(action: Action, note_date: date | None, text: str, *, scope, expect
     if note_date is None:
         checker.fail("note_date", "Ange datum (ÅÅÅÅ-MM-DD).")
     elif note_date < dialogue_day(dialogue):
-        checker.fail("note_date", f"Datumet kan inte vara före dialogen "
-                                  f"({dialogue_day(dialogue).isoformat()}).")
+        checker.fail(
+            "note_date",
+            f"Datumet kan inte vara före dialogen ({dialogue_day(dialogue).isoformat()}).",
+        )
     elif note_date > today:
         checker.fail("note_date", "Datumet kan inte ligga i framtiden.")
     checker.raise_if_any()
     note = ActionNote(action=action, note_date=note_date, text=text)
     db.session.add(note)
     db.session.flush()
-    _commit_change(dialogue, "lade till anteckning på åtgärd", action, actor=actor, changes={
-        "anteckning": [None, f"{note_date.isoformat()}: {text}"]} | _locked_note(dialogue))
+    _commit_change(
+        dialogue,
+        "lade till anteckning på åtgärd",
+        action,
+        actor=actor,
+        changes={"anteckning": [None, f"{note_date.isoformat()}: {text}"]} | _locked_note(dialogue),
+    )
     return note
 
 
 # --- follow-up of earlier dialogues' actions --------------------------------------------------
+
 
 def previous_actions(dialogue: Dialogue) -> list[Action]:
     """Actions of the home's earlier dialogues that are still open, plus those this dialogue
@@ -235,19 +307,30 @@ def previous_actions(dialogue: Dialogue) -> list[Action]:
     earlier = sa.select(Dialogue.id).where(
         Dialogue.care_home_id == dialogue.care_home_id,
         Dialogue.year < dialogue.year,
-        Dialogue.status != DialogueStatus.CANCELLED)
+        Dialogue.status != DialogueStatus.CANCELLED,
+    )
     reviewed = sa.select(ActionReview.action_id).where(ActionReview.dialogue_id == dialogue.id)
     open_states = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
-    return list(db.session.scalars(
-        sa.select(Action).join(Dialogue, Action.dialogue_id == Dialogue.id)
-        .where(Action.dialogue_id.in_(earlier),
-               sa.or_(Action.status.in_(open_states), Action.id.in_(reviewed)))
-        .order_by(Dialogue.year, Action.due_date, Action.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Action)
+            .join(Dialogue, Action.dialogue_id == Dialogue.id)
+            .where(
+                Action.dialogue_id.in_(earlier),
+                sa.or_(Action.status.in_(open_states), Action.id.in_(reviewed)),
+            )
+            .order_by(Dialogue.year, Action.due_date, Action.id)
+        )
+    )
 
 
 def reviews_by_action(dialogue: Dialogue) -> dict[int, ActionReview]:
-    return {r.action_id: r for r in db.session.scalars(
-        sa.select(ActionReview).where(ActionReview.dialogue_id == dialogue.id))}
+    return {
+        r.action_id: r
+        for r in db.session.scalars(
+            sa.select(ActionReview).where(ActionReview.dialogue_id == dialogue.id)
+        )
+    }
 
 
 @dataclass
@@ -256,8 +339,9 @@ class ReviewData:
     comment: str
 
 
-def review_actions(dialogue: Dialogue, values: dict[int, ReviewData], *, scope, expected_version,
-                   actor) -> None:
+def review_actions(
+    dialogue: Dialogue, values: dict[int, ReviewData], *, scope, expected_version, actor
+) -> None:
     """Record this year's review of earlier actions; the action takes the reviewed status."""
     begin_change(scope, dialogue, expected_version)
     allowed = {a.id: a for a in previous_actions(dialogue)}
@@ -266,8 +350,9 @@ def review_actions(dialogue: Dialogue, values: dict[int, ReviewData], *, scope, 
     for action_id, data in values.items():
         if action_id not in allowed:
             raise FindingsError("Åtgärden hör inte till boendets tidigare dialoger.")
-        data.comment = checker.text(f"comment-{action_id}", "Kommentar", data.comment,
-                                    max_len=COMMENT_MAX, required=False)
+        data.comment = checker.text(
+            f"comment-{action_id}", "Kommentar", data.comment, max_len=COMMENT_MAX, required=False
+        )
     checker.raise_if_any()
     changes = {}
     for action_id, data in values.items():
@@ -276,8 +361,9 @@ def review_actions(dialogue: Dialogue, values: dict[int, ReviewData], *, scope, 
         action = allowed[action_id]
         review = existing.get(action_id)
         if review is None:
-            review = ActionReview(action=action, dialogue=dialogue, status=data.status,
-                                  comment=data.comment)
+            review = ActionReview(
+                action=action, dialogue=dialogue, status=data.status, comment=data.comment
+            )
             db.session.add(review)
         elif review.status is data.status and review.comment == data.comment:
             continue
@@ -287,16 +373,27 @@ def review_actions(dialogue: Dialogue, values: dict[int, ReviewData], *, scope, 
             action.completed_at = now_utc() if data.status is ActionStatus.DONE else None
         changes[f"åtgärd {action_id}"] = [None, f"{data.status.label}: {data.comment}".rstrip(": ")]
     if changes:
-        _commit_change(dialogue, "följde upp tidigare åtgärder", dialogue, actor=actor,
-                       changes=changes | _locked_note(dialogue))
+        _commit_change(
+            dialogue,
+            "följde upp tidigare åtgärder",
+            dialogue,
+            actor=actor,
+            changes=changes | _locked_note(dialogue),
+        )
 
 
 def findings_by_kind(dialogue: Dialogue) -> dict[FindingKind, list[Finding]]:
-    rows = db.session.scalars(sa.select(Finding).where(Finding.dialogue_id == dialogue.id)
-                              .order_by(Finding.id)).all()
+    rows = db.session.scalars(
+        sa.select(Finding).where(Finding.dialogue_id == dialogue.id).order_by(Finding.id)
+    ).all()
     return {kind: [f for f in rows if f.kind is kind] for kind in FindingKind}
 
 
 def dialogue_actions(dialogue: Dialogue) -> list[Action]:
-    return list(db.session.scalars(sa.select(Action).where(Action.dialogue_id == dialogue.id)
-                                   .order_by(Action.due_date, Action.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Action)
+            .where(Action.dialogue_id == dialogue.id)
+            .order_by(Action.due_date, Action.id)
+        )
+    )

@@ -5,6 +5,7 @@ locking), bumps it, writes the audit entry and commits, so two people editing th
 cannot silently overwrite each other. Free text passes the patient-data guard before anything is
 touched; refused text is never stored, logged or put in the audit log.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -52,16 +53,18 @@ class Checker:
 
     errors: dict[str, str] = field(default_factory=dict)
 
-    def text(self, name: str, label: str, value: str | None, *, max_len: int,
-             required: bool = True) -> str:
+    def text(
+        self, name: str, label: str, value: str | None, *, max_len: int, required: bool = True
+    ) -> str:
         value = (value or "").strip()
         if not value:
             if required:
                 self.errors[name] = f"Fyll i {label.lower()}."
             return ""
         if len(value) > max_len:
-            self.errors[name] = (f"{label} får vara högst {max_len} tecken "
-                                 f"(nu {len(value)}). Korta texten.")
+            self.errors[name] = (
+                f"{label} får vara högst {max_len} tecken (nu {len(value)}). Korta texten."
+            )
             return value
         try:
             ensure_no_patient_data(value, label)
@@ -79,6 +82,7 @@ class Checker:
 
 # --- who may change what ------------------------------------------------------------------
 
+
 def is_locked(dialogue: Dialogue) -> bool:
     return dialogue.status is DialogueStatus.DOCUMENTED
 
@@ -86,8 +90,11 @@ def is_locked(dialogue: Dialogue) -> bool:
 def can_change_locked(scope, dialogue: Dialogue) -> bool:
     """After documentation only MAS/MAR of the municipality, the region or administrators."""
     home = dialogue.care_home
-    return (scope.admin or home.municipality_id in scope.municipality_ids
-            or home.municipality.region_id in scope.region_ids)
+    return (
+        scope.admin
+        or home.municipality_id in scope.municipality_ids
+        or home.municipality.region_id in scope.region_ids
+    )
 
 
 def can_record(scope, dialogue: Dialogue) -> bool:
@@ -100,16 +107,19 @@ def ensure_can_record(scope, dialogue: Dialogue) -> None:
     if dialogue.status is DialogueStatus.CANCELLED:
         raise LockedError("Dialogen är inställd och kan inte dokumenteras.")
     if is_locked(dialogue) and not can_change_locked(scope, dialogue):
-        raise LockedError("Dialogen är dokumenterad och låst. Bara MAS/MAR eller en "
-                          "administratör kan ändra den nu.")
+        raise LockedError(
+            "Dialogen är dokumenterad och låst. Bara MAS/MAR eller en "
+            "administratör kan ändra den nu."
+        )
 
 
 def dialogue_day(dialogue: Dialogue) -> date:
     return local(dialogue.starts_at).date()
 
 
-def check_due_date(checker: Checker, name: str, value: date | None, dialogue: Dialogue, *,
-                   required: bool = True) -> None:
+def check_due_date(
+    checker: Checker, name: str, value: date | None, dialogue: Dialogue, *, required: bool = True
+) -> None:
     if value is None:
         if required:
             checker.fail(name, "Ange när åtgärden ska vara klar (ÅÅÅÅ-MM-DD).")
@@ -118,14 +128,17 @@ def check_due_date(checker: Checker, name: str, value: date | None, dialogue: Di
     if value < start:
         checker.fail(name, f"Datumet kan inte vara före dialogen ({start.isoformat()}).")
     elif value > start + timedelta(days=365 * MAX_YEARS_AHEAD):
-        checker.fail(name, f"Datumet ligger mer än {MAX_YEARS_AHEAD} år efter dialogen. "
-                           "Kontrollera årtalet.")
+        checker.fail(
+            name, f"Datumet ligger mer än {MAX_YEARS_AHEAD} år efter dialogen. Kontrollera årtalet."
+        )
 
 
 # --- committing a change ------------------------------------------------------------------
 
-def _commit_change(dialogue: Dialogue, action: str, obj, *, changes: dict, actor,
-                   summary: str = "") -> None:
+
+def _commit_change(
+    dialogue: Dialogue, action: str, obj, *, changes: dict, actor, summary: str = ""
+) -> None:
     """Bump the dialogue's version, audit and commit; a lost race becomes StaleDialogueError."""
     dialogue.updated_at = now_utc()
     try:
@@ -148,12 +161,15 @@ def _locked_note(dialogue: Dialogue) -> dict:
 
 # --- attendance and status ----------------------------------------------------------------
 
+
 def achieved_representation(dialogue: Dialogue):
     """Seats filled by those who actually came (or sent a stand-in)."""
     settings = settings_for_region(dialogue.care_home.municipality.region_id)
     status = representation(
-        dialogue.current_participants, settings.required_roles,
-        counts=lambda p: p.attendance in (Attendance.ATTENDED, Attendance.STAND_IN))
+        dialogue.current_participants,
+        settings.required_roles,
+        counts=lambda p: p.attendance in (Attendance.ATTENDED, Attendance.STAND_IN),
+    )
     return status, is_full(status)
 
 
@@ -162,8 +178,15 @@ def attendance_recorded(dialogue: Dialogue) -> bool:
     return bool(people) and all(p.attendance is not None for p in people)
 
 
-def record_attendance(dialogue: Dialogue, values: dict[int, Attendance | None], *, scope,
-                      expected_version: int | None, actor, mark_held: bool = False) -> None:
+def record_attendance(
+    dialogue: Dialogue,
+    values: dict[int, Attendance | None],
+    *,
+    scope,
+    expected_version: int | None,
+    actor,
+    mark_held: bool = False,
+) -> None:
     begin_change(scope, dialogue, expected_version)
     people = {p.id: p for p in dialogue.current_participants}
     unknown = [pid for pid in values if pid not in people]
@@ -175,7 +198,8 @@ def record_attendance(dialogue: Dialogue, values: dict[int, Attendance | None], 
         if participant.attendance is not value:
             changes[f"{participant.name} ({participant.role.label})"] = [
                 participant.attendance.value if participant.attendance else None,
-                value.value if value else None]
+                value.value if value else None,
+            ]
             participant.attendance = value
     if mark_held:
         changes.update(_set_held(dialogue))
@@ -200,8 +224,9 @@ def mark_held(dialogue: Dialogue, *, scope, expected_version: int | None, actor)
     if dialogue.status is not DialogueStatus.PLANNED:
         raise FindingsError("Bara en planerad dialog kan markeras som genomförd.")
     changes = _set_held(dialogue)
-    _commit_change(dialogue, "markerade dialog som genomförd", dialogue, changes=changes,
-                   actor=actor)
+    _commit_change(
+        dialogue, "markerade dialog som genomförd", dialogue, changes=changes, actor=actor
+    )
 
 
 def mark_documented(dialogue: Dialogue, *, scope, expected_version: int | None, actor) -> None:
@@ -210,12 +235,18 @@ def mark_documented(dialogue: Dialogue, *, scope, expected_version: int | None, 
     if dialogue.status is not DialogueStatus.HELD:
         raise FindingsError("Markera först dialogen som genomförd.")
     if not attendance_recorded(dialogue):
-        raise FindingsError("Registrera närvaro för alla deltagare innan dialogen markeras "
-                            "som dokumenterad.")
+        raise FindingsError(
+            "Registrera närvaro för alla deltagare innan dialogen markeras som dokumenterad."
+        )
     dialogue.status = DialogueStatus.DOCUMENTED
     dialogue.documented_at = now_utc()
-    _commit_change(dialogue, "markerade dialog som dokumenterad", dialogue, actor=actor,
-                   changes={"status": ["genomford", "dokumenterad"]})
+    _commit_change(
+        dialogue,
+        "markerade dialog som dokumenterad",
+        dialogue,
+        actor=actor,
+        changes={"status": ["genomford", "dokumenterad"]},
+    )
 
 
 def reopen(dialogue: Dialogue, *, scope, expected_version: int | None, actor) -> None:
@@ -227,8 +258,13 @@ def reopen(dialogue: Dialogue, *, scope, expected_version: int | None, actor) ->
     check_version(dialogue, expected_version)
     dialogue.status = DialogueStatus.HELD
     dialogue.documented_at = None
-    _commit_change(dialogue, "låste upp dokumenterad dialog", dialogue, actor=actor,
-                   changes={"status": ["dokumenterad", "genomford"]})
+    _commit_change(
+        dialogue,
+        "låste upp dokumenterad dialog",
+        dialogue,
+        actor=actor,
+        changes={"status": ["dokumenterad", "genomford"]},
+    )
 
 
 @dataclass
@@ -251,13 +287,21 @@ def findings_summary(dialogue: Dialogue) -> Summary:
     _, full = achieved_representation(dialogue)
     kinds = {k.value: 0 for k in FindingKind}
     for kind, count in db.session.execute(
-            sa.select(Finding.kind, sa.func.count()).where(Finding.dialogue_id == dialogue.id)
-            .group_by(Finding.kind)):
+        sa.select(Finding.kind, sa.func.count())
+        .where(Finding.dialogue_id == dialogue.id)
+        .group_by(Finding.kind)
+    ):
         kinds[kind.value] = count
-    actions = db.session.scalar(sa.select(sa.func.count()).select_from(Action)
-                                .where(Action.dialogue_id == dialogue.id))
+    actions = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Action).where(Action.dialogue_id == dialogue.id)
+    )
     return Summary(
         invited=len(people),
-        attended=sum(1 for p in people if p.attendance in (Attendance.ATTENDED,
-                                                           Attendance.STAND_IN)),
-        recorded=attendance_recorded(dialogue), full=full, kinds=kinds, actions=actions or 0)
+        attended=sum(
+            1 for p in people if p.attendance in (Attendance.ATTENDED, Attendance.STAND_IN)
+        ),
+        recorded=attendance_recorded(dialogue),
+        full=full,
+        kinds=kinds,
+        actions=actions or 0,
+    )

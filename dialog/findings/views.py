@@ -1,4 +1,5 @@
 """Recording a dialogue: attendance, findings, actions, follow-up, documented. Thin views."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -6,7 +7,16 @@ from flask_login import current_user, login_required
 
 from ..dialogues.services import StaleDialogueError
 from ..extensions import db
-from ..models import Action, ActionStatus, Attendance, ContactRole, Dialogue, Finding, FindingKind, Party
+from ..models import (
+    Action,
+    ActionStatus,
+    Attendance,
+    ContactRole,
+    Dialogue,
+    Finding,
+    FindingKind,
+    Party,
+)
 from ..scope import current_scope, get_or_404, require
 from . import records, services
 from .forms import ActionForm, FindingForm, NoteForm, VersionForm, enum_or_none
@@ -32,8 +42,11 @@ def _dialogue(dialogue_id: int) -> Dialogue:
 def _blocked(dialogue: Dialogue):
     """A GET of an edit form on a dialogue the user may not change: back to the page."""
     if request.method == "GET" and not services.can_record(current_scope(), dialogue):
-        flash("Dialogen är dokumenterad och låst eller inställd. Bara MAS/MAR eller en "
-              "administratör kan ändra en dokumenterad dialog.", "error")
+        flash(
+            "Dialogen är dokumenterad och låst eller inställd. Bara MAS/MAR eller en "
+            "administratör kan ändra en dokumenterad dialog.",
+            "error",
+        )
         return redirect(_record_url(dialogue))
     return None
 
@@ -50,7 +63,8 @@ def _page_context(dialogue: Dialogue, **extra) -> dict:
         can_edit=services.can_record(scope, dialogue),
         locked=services.is_locked(dialogue),
         can_unlock=services.is_locked(dialogue) and services.can_change_locked(scope, dialogue),
-        seats=status, full=full,
+        seats=status,
+        full=full,
         attendance_choices=list(Attendance),
         findings=records.findings_by_kind(dialogue),
         actions=records.dialogue_actions(dialogue),
@@ -59,7 +73,8 @@ def _page_context(dialogue: Dialogue, **extra) -> dict:
         statuses=list(ActionStatus),
         kinds=list(FindingKind),
         version_form=VersionForm(formdata=None, version=dialogue.version),
-        submitted={}, errors={},
+        submitted={},
+        errors={},
     )
     context.update(extra)
     return context
@@ -83,8 +98,10 @@ def _fail_page(dialogue, error, *, submitted=None, errors=None):
         code = 400
         errors = error.errors
     flash(str(error), "error")
-    return render_template("findings/record.html", **_page_context(
-        dialogue, submitted=submitted or {}, errors=errors or {})), code
+    return render_template(
+        "findings/record.html",
+        **_page_context(dialogue, submitted=submitted or {}, errors=errors or {}),
+    ), code
 
 
 @bp.post("/dialoger/<int:dialogue_id>/narvaro")
@@ -93,20 +110,33 @@ def attendance(dialogue_id):
     dialogue = _dialogue(dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
-        return _fail_page(dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan."))
+        return _fail_page(
+            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+        )
     values = {}
     for p in dialogue.current_participants:
         raw = request.form.get(f"attendance-{p.id}", "")
         values[p.id] = enum_or_none(Attendance, raw)
     try:
-        services.record_attendance(dialogue, values, scope=current_scope(),
-                                   expected_version=_version(form.version.data),
-                                   actor=current_user, mark_held="mark_held" in request.form)
+        services.record_attendance(
+            dialogue,
+            values,
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+            mark_held="mark_held" in request.form,
+        )
     except (services.FindingsError, StaleDialogueError) as error:
-        return _fail_page(dialogue, error, submitted={f"attendance-{k}": v.value if v else ""
-                                                      for k, v in values.items()})
-    flash("Närvaron är sparad." + (" Dialogen är markerad som genomförd."
-                                   if "mark_held" in request.form else ""), "success")
+        return _fail_page(
+            dialogue,
+            error,
+            submitted={f"attendance-{k}": v.value if v else "" for k, v in values.items()},
+        )
+    flash(
+        "Närvaron är sparad."
+        + (" Dialogen är markerad som genomförd." if "mark_held" in request.form else ""),
+        "success",
+    )
     return redirect(_record_url(dialogue, "narvaro"))
 
 
@@ -114,10 +144,16 @@ def _status_change(dialogue_id, service, message):
     dialogue = _dialogue(dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
-        return _fail_page(dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan."))
+        return _fail_page(
+            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+        )
     try:
-        service(dialogue, scope=current_scope(), expected_version=_version(form.version.data),
-                actor=current_user)
+        service(
+            dialogue,
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        )
     except (services.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error)
     flash(message, "success")
@@ -133,15 +169,17 @@ def held(dialogue_id):
 @bp.post("/dialoger/<int:dialogue_id>/dokumenterad")
 @login_required
 def documented(dialogue_id):
-    return _status_change(dialogue_id, services.mark_documented,
-                          "Dialogen är dokumenterad och låst för ändringar.")
+    return _status_change(
+        dialogue_id, services.mark_documented, "Dialogen är dokumenterad och låst för ändringar."
+    )
 
 
 @bp.post("/dialoger/<int:dialogue_id>/las-upp")
 @login_required
 def unlock(dialogue_id):
-    return _status_change(dialogue_id, services.reopen,
-                          "Dialogen är upplåst och kan ändras av enhetschefen igen.")
+    return _status_change(
+        dialogue_id, services.reopen, "Dialogen är upplåst och kan ändras av enhetschefen igen."
+    )
 
 
 @bp.post("/dialoger/<int:dialogue_id>/uppfoljning")
@@ -150,7 +188,9 @@ def review(dialogue_id):
     dialogue = _dialogue(dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
-        return _fail_page(dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan."))
+        return _fail_page(
+            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+        )
     values, submitted = {}, {}
     for action in records.previous_actions(dialogue):
         status_raw = request.form.get(f"status-{action.id}", "")
@@ -158,8 +198,13 @@ def review(dialogue_id):
         submitted[f"status-{action.id}"], submitted[f"comment-{action.id}"] = status_raw, comment
         values[action.id] = records.ReviewData(enum_or_none(ActionStatus, status_raw), comment)
     try:
-        records.review_actions(dialogue, values, scope=current_scope(),
-                               expected_version=_version(form.version.data), actor=current_user)
+        records.review_actions(
+            dialogue,
+            values,
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        )
     except (services.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error, submitted=submitted)
     flash("Uppföljningen av tidigare åtgärder är sparad.", "success")
@@ -168,21 +213,27 @@ def review(dialogue_id):
 
 # --- findings ---------------------------------------------------------------------------------
 
+
 def _finding_choices(form: FindingForm, dialogue: Dialogue, current_area=None) -> None:
     areas = records.region_areas(dialogue)
     if current_area is not None and current_area not in areas:
         areas = [current_area] + areas
     form.area_id.choices = [("", "Välj område")] + [(a.id, a.name) for a in areas]
     form.plan_area_id.choices = [("", "Inget valt")] + [
-        (p.id, f"{p.name} ({p.kind.label.lower()})") for p in records.plan_areas()]
+        (p.id, f"{p.name} ({p.kind.label.lower()})") for p in records.plan_areas()
+    ]
 
 
 def _finding_data(form: FindingForm) -> records.FindingData:
     return records.FindingData(
-        kind=enum_or_none(FindingKind, form.kind.data), area_id=form.area_id.data,
-        plan_area_id=form.plan_area_id.data, description=form.description.data or "",
+        kind=enum_or_none(FindingKind, form.kind.data),
+        area_id=form.area_id.data,
+        plan_area_id=form.plan_area_id.data,
+        description=form.description.data or "",
         concerns=enum_or_none(Party, form.concerns.data),
-        spread_as_lesson=bool(form.spread_as_lesson.data), escalate=bool(form.escalate.data))
+        spread_as_lesson=bool(form.spread_as_lesson.data),
+        escalate=bool(form.escalate.data),
+    )
 
 
 def _apply_errors(form, error) -> None:
@@ -202,8 +253,11 @@ def _save_form(form, template, context, save, success, target):
             if isinstance(error, StaleDialogueError):
                 form.version.data = context["dialogue"].version
             flash(str(error), "error")
-            code = 403 if isinstance(error, services.LockedError) else (
-                409 if isinstance(error, StaleDialogueError) else 400)
+            code = (
+                403
+                if isinstance(error, services.LockedError)
+                else (409 if isinstance(error, StaleDialogueError) else 400)
+            )
             return render_template(template, form=form, **context), code
         flash(success, "success")
         return redirect(target)
@@ -224,10 +278,15 @@ def new_finding(dialogue_id):
         form.kind.data = kind if kind in {k.value for k in FindingKind} else None
         form.version.data = dialogue.version
     return _save_form(
-        form, "findings/finding_form.html", {"dialogue": dialogue, "finding": None},
-        lambda: records.add_finding(dialogue, _finding_data(form), scope=current_scope(),
-                                    actor=current_user),
-        "Iakttagelsen är sparad.", _record_url(dialogue, "iakttagelser"))
+        form,
+        "findings/finding_form.html",
+        {"dialogue": dialogue, "finding": None},
+        lambda: records.add_finding(
+            dialogue, _finding_data(form), scope=current_scope(), actor=current_user
+        ),
+        "Iakttagelsen är sparad.",
+        _record_url(dialogue, "iakttagelser"),
+    )
 
 
 @bp.route("/iakttagelser/<int:finding_id>/andra", methods=["GET", "POST"])
@@ -243,11 +302,19 @@ def edit_finding(finding_id):
         form.kind.data, form.concerns.data = finding.kind.value, finding.concerns.value
         form.version.data = dialogue.version
     return _save_form(
-        form, "findings/finding_form.html", {"dialogue": dialogue, "finding": finding},
-        lambda: records.update_finding(finding, _finding_data(form), scope=current_scope(),
-                                       expected_version=_version(form.version.data),
-                                       actor=current_user),
-        "Iakttagelsen är ändrad.", _record_url(dialogue, f"iakttagelse-{finding.id}"))
+        form,
+        "findings/finding_form.html",
+        {"dialogue": dialogue, "finding": finding},
+        lambda: records.update_finding(
+            finding,
+            _finding_data(form),
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        ),
+        "Iakttagelsen är ändrad.",
+        _record_url(dialogue, f"iakttagelse-{finding.id}"),
+    )
 
 
 @bp.post("/iakttagelser/<int:finding_id>/ta-bort")
@@ -257,10 +324,16 @@ def delete_finding(finding_id):
     dialogue = _dialogue(finding.dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
-        return _fail_page(dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan."))
+        return _fail_page(
+            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+        )
     try:
-        records.delete_finding(finding, scope=current_scope(),
-                               expected_version=_version(form.version.data), actor=current_user)
+        records.delete_finding(
+            finding,
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        )
     except (services.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error)
     flash("Iakttagelsen är borttagen. Dess åtgärder finns kvar under dialogen.", "success")
@@ -269,10 +342,13 @@ def delete_finding(finding_id):
 
 # --- actions ----------------------------------------------------------------------------------
 
+
 def _action_choices(form: ActionForm, dialogue: Dialogue) -> None:
     form.finding_id.choices = [("", "Dialogen i stort")] + [
         (f.id, f"{f.kind.label}: {f.area.name} – {f.description[:60]}")
-        for kind in records.findings_by_kind(dialogue).values() for f in kind]
+        for kind in records.findings_by_kind(dialogue).values()
+        for f in kind
+    ]
 
 
 def _action_data(form: ActionForm, current: Action | None = None) -> records.ActionData:
@@ -287,7 +363,9 @@ def _action_data(form: ActionForm, current: Action | None = None) -> records.Act
         responsible_role=enum_or_none(ContactRole, form.responsible_role.data),
         due_date=form.due_date.data,
         status=enum_or_none(ActionStatus, form.status.data) or ActionStatus.NOT_STARTED,
-        finding_id=finding_id, area_id=area_id)
+        finding_id=finding_id,
+        area_id=area_id,
+    )
 
 
 @bp.route("/dialoger/<int:dialogue_id>/atgarder/ny", methods=["GET", "POST"])
@@ -302,10 +380,15 @@ def new_action(dialogue_id):
         form.finding_id.data = request.args.get("iakttagelse", type=int)
         form.version.data = dialogue.version
     return _save_form(
-        form, "findings/action_form.html", {"dialogue": dialogue, "action": None},
-        lambda: records.add_action(dialogue, _action_data(form), scope=current_scope(),
-                                   actor=current_user),
-        "Åtgärden är sparad.", _record_url(dialogue, "atgarder"))
+        form,
+        "findings/action_form.html",
+        {"dialogue": dialogue, "action": None},
+        lambda: records.add_action(
+            dialogue, _action_data(form), scope=current_scope(), actor=current_user
+        ),
+        "Åtgärden är sparad.",
+        _record_url(dialogue, "atgarder"),
+    )
 
 
 @bp.route("/atgarder/<int:action_id>/andra", methods=["GET", "POST"])
@@ -319,17 +402,30 @@ def edit_action(action_id):
     _action_choices(form, dialogue)
     if request.method == "GET":
         form.responsible_party.data = action.responsible_party.value
-        form.responsible_role.data = action.responsible_role.value if action.responsible_role else ""
+        form.responsible_role.data = (
+            action.responsible_role.value if action.responsible_role else ""
+        )
         form.status.data = action.status.value
         form.version.data = dialogue.version
-    context = {"dialogue": dialogue, "action": action,
-               "note_form": NoteForm(formdata=None, version=dialogue.version)}
+    context = {
+        "dialogue": dialogue,
+        "action": action,
+        "note_form": NoteForm(formdata=None, version=dialogue.version),
+    }
     return _save_form(
-        form, "findings/action_form.html", context,
-        lambda: records.update_action(action, _action_data(form, action), scope=current_scope(),
-                                      expected_version=_version(form.version.data),
-                                      actor=current_user),
-        "Åtgärden är ändrad.", _record_url(dialogue, "atgarder"))
+        form,
+        "findings/action_form.html",
+        context,
+        lambda: records.update_action(
+            action,
+            _action_data(form, action),
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        ),
+        "Åtgärden är ändrad.",
+        _record_url(dialogue, "atgarder"),
+    )
 
 
 @bp.post("/atgarder/<int:action_id>/anteckningar")
@@ -347,10 +443,14 @@ def add_note(action_id):
     context = {"dialogue": dialogue, "action": action, "note_form": note_form, "form": form}
     if note_form.validate_on_submit():
         try:
-            records.add_note(action, note_form.note_date.data, note_form.text.data or "",
-                             scope=current_scope(),
-                             expected_version=_version(note_form.version.data),
-                             actor=current_user)
+            records.add_note(
+                action,
+                note_form.note_date.data,
+                note_form.text.data or "",
+                scope=current_scope(),
+                expected_version=_version(note_form.version.data),
+                actor=current_user,
+            )
         except (services.FindingsError, StaleDialogueError) as error:
             db.session.rollback()
             _apply_errors(note_form, error)
@@ -369,10 +469,16 @@ def delete_action(action_id):
     dialogue = _dialogue(action.dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
-        return _fail_page(dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan."))
+        return _fail_page(
+            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+        )
     try:
-        records.delete_action(action, scope=current_scope(),
-                              expected_version=_version(form.version.data), actor=current_user)
+        records.delete_action(
+            action,
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        )
     except (services.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error)
     flash("Åtgärden är borttagen.", "success")

@@ -8,8 +8,9 @@ def init_app(app):
     import os
 
     # Seconds a computed dashboard (figures and charts) is reused by this process; 0 = never.
-    app.config.setdefault("FOLLOWUP_CACHE_SECONDS",
-                          int(os.environ.get("DIALOG_FOLLOWUP_CACHE_SECONDS", "30")))
+    app.config.setdefault(
+        "FOLLOWUP_CACHE_SECONDS", int(os.environ.get("DIALOG_FOLLOWUP_CACHE_SECONDS", "30"))
+    )
     from ..extensions import csrf
     from ..web import add_nav_item
     from .api import bp as api_bp
@@ -51,5 +52,7 @@ def followup_num(value, kind: str, args: dict, label: str):
 
     # escape() and an f-string: the same output as Markup.format(), at a fraction of its cost.
     shown = escape(value)
-    return Markup(f'<a href="{escape(followup_link(kind, args))}" '
-                  f'aria-label="{shown} – {escape(label)}">{shown}</a>')
+    return Markup(
+        f'<a href="{escape(followup_link(kind, args))}" '
+        f'aria-label="{shown} – {escape(label)}">{shown}</a>'
+    )

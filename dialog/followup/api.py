@@ -4,10 +4,11 @@ Authenticated by a personal token (Authorization: Bearer …), never by the sess
 scoped exactly like the pages: the token acts with its owner's scope. Answers 401 in JSON, never
 a redirect to the login page.
 """
+
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import wraps
 
 from flask import Blueprint, g, jsonify, request, url_for
@@ -19,8 +20,12 @@ from .openapi import openapi_document
 from .tokens import user_for_token
 
 bp = Blueprint("followup_api", __name__, url_prefix="/api/v1")
-API_NAMES = {"year": "year", "half": "half", "municipality": "municipality_id",
-             "health_centre": "health_centre_id"}
+API_NAMES = {
+    "year": "year",
+    "half": "half",
+    "municipality": "municipality_id",
+    "health_centre": "health_centre_id",
+}
 MAX_PER_PAGE = 500
 MAX_PAGE = 100000
 
@@ -51,6 +56,7 @@ def token_required(view):
             return _error(400, str(exc))
         except NotVisible as exc:
             return _error(404, str(exc))
+
     return wrapper
 
 
@@ -58,7 +64,7 @@ def _plain(value):
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -85,23 +91,69 @@ def _listing(kind: str, fields: list[str]):
     items = rows.ROW_SETS[kind](sel, limit=per_page, offset=(page - 1) * per_page)
     pages = max(1, -(-total // per_page))
     args = {k: v for k, v in request.args.items() if k not in {"page"}}
-    next_url = (url_for(request.endpoint, page=page + 1, _external=True, **args)
-                if page < pages else None)
-    return jsonify({
-        "items": [{f: _plain(item[f]) for f in fields} for item in items],
-        "page": page, "per_page": per_page, "total": total, "pages": pages, "next": next_url,
-    })
+    next_url = (
+        url_for(request.endpoint, page=page + 1, _external=True, **args) if page < pages else None
+    )
+    return jsonify(
+        {
+            "items": [{f: _plain(item[f]) for f in fields} for item in items],
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+            "pages": pages,
+            "next": next_url,
+        }
+    )
 
 
-DIALOGUE_FIELDS = ["id", "year", "status", "starts_at", "ends_at", "held_at", "documented_at",
-                   "care_home_id", "home", "municipality_id", "municipality", "region",
-                   "health_centre_id", "health_centre", "full_representation"]
-FINDING_FIELDS = ["id", "dialogue_id", "year", "care_home_id", "home", "municipality", "kind",
-                  "area", "plan_area", "concerns", "description", "spread_as_lesson",
-                  "escalate"]
-ACTION_FIELDS = ["id", "dialogue_id", "finding_id", "year", "care_home_id", "home",
-                 "municipality", "description", "responsible_party", "responsible_role",
-                 "due_date", "status", "overdue", "completed_at"]
+DIALOGUE_FIELDS = [
+    "id",
+    "year",
+    "status",
+    "starts_at",
+    "ends_at",
+    "held_at",
+    "documented_at",
+    "care_home_id",
+    "home",
+    "municipality_id",
+    "municipality",
+    "region",
+    "health_centre_id",
+    "health_centre",
+    "full_representation",
+]
+FINDING_FIELDS = [
+    "id",
+    "dialogue_id",
+    "year",
+    "care_home_id",
+    "home",
+    "municipality",
+    "kind",
+    "area",
+    "plan_area",
+    "concerns",
+    "description",
+    "spread_as_lesson",
+    "escalate",
+]
+ACTION_FIELDS = [
+    "id",
+    "dialogue_id",
+    "finding_id",
+    "year",
+    "care_home_id",
+    "home",
+    "municipality",
+    "description",
+    "responsible_party",
+    "responsible_role",
+    "due_date",
+    "status",
+    "overdue",
+    "completed_at",
+]
 
 
 @bp.get("/dialogues")

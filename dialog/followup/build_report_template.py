@@ -3,6 +3,7 @@
 Run: .venv/bin/python -m dialog.followup.build_report_template
 An administrator may replace the file with their own template using the same variables.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +18,7 @@ TITLE = "Sammanställning patientsäkerhetsdialoger SÄBO"
 
 def _image(d, name: str) -> None:
     """A paragraph holding one chart, with air above it (it often follows a table)."""
-    p = d.add_paragraph("{{ %s }}" % name)
+    p = d.add_paragraph("{{ " + name + " }}")
     p.paragraph_format.space_before = Pt(10)
     p.paragraph_format.space_after = Pt(10)
 
@@ -28,8 +29,10 @@ def build() -> bytes:
     b.header_footer(d, "{{ period }} · {{ scope_label }}", TITLE)
     d.add_paragraph(TITLE, style="Title")
     d.add_paragraph("{{ period }} · {{ scope_label }}", style="Subtitle")
-    d.add_paragraph("Framtagen {{ generated }} ur Patientsäkerhetsdialog SÄBO. Sammanställningen "
-                    "bygger på strukturella fynd; inga patientuppgifter ingår.")
+    d.add_paragraph(
+        "Framtagen {{ generated }} ur Patientsäkerhetsdialog SÄBO. Sammanställningen "
+        "bygger på strukturella fynd; inga patientuppgifter ingår."
+    )
 
     d.add_heading("Sammanfattning", level=1)
     d.add_paragraph("{{ summary_text }}")
@@ -38,49 +41,103 @@ def build() -> bytes:
     t = b.table(d, ("Mått", "Antal"), (11, 3), caption="Täckning")
     b.loop_rows(t, "for r in coverage_rows", ("{{ r.label }}", "{{ r.value }}"))
     _image(d, "chart_coverage")
-    d.add_paragraph("{% if homes_without %}Boenden utan bokad dialog {{ year }}: "
-                    "{{ homes_without }}.{% endif %}")
+    d.add_paragraph(
+        "{% if homes_without %}Boenden utan bokad dialog {{ year }}: "
+        "{{ homes_without }}.{% endif %}"
+    )
 
     d.add_heading("Representation", level=1)
     d.add_paragraph("{{ representation_text }}")
-    t = b.table(d, ("Part", "Fullständig", "Ofullständig", "Andel"), (6, 3, 3, 2.5),
-                caption="Full representation per part")
-    b.loop_rows(t, "for r in representation_rows",
-                ("{{ r.label }}", "{{ r.complete }}", "{{ r.incomplete }}", "{{ r.share }}"))
+    t = b.table(
+        d,
+        ("Part", "Fullständig", "Ofullständig", "Andel"),
+        (6, 3, 3, 2.5),
+        caption="Full representation per part",
+    )
+    b.loop_rows(
+        t,
+        "for r in representation_rows",
+        ("{{ r.label }}", "{{ r.complete }}", "{{ r.incomplete }}", "{{ r.share }}"),
+    )
     _image(d, "chart_representation")
     t = b.table(d, ("Part", "Saknad roll", "Dialoger"), (4, 8, 3), caption="Saknade roller")
     b.loop_rows(t, "for r in missing_rows", ("{{ r.side }}", "{{ r.seat }}", "{{ r.count }}"))
 
     d.add_heading("Fynd", level=1)
     d.add_paragraph("{{ findings_text }}")
-    t = b.table(d, ("Område", "Brist", "Risk", "Framgångsfaktor", "Totalt"),
-                (5.2, 2, 2, 3.9, 2), caption="Fynd per område och slag")
-    b.loop_rows(t, "for r in area_rows", ("{{ r.area }}", "{{ r.brist }}", "{{ r.risk }}",
-                                          "{{ r.framgangsfaktor }}", "{{ r.total }}"))
+    t = b.table(
+        d,
+        ("Område", "Brist", "Risk", "Framgångsfaktor", "Totalt"),
+        (5.2, 2, 2, 3.9, 2),
+        caption="Fynd per område och slag",
+    )
+    b.loop_rows(
+        t,
+        "for r in area_rows",
+        (
+            "{{ r.area }}",
+            "{{ r.brist }}",
+            "{{ r.risk }}",
+            "{{ r.framgangsfaktor }}",
+            "{{ r.total }}",
+        ),
+    )
     _image(d, "chart_findings")
-    t = b.table(d, ("Område i nationella handlingsplanen", "Fynd"), (12, 3),
-                caption="Fynd per område i handlingsplanen")
+    t = b.table(
+        d,
+        ("Område i nationella handlingsplanen", "Fynd"),
+        (12, 3),
+        caption="Fynd per område i handlingsplanen",
+    )
     b.loop_rows(t, "for r in plan_rows", ("{{ r.plan_area }}", "{{ r.count }}"))
     _image(d, "chart_plan")
     d.add_heading("Återkommer vid samma boende", level=2)
-    t = b.table(d, ("Boende", "Slag", "Område", "Antal år"), (6, 3, 4, 2),
-                caption="Återkommande risker och brister")
-    b.loop_rows(t, "for r in recurring_rows",
-                ("{{ r.home }}", "{{ r.kind }}", "{{ r.area }}", "{{ r.years }}"))
+    t = b.table(
+        d,
+        ("Boende", "Slag", "Område", "Antal år"),
+        (6, 3, 4, 2),
+        caption="Återkommande risker och brister",
+    )
+    b.loop_rows(
+        t,
+        "for r in recurring_rows",
+        ("{{ r.home }}", "{{ r.kind }}", "{{ r.area }}", "{{ r.years }}"),
+    )
 
     d.add_heading("Åtgärder", level=1)
-    t = b.table(d, ("Ansvarig", "Öppna", "varav försenade", "Klara", "Avbrutna", "Totalt"),
-                (3.5, 2, 2.8, 2, 2.2, 2), caption="Åtgärder per ansvarig part")
-    b.loop_rows(t, "for r in action_rows", ("{{ r.party }}", "{{ r.open }}", "{{ r.overdue }}",
-                                            "{{ r.done }}", "{{ r.cancelled }}", "{{ r.total }}"))
+    t = b.table(
+        d,
+        ("Ansvarig", "Öppna", "varav försenade", "Klara", "Avbrutna", "Totalt"),
+        (3.5, 2, 2.8, 2, 2.2, 2),
+        caption="Åtgärder per ansvarig part",
+    )
+    b.loop_rows(
+        t,
+        "for r in action_rows",
+        (
+            "{{ r.party }}",
+            "{{ r.open }}",
+            "{{ r.overdue }}",
+            "{{ r.done }}",
+            "{{ r.cancelled }}",
+            "{{ r.total }}",
+        ),
+    )
     _image(d, "chart_actions")
 
     d.add_heading("Eskalerade fynd", level=1)
     d.add_paragraph("{% if not escalated %}Inga fynd eskalerades under perioden.{% endif %}")
-    t = b.table(d, ("Boende", "Datum", "Slag", "Område", "Beskrivning"), (3.5, 2.2, 2, 2.8, 6),
-                caption="Eskalerade fynd")
-    b.loop_rows(t, "for r in escalated", ("{{ r.home }}", "{{ r.date }}", "{{ r.kind }}",
-                                          "{{ r.area }}", "{{ r.description }}"))
+    t = b.table(
+        d,
+        ("Boende", "Datum", "Slag", "Område", "Beskrivning"),
+        (3.5, 2.2, 2, 2.8, 6),
+        caption="Eskalerade fynd",
+    )
+    b.loop_rows(
+        t,
+        "for r in escalated",
+        ("{{ r.home }}", "{{ r.date }}", "{{ r.kind }}", "{{ r.area }}", "{{ r.description }}"),
+    )
 
     d.add_heading("Lärdomar att sprida", level=1)
     d.add_paragraph("{% if not lessons %}Inga lärdomar markerades under perioden.{% endif %}")
@@ -90,11 +147,24 @@ def build() -> bytes:
 
     d.add_heading("Trender", level=1)
     _image(d, "chart_trends")
-    t = b.table(d, ("År", "Bokade", "Genomförda", "Brister", "Risker", "Framgångsfaktorer"),
-                (2, 2.3, 2.8, 2.3, 2.3, 3.6), caption="Dialoger och fynd per år")
-    b.loop_rows(t, "for r in trend_rows", ("{{ r.year }}", "{{ r.booked }}", "{{ r.held }}",
-                                           "{{ r.brist }}", "{{ r.risk }}",
-                                           "{{ r.framgangsfaktor }}"))
+    t = b.table(
+        d,
+        ("År", "Bokade", "Genomförda", "Brister", "Risker", "Framgångsfaktorer"),
+        (2, 2.3, 2.8, 2.3, 2.3, 3.6),
+        caption="Dialoger och fynd per år",
+    )
+    b.loop_rows(
+        t,
+        "for r in trend_rows",
+        (
+            "{{ r.year }}",
+            "{{ r.booked }}",
+            "{{ r.held }}",
+            "{{ r.brist }}",
+            "{{ r.risk }}",
+            "{{ r.framgangsfaktor }}",
+        ),
+    )
 
     d.add_heading("Per kommun", level=1)
     d.add_paragraph("Avsnitten nedan kan klistras in i kommunens patientsäkerhetsberättelse.")

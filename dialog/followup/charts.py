@@ -3,6 +3,7 @@
 Every chart's numbers are also shown as a table beside it; the charts add nothing the tables
 lack. Colours are distinguishable for common colour-vision deficiencies (Okabe–Ito palette).
 """
+
 from __future__ import annotations
 
 import io
@@ -28,9 +29,15 @@ def _plt():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 10,
-                         "svg.fonttype": "path", "axes.spines.top": False,
-                         "axes.spines.right": False})
+    plt.rcParams.update(
+        {
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "svg.fonttype": "path",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
     return plt
 
 
@@ -39,8 +46,13 @@ def render(name: str, board, fmt: str = "svg") -> bytes:
         plt = _plt()
         fig = _DRAW[name](plt, board)
         buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=130 if fmt == "png" else None, bbox_inches="tight",
-                    metadata={"Date": None} if fmt == "svg" else None)
+        fig.savefig(
+            buf,
+            format=fmt,
+            dpi=130 if fmt == "png" else None,
+            bbox_inches="tight",
+            metadata={"Date": None} if fmt == "svg" else None,
+        )
         plt.close(fig)
         return buf.getvalue()
 
@@ -68,8 +80,13 @@ def _hbar(plt, labels, series, title, *, percent=False, height_per=0.42):
     elif left and max(left) > 0:
         ax.set_xlim(0, max(left) * 1.15)
     if len(series) > 1:
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0 + 0.35 / n), ncol=len(series),
-                  frameon=False, fontsize=9)
+        ax.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0 + 0.35 / n),
+            ncol=len(series),
+            frameon=False,
+            fontsize=9,
+        )
     if not labels:
         ax.text(0.5, 0.5, "Inga uppgifter för perioden", ha="center", transform=ax.transAxes)
     fig.tight_layout()
@@ -78,8 +95,13 @@ def _hbar(plt, labels, series, title, *, percent=False, height_per=0.42):
 
 def _coverage(plt, board):
     c = board.coverage
-    labels = ["Aktiva boenden", "Bokade dialoger", "Genomförda", "Dokumenterade",
-              "Boenden utan dialog"]
+    labels = [
+        "Aktiva boenden",
+        "Bokade dialoger",
+        "Genomförda",
+        "Dokumenterade",
+        "Boenden utan dialog",
+    ]
     values = [c["active_homes"], c["booked"], c["held"], c["documented"], c["homes_without"]]
     return _hbar(plt, labels, [("Antal", values)], CHARTS["tackning"])
 
@@ -145,7 +167,9 @@ def _trends(plt, board):
 
 
 def _plural(label: str) -> str:
-    return {"Brist": "Brister", "Risk": "Risker", "Framgångsfaktor": "Framgångsfaktorer"}.get(label, label)
+    return {"Brist": "Brister", "Risk": "Risker", "Framgångsfaktor": "Framgångsfaktorer"}.get(
+        label, label
+    )
 
 
 _DRAW = {

@@ -3,6 +3,7 @@
 Dates are real dates (Excel date cells, local Swedish time), header rows carry an autofilter
 and stay in view. CSV uses semicolons and a BOM so Swedish Excel opens it as it is.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,46 +24,82 @@ YES_NO = {True: "Ja", False: "Nej", None: ""}
 
 # (key, heading, type, width)
 COLUMNS = {
-    "dialogues": ("Dialoger", [
-        ("id", "Dialog-id", "int", 10), ("year", "År", "int", 7),
-        ("home", "Boende", "text", 30), ("municipality", "Kommun", "text", 18),
-        ("region", "Region", "text", 18), ("health_centre", "Vårdcentral", "text", 28),
-        ("status", "Status", "enum", 14), ("starts_at", "Start", "datetime", 17),
-        ("ends_at", "Slut", "datetime", 17), ("held_at", "Genomförd", "datetime", 17),
-        ("documented_at", "Dokumenterad", "datetime", 17),
-        ("full_representation", "Full representation", "bool", 12),
-        ("cancel_reason", "Orsak till inställd", "text", 30),
-    ]),
-    "participants": ("Deltagare", [
-        ("dialogue_id", "Dialog-id", "int", 10), ("home", "Boende", "text", 30),
-        ("municipality", "Kommun", "text", 18), ("starts_at", "Dialogens start", "datetime", 17),
-        ("name", "Namn", "text", 24), ("role", "Roll", "enum", 16), ("side", "Part", "enum", 12),
-        ("response", "Svar", "enum", 12), ("attendance", "Närvaro", "enum", 16),
-        ("stand_in_for", "Ersättare för", "text", 24),
-    ]),
-    "findings": ("Fynd", [
-        ("id", "Fynd-id", "int", 9), ("dialogue_id", "Dialog-id", "int", 10),
-        ("year", "År", "int", 7), ("starts_at", "Dialogdatum", "date", 12),
-        ("home", "Boende", "text", 30), ("municipality", "Kommun", "text", 18),
-        ("kind", "Slag", "enum", 16), ("area", "Område", "text", 22),
-        ("plan_area", "Handlingsplanen", "text", 34), ("concerns", "Gäller", "enum", 12),
-        ("description", "Beskrivning", "text", 60),
-        ("spread_as_lesson", "Sprid som lärdom", "bool", 10),
-        ("escalate", "Eskaleras", "bool", 10),
-    ]),
-    "actions": ("Åtgärder", [
-        ("id", "Åtgärds-id", "int", 10), ("dialogue_id", "Dialog-id", "int", 10),
-        ("finding_id", "Fynd-id", "int", 9), ("year", "År", "int", 7),
-        ("home", "Boende", "text", 30), ("municipality", "Kommun", "text", 18),
-        ("description", "Beskrivning", "text", 60),
-        ("responsible_party", "Ansvarig part", "enum", 14),
-        ("responsible_role", "Ansvarig roll", "enum", 16), ("due_date", "Klart senast", "date", 12),
-        ("status", "Status", "enum", 12), ("overdue", "Försenad", "bool", 10),
-        ("completed_at", "Klar", "datetime", 17),
-    ]),
+    "dialogues": (
+        "Dialoger",
+        [
+            ("id", "Dialog-id", "int", 10),
+            ("year", "År", "int", 7),
+            ("home", "Boende", "text", 30),
+            ("municipality", "Kommun", "text", 18),
+            ("region", "Region", "text", 18),
+            ("health_centre", "Vårdcentral", "text", 28),
+            ("status", "Status", "enum", 14),
+            ("starts_at", "Start", "datetime", 17),
+            ("ends_at", "Slut", "datetime", 17),
+            ("held_at", "Genomförd", "datetime", 17),
+            ("documented_at", "Dokumenterad", "datetime", 17),
+            ("full_representation", "Full representation", "bool", 12),
+            ("cancel_reason", "Orsak till inställd", "text", 30),
+        ],
+    ),
+    "participants": (
+        "Deltagare",
+        [
+            ("dialogue_id", "Dialog-id", "int", 10),
+            ("home", "Boende", "text", 30),
+            ("municipality", "Kommun", "text", 18),
+            ("starts_at", "Dialogens start", "datetime", 17),
+            ("name", "Namn", "text", 24),
+            ("role", "Roll", "enum", 16),
+            ("side", "Part", "enum", 12),
+            ("response", "Svar", "enum", 12),
+            ("attendance", "Närvaro", "enum", 16),
+            ("stand_in_for", "Ersättare för", "text", 24),
+        ],
+    ),
+    "findings": (
+        "Fynd",
+        [
+            ("id", "Fynd-id", "int", 9),
+            ("dialogue_id", "Dialog-id", "int", 10),
+            ("year", "År", "int", 7),
+            ("starts_at", "Dialogdatum", "date", 12),
+            ("home", "Boende", "text", 30),
+            ("municipality", "Kommun", "text", 18),
+            ("kind", "Slag", "enum", 16),
+            ("area", "Område", "text", 22),
+            ("plan_area", "Handlingsplanen", "text", 34),
+            ("concerns", "Gäller", "enum", 12),
+            ("description", "Beskrivning", "text", 60),
+            ("spread_as_lesson", "Sprid som lärdom", "bool", 10),
+            ("escalate", "Eskaleras", "bool", 10),
+        ],
+    ),
+    "actions": (
+        "Åtgärder",
+        [
+            ("id", "Åtgärds-id", "int", 10),
+            ("dialogue_id", "Dialog-id", "int", 10),
+            ("finding_id", "Fynd-id", "int", 9),
+            ("year", "År", "int", 7),
+            ("home", "Boende", "text", 30),
+            ("municipality", "Kommun", "text", 18),
+            ("description", "Beskrivning", "text", 60),
+            ("responsible_party", "Ansvarig part", "enum", 14),
+            ("responsible_role", "Ansvarig roll", "enum", 16),
+            ("due_date", "Klart senast", "date", 12),
+            ("status", "Status", "enum", 12),
+            ("overdue", "Försenad", "bool", 10),
+            ("completed_at", "Klar", "datetime", 17),
+        ],
+    ),
 }
-TABLE_SLUGS = {"dialoger": "dialogues", "deltagare": "participants", "fynd": "findings",
-               "atgarder": "actions"}
+TABLE_SLUGS = {
+    "dialoger": "dialogues",
+    "deltagare": "participants",
+    "fynd": "findings",
+    "atgarder": "actions",
+}
 FORMATS = {"datetime": "yyyy-mm-dd hh:mm", "date": "yyyy-mm-dd"}
 
 

@@ -4,6 +4,7 @@ Each function runs one or two GROUP BY queries; nothing loads whole objects exce
 lists (homes without a dialogue, overdue actions). The report, the exports' sums and the API's
 summary call the same functions, so every view shows the same numbers.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -28,7 +29,10 @@ from ..models import (
 from ..timeutil import STOCKHOLM
 from .filters import HELD, LIVE, Selection
 from .seats import (  # noqa: F401 (re-exported for lists, rows and the report)
-    representation_by_dialogue, representation_figures, seat_key)
+    representation_by_dialogue,
+    representation_figures,
+    seat_key,
+)
 
 KINDS = [FindingKind.DEFICIENCY, FindingKind.RISK, FindingKind.SUCCESS_FACTOR]
 PARTIES = [Party.CARE_HOME, Party.HEALTH_CENTRE, Party.JOINT, Party.REGION]
@@ -45,26 +49,32 @@ def _from_dialogues(stmt, sel: Selection, *, period: bool = True):
 
 # --- coverage ---------------------------------------------------------------------------------
 
+
 def dialogue_counts(sel: Selection, *, history: bool = False) -> list[tuple]:
     """[(year, in period 1/0, status, n)] for the period, or with history=True for every year
     up to the selected one (one query serves both the coverage and the trends)."""
     conds = sel.dialogue_conditions(period=not history)
     if history:
         conds.append(Dialogue.year <= sel.year)
-    inner = sa.select(Dialogue.year, sel.in_period().label("in_period"),
-                      Dialogue.status).where(*conds).subquery()
+    inner = (
+        sa.select(Dialogue.year, sel.in_period().label("in_period"), Dialogue.status)
+        .where(*conds)
+        .subquery()
+    )
     columns = (inner.c.year, inner.c.in_period, inner.c.status)
     return db.session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
 
 
 def coverage(sel: Selection, dialogue_rows: list | None = None) -> dict:
-    live = (sa.select(Dialogue.id).where(Dialogue.care_home_id == CareHome.id,
-                                         Dialogue.year == sel.year,
-                                         Dialogue.status.in_(LIVE)))
+    live = sa.select(Dialogue.id).where(
+        Dialogue.care_home_id == CareHome.id, Dialogue.year == sel.year, Dialogue.status.in_(LIVE)
+    )
     active_homes, without = db.session.execute(
-        sa.select(sa.func.count(CareHome.id),
-                  sa.func.coalesce(sa.func.sum(sa.case((~live.exists(), 1), else_=0)), 0))
-        .where(*sel.home_conditions())).one()
+        sa.select(
+            sa.func.count(CareHome.id),
+            sa.func.coalesce(sa.func.sum(sa.case((~live.exists(), 1), else_=0)), 0),
+        ).where(*sel.home_conditions())
+    ).one()
     if dialogue_rows is None:
         dialogue_rows = dialogue_counts(sel)
     by_status: dict = defaultdict(int)
@@ -84,14 +94,18 @@ def coverage(sel: Selection, dialogue_rows: list | None = None) -> dict:
 
 def homes_without_dialogue_query(sel: Selection):
     """Active homes in the selection with no live dialogue in the selected year."""
-    live = (sa.select(Dialogue.id).where(Dialogue.care_home_id == CareHome.id,
-                                         Dialogue.year == sel.year,
-                                         Dialogue.status.in_(LIVE)))
-    return (sa.select(CareHome).where(*sel.home_conditions(), ~live.exists())
-            .order_by(CareHome.name, CareHome.id))
+    live = sa.select(Dialogue.id).where(
+        Dialogue.care_home_id == CareHome.id, Dialogue.year == sel.year, Dialogue.status.in_(LIVE)
+    )
+    return (
+        sa.select(CareHome)
+        .where(*sel.home_conditions(), ~live.exists())
+        .order_by(CareHome.name, CareHome.id)
+    )
 
 
 # --- findings ---------------------------------------------------------------------------------
+
 
 def _area_names() -> dict[int, str]:
     """Area and plan-area names, read once per request (two small catalogues)."""
@@ -115,13 +129,19 @@ def finding_counts(sel: Selection, *, history: bool = False) -> list[tuple]:
     conds = sel.dialogue_conditions(period=not history)
     if history:
         conds.append(Dialogue.year <= sel.year)
-    inner = (sa.select(Dialogue.year, sel.in_period().label("in_period"), Finding.kind,
-                       sa.case((in_period, Finding.area_id)).label("area_id"),
-                       sa.case((in_period, Finding.plan_area_id)).label("plan_area_id"))
-             .join_from(Finding, Dialogue, Dialogue.id == Finding.dialogue_id)
-             .where(*conds).subquery())
-    columns = (inner.c.year, inner.c.in_period, inner.c.kind, inner.c.area_id,
-               inner.c.plan_area_id)
+    inner = (
+        sa.select(
+            Dialogue.year,
+            sel.in_period().label("in_period"),
+            Finding.kind,
+            sa.case((in_period, Finding.area_id)).label("area_id"),
+            sa.case((in_period, Finding.plan_area_id)).label("plan_area_id"),
+        )
+        .join_from(Finding, Dialogue, Dialogue.id == Finding.dialogue_id)
+        .where(*conds)
+        .subquery()
+    )
+    columns = (inner.c.year, inner.c.in_period, inner.c.kind, inner.c.area_id, inner.c.plan_area_id)
     return db.session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
 
 
@@ -129,22 +149,43 @@ def _finding_counts_sqlite(sel: Selection, *, history: bool) -> list[tuple]:
     """finding_counts() on SQLite: the period straight from the covering index, and the other
     years counted per dialogue first (SQLite's planner does best with these two simple forms)."""
     rows = db.session.execute(
-        sa.select(sa.literal(sel.year), sa.literal(1), Finding.kind, Finding.area_id,
-                  Finding.plan_area_id, sa.func.count())
+        sa.select(
+            sa.literal(sel.year),
+            sa.literal(1),
+            Finding.kind,
+            Finding.area_id,
+            Finding.plan_area_id,
+            sa.func.count(),
+        )
         .where(Finding.dialogue_id.in_(sel.dialogues()))
-        .group_by(Finding.kind, Finding.area_id, Finding.plan_area_id)).all()
+        .group_by(Finding.kind, Finding.area_id, Finding.plan_area_id)
+    ).all()
     if not history:
         return rows
-    others = sel.dialogues(period=False).where(Dialogue.year <= sel.year,
-                                               sa.not_(sa.and_(*sel.period_conditions())))
-    per_dialogue = (sa.select(Finding.dialogue_id, Finding.kind, sa.func.count().label("n"))
-                    .where(Finding.dialogue_id.in_(others))
-                    .group_by(Finding.dialogue_id, Finding.kind).subquery())
-    return rows + db.session.execute(
-        sa.select(Dialogue.year, sa.literal(0), per_dialogue.c.kind, sa.null(), sa.null(),
-                  sa.func.sum(per_dialogue.c.n))
-        .join_from(per_dialogue, Dialogue, Dialogue.id == per_dialogue.c.dialogue_id)
-        .group_by(Dialogue.year, per_dialogue.c.kind)).all()
+    others = sel.dialogues(period=False).where(
+        Dialogue.year <= sel.year, sa.not_(sa.and_(*sel.period_conditions()))
+    )
+    per_dialogue = (
+        sa.select(Finding.dialogue_id, Finding.kind, sa.func.count().label("n"))
+        .where(Finding.dialogue_id.in_(others))
+        .group_by(Finding.dialogue_id, Finding.kind)
+        .subquery()
+    )
+    return (
+        rows
+        + db.session.execute(
+            sa.select(
+                Dialogue.year,
+                sa.literal(0),
+                per_dialogue.c.kind,
+                sa.null(),
+                sa.null(),
+                sa.func.sum(per_dialogue.c.n),
+            )
+            .join_from(per_dialogue, Dialogue, Dialogue.id == per_dialogue.c.dialogue_id)
+            .group_by(Dialogue.year, per_dialogue.c.kind)
+        ).all()
+    )
 
 
 def findings(sel: Selection, finding_rows: list | None = None) -> dict:
@@ -161,22 +202,36 @@ def findings(sel: Selection, finding_rows: list | None = None) -> dict:
     by_kind = {k: 0 for k in KINDS}
     for (area_id, kind), n in by_area_id.items():
         area = names.get(area_id, "?")
-        entry = by_area.setdefault(area, {"area": area, "counts": {k: 0 for k in KINDS},
-                                          "total": 0})
+        entry = by_area.setdefault(
+            area, {"area": area, "counts": {k: 0 for k in KINDS}, "total": 0}
+        )
         entry["counts"][kind] += n
         entry["total"] += n
         by_kind[kind] += n
     areas = sorted(by_area.values(), key=lambda e: (-e["total"], e["area"]))
-    plan_names = {pid: (name, order) for pid, name, order in db.session.execute(
-        sa.select(PlanArea.id, PlanArea.name, PlanArea.sort_order))}
-    plan = sorted(({"plan_area": plan_names[pid][0] if pid else NO_PLAN_AREA,
-                    "linked": pid is not None, "count": n,
-                    "order": plan_names[pid][1] if pid else 999}
-                   for pid, n in by_plan_id.items()), key=lambda e: (e["order"], e["plan_area"]))
+    plan_names = {
+        pid: (name, order)
+        for pid, name, order in db.session.execute(
+            sa.select(PlanArea.id, PlanArea.name, PlanArea.sort_order)
+        )
+    }
+    plan = sorted(
+        (
+            {
+                "plan_area": plan_names[pid][0] if pid else NO_PLAN_AREA,
+                "linked": pid is not None,
+                "count": n,
+                "order": plan_names[pid][1] if pid else 999,
+            }
+            for pid, n in by_plan_id.items()
+        ),
+        key=lambda e: (e["order"], e["plan_area"]),
+    )
 
     def top(kind):
-        ranked = sorted((e for e in areas if e["counts"][kind]),
-                        key=lambda e: (-e["counts"][kind], e["area"]))
+        ranked = sorted(
+            (e for e in areas if e["counts"][kind]), key=lambda e: (-e["counts"][kind], e["area"])
+        )
         return [{"area": e["area"], "count": e["counts"][kind]} for e in ranked[:5]]
 
     return {
@@ -206,64 +261,107 @@ def recurring(sel: Selection, limit: int = 15) -> dict:
     """
     first = sel.year - RECURRING_YEARS + 1
     if _pre_aggregate():
-        history = sa.select(Dialogue.id).where(*sel.dialogue_conditions(period=False),
-                                               Dialogue.year.between(first, sel.year))
-        source = (sa.select(Finding.dialogue_id, Finding.kind, Finding.area_id)
-                  .where(Finding.kind != FindingKind.SUCCESS_FACTOR,
-                         Finding.dialogue_id.in_(history)).distinct().subquery())
-        base = sa.select(Dialogue.care_home_id, source.c.kind, source.c.area_id).select_from(
-            source).join(Dialogue, Dialogue.id == source.c.dialogue_id)
-        home_col, kind_col, area_col, year_col = (Dialogue.care_home_id, source.c.kind,
-                                                  source.c.area_id, Dialogue.year)
+        history = sa.select(Dialogue.id).where(
+            *sel.dialogue_conditions(period=False), Dialogue.year.between(first, sel.year)
+        )
+        source = (
+            sa.select(Finding.dialogue_id, Finding.kind, Finding.area_id)
+            .where(Finding.kind != FindingKind.SUCCESS_FACTOR, Finding.dialogue_id.in_(history))
+            .distinct()
+            .subquery()
+        )
+        base = (
+            sa.select(Dialogue.care_home_id, source.c.kind, source.c.area_id)
+            .select_from(source)
+            .join(Dialogue, Dialogue.id == source.c.dialogue_id)
+        )
+        home_col, kind_col, area_col, year_col = (
+            Dialogue.care_home_id,
+            source.c.kind,
+            source.c.area_id,
+            Dialogue.year,
+        )
         years = sa.func.count(sa.distinct(Dialogue.year))
     else:
         # PostgreSQL: one row per (home, kind, area, year) first, then count the rows: two
         # hash aggregates instead of sorting every finding for count(DISTINCT year).
-        per_year = (sa.select(Dialogue.care_home_id, Finding.kind, Finding.area_id,
-                              Dialogue.year)
-                    .join_from(Finding, Dialogue, Dialogue.id == Finding.dialogue_id)
-                    .where(Finding.kind != FindingKind.SUCCESS_FACTOR,
-                           *sel.dialogue_conditions(period=False),
-                           Dialogue.year.between(first, sel.year))
-                    .group_by(Dialogue.care_home_id, Finding.kind, Finding.area_id,
-                              Dialogue.year).subquery())
+        per_year = (
+            sa.select(Dialogue.care_home_id, Finding.kind, Finding.area_id, Dialogue.year)
+            .join_from(Finding, Dialogue, Dialogue.id == Finding.dialogue_id)
+            .where(
+                Finding.kind != FindingKind.SUCCESS_FACTOR,
+                *sel.dialogue_conditions(period=False),
+                Dialogue.year.between(first, sel.year),
+            )
+            .group_by(Dialogue.care_home_id, Finding.kind, Finding.area_id, Dialogue.year)
+            .subquery()
+        )
         base = sa.select(per_year.c.care_home_id, per_year.c.kind, per_year.c.area_id)
         home_col, kind_col, area_col, year_col = per_year.c
         years = sa.func.count()
     # Only the top rows come back; count(*) over () carries the total along with them.
-    stmt = (base.add_columns(years.label("years"), sa.func.min(year_col),
-                             sa.func.count().over().label("total"))
-            .group_by(home_col, kind_col, area_col)
-            .having(years >= 2, sa.func.max(year_col) == sel.year)
-            .order_by(years.desc(), home_col, area_col, kind_col)
-            .limit(limit))
+    stmt = (
+        base.add_columns(
+            years.label("years"), sa.func.min(year_col), sa.func.count().over().label("total")
+        )
+        .group_by(home_col, kind_col, area_col)
+        .having(years >= 2, sa.func.max(year_col) == sel.year)
+        .order_by(years.desc(), home_col, area_col, kind_col)
+        .limit(limit)
+    )
     found = db.session.execute(stmt).all()
     total = found[0][5] if found else 0
     area_names = _area_names()
-    names = dict(db.session.execute(sa.select(CareHome.id, CareHome.name).where(
-        CareHome.id.in_({r[0] for r in found}))).all()) if found else {}
-    rows = [(home, names.get(home, ""), kind, area_names.get(area_id, "?"), n, first_year)
-            for home, kind, area_id, n, first_year, _ in found]
+    names = (
+        dict(
+            db.session.execute(
+                sa.select(CareHome.id, CareHome.name).where(CareHome.id.in_({r[0] for r in found}))
+            ).all()
+        )
+        if found
+        else {}
+    )
+    rows = [
+        (home, names.get(home, ""), kind, area_names.get(area_id, "?"), n, first_year)
+        for home, kind, area_id, n, first_year, _ in found
+    ]
     return {
         "total": total,
-        "rows": [{"home_id": r[0], "home": r[1], "kind": r[2], "area": r[3], "years": r[4],
-                  "first_year": r[5]} for r in rows],
+        "rows": [
+            {
+                "home_id": r[0],
+                "home": r[1],
+                "kind": r[2],
+                "area": r[3],
+                "years": r[4],
+                "first_year": r[5],
+            }
+            for r in rows
+        ],
     }
 
 
 # --- actions ----------------------------------------------------------------------------------
+
 
 def actions(sel: Selection, today: date | None = None) -> dict:
     today = today or today_local()
     is_open = Action.status.in_([s for s in ActionStatus if s.is_open])
     overdue = sa.case((sa.and_(is_open, Action.due_date < today), 1), else_=0)
     rows = db.session.execute(
-        sa.select(Action.responsible_party, Action.status, overdue.label("overdue"),
-                  sa.func.count(Action.id))
+        sa.select(
+            Action.responsible_party,
+            Action.status,
+            overdue.label("overdue"),
+            sa.func.count(Action.id),
+        )
         .where(Action.dialogue_id.in_(sel.dialogues()))
-        .group_by(Action.responsible_party, Action.status, overdue)).all()
-    table = {p: {"party": p, "open": 0, "overdue": 0, "done": 0, "cancelled": 0, "total": 0}
-             for p in PARTIES}
+        .group_by(Action.responsible_party, Action.status, overdue)
+    ).all()
+    table = {
+        p: {"party": p, "open": 0, "overdue": 0, "done": 0, "cancelled": 0, "total": 0}
+        for p in PARTIES
+    }
     for party, status, late, n in rows:
         entry = table[party]
         entry["total"] += n
@@ -274,19 +372,26 @@ def actions(sel: Selection, today: date | None = None) -> dict:
             entry["done"] += n
         else:
             entry["cancelled"] += n
-    totals = {key: sum(e[key] for e in table.values())
-              for key in ("open", "overdue", "done", "cancelled", "total")}
+    totals = {
+        key: sum(e[key] for e in table.values())
+        for key in ("open", "overdue", "done", "cancelled", "total")
+    }
     return {"by_party": list(table.values()), "totals": totals, "today": today}
 
 
 def overdue_actions(sel: Selection, today: date | None = None, limit: int | None = 25):
     today = today or today_local()
-    stmt = (_from_dialogues(sa.select(Action, CareHome.name).select_from(Action)
-                            .join(Dialogue, Dialogue.id == Action.dialogue_id)
-                            .join(CareHome, CareHome.id == Dialogue.care_home_id), sel)
-            .where(Action.status.in_([s for s in ActionStatus if s.is_open]),
-                   Action.due_date < today)
-            .order_by(Action.due_date, Action.id))
+    stmt = (
+        _from_dialogues(
+            sa.select(Action, CareHome.name)
+            .select_from(Action)
+            .join(Dialogue, Dialogue.id == Action.dialogue_id)
+            .join(CareHome, CareHome.id == Dialogue.care_home_id),
+            sel,
+        )
+        .where(Action.status.in_([s for s in ActionStatus if s.is_open]), Action.due_date < today)
+        .order_by(Action.due_date, Action.id)
+    )
     if limit:
         stmt = stmt.limit(limit)
     return db.session.execute(stmt).all()
@@ -294,8 +399,10 @@ def overdue_actions(sel: Selection, today: date | None = None, limit: int | None
 
 # --- trends -----------------------------------------------------------------------------------
 
-def trends(sel: Selection, dialogue_rows: list | None = None,
-           finding_rows: list | None = None) -> list[dict]:
+
+def trends(
+    sel: Selection, dialogue_rows: list | None = None, finding_rows: list | None = None
+) -> list[dict]:
     """Per year (all years in scope and filters, up to the selected one): dialogues, findings."""
     if dialogue_rows is None:
         dialogue_rows = dialogue_counts(sel, history=True)
@@ -304,8 +411,10 @@ def trends(sel: Selection, dialogue_rows: list | None = None,
     years: dict[int, dict] = {}
 
     def year_entry(y):
-        return years.setdefault(y, {"year": y, "booked": 0, "held": 0, "documented": 0,
-                                    "findings": {k: 0 for k in KINDS}})
+        return years.setdefault(
+            y,
+            {"year": y, "booked": 0, "held": 0, "documented": 0, "findings": {k: 0 for k in KINDS}},
+        )
 
     for y, _, status, n in dialogue_rows:
         e = year_entry(y)
@@ -321,6 +430,7 @@ def trends(sel: Selection, dialogue_rows: list | None = None,
 
 
 # --- everything -------------------------------------------------------------------------------
+
 
 @dataclass
 class Dashboard:
@@ -349,15 +459,21 @@ def dashboard(sel: Selection, today: date | None = None) -> Dashboard:
     )
 
 
-CHART_SECTIONS = {"tackning": "coverage", "representation": "representation",
-                  "fynd": "findings", "handlingsplan": "findings", "atgarder": "actions",
-                  "trender": "trends"}
+CHART_SECTIONS = {
+    "tackning": "coverage",
+    "representation": "representation",
+    "fynd": "findings",
+    "handlingsplan": "findings",
+    "atgarder": "actions",
+    "trender": "trends",
+}
 
 
 def partial_dashboard(sel: Selection, section: str, today: date | None = None) -> Dashboard:
     """Only the one section a chart needs; the others stay empty."""
-    empty = Dashboard(sel=sel, coverage={}, representation={}, findings={}, recurring={},
-                      actions={}, trends=[])
+    empty = Dashboard(
+        sel=sel, coverage={}, representation={}, findings={}, recurring={}, actions={}, trends=[]
+    )
     if section == "coverage":
         empty.coverage = coverage(sel)
     elif section == "representation":
@@ -375,36 +491,65 @@ def summary_json(board: Dashboard) -> dict:
     """The figures as plain JSON (the API's summary and the report's data)."""
     f, r, a = board.findings, board.representation, board.actions
     return {
-        "period": {"year": board.sel.year, "half": board.sel.half,
-                   "municipality_id": board.sel.municipality_id,
-                   "health_centre_id": board.sel.health_centre_id},
+        "period": {
+            "year": board.sel.year,
+            "half": board.sel.half,
+            "municipality_id": board.sel.municipality_id,
+            "health_centre_id": board.sel.health_centre_id,
+        },
         "coverage": board.coverage,
         "representation": {
-            "held": r["held"], "full": r["full"], "share_full": r["share_full"],
-            "sides": [{"side": s["side"].value, "complete": s["complete"],
-                       "incomplete": s["incomplete"]} for s in r["sides"]],
-            "missing": [{"side": m["side"].value, "seat": m["seat"], "count": m["count"]}
-                        for m in r["missing"]],
+            "held": r["held"],
+            "full": r["full"],
+            "share_full": r["share_full"],
+            "sides": [
+                {"side": s["side"].value, "complete": s["complete"], "incomplete": s["incomplete"]}
+                for s in r["sides"]
+            ],
+            "missing": [
+                {"side": m["side"].value, "seat": m["seat"], "count": m["count"]}
+                for m in r["missing"]
+            ],
         },
         "findings": {
             "total": f["total"],
             "by_kind": {e["kind"].value: e["count"] for e in f["by_kind"]},
-            "by_area": [{"area": e["area"], "total": e["total"],
-                         **{k.value: e["counts"][k] for k in KINDS}} for e in f["by_area"]],
-            "by_plan_area": [{"plan_area": e["plan_area"], "count": e["count"]}
-                             for e in f["by_plan_area"]],
+            "by_area": [
+                {"area": e["area"], "total": e["total"], **{k.value: e["counts"][k] for k in KINDS}}
+                for e in f["by_area"]
+            ],
+            "by_plan_area": [
+                {"plan_area": e["plan_area"], "count": e["count"]} for e in f["by_plan_area"]
+            ],
         },
         "actions": {
             "totals": a["totals"],
-            "by_party": [{"party": e["party"].value, **{k: e[k] for k in
-                          ("open", "overdue", "done", "cancelled", "total")}}
-                         for e in a["by_party"]],
+            "by_party": [
+                {
+                    "party": e["party"].value,
+                    **{k: e[k] for k in ("open", "overdue", "done", "cancelled", "total")},
+                }
+                for e in a["by_party"]
+            ],
             "as_of": a["today"].isoformat(),
         },
-        "recurring": [{"care_home_id": e["home_id"], "kind": e["kind"].value,
-                       "area": e["area"], "years": e["years"]} for e in board.recurring["rows"]],
-        "trends": [{"year": t["year"], "booked": t["booked"], "held": t["held"],
-                    "documented": t["documented"],
-                    "findings": {k.value: n for k, n in t["findings"].items()}}
-                   for t in board.trends],
+        "recurring": [
+            {
+                "care_home_id": e["home_id"],
+                "kind": e["kind"].value,
+                "area": e["area"],
+                "years": e["years"],
+            }
+            for e in board.recurring["rows"]
+        ],
+        "trends": [
+            {
+                "year": t["year"],
+                "booked": t["booked"],
+                "held": t["held"],
+                "documented": t["documented"],
+                "findings": {k.value: n for k, n in t["findings"].items()},
+            }
+            for t in board.trends
+        ],
     }

@@ -3,6 +3,7 @@
 The same Selection drives the dashboard, the lists behind its numbers, the report, the exports
 and the API, so their figures agree by construction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -52,15 +53,18 @@ class Selection:
             first, last = date(self.year, 1, 1), date(self.year + 1, 1, 1)
         return local_to_utc(first, time(0, 0)), local_to_utc(last, time(0, 0))
 
-    def with_year(self, year: int) -> "Selection":
+    def with_year(self, year: int) -> Selection:
         return replace(self, year=year, half=None)
 
     def dialogue_conditions(self, *, period: bool = True) -> list:
         """Conditions on Dialogue alone (no join needed): in scope, filters, the period."""
         conds = [self.scope.dialogue_clause()]
         if self.municipality_id is not None:
-            conds.append(Dialogue.care_home_id.in_(
-                sa.select(CareHome.id).where(CareHome.municipality_id == self.municipality_id)))
+            conds.append(
+                Dialogue.care_home_id.in_(
+                    sa.select(CareHome.id).where(CareHome.municipality_id == self.municipality_id)
+                )
+            )
         if self.health_centre_id is not None:
             conds.append(Dialogue.health_centre_id == self.health_centre_id)
         if period:
@@ -110,8 +114,9 @@ def visible_municipalities(scope: Scope):
     from ..models import Municipality
 
     homes = sa.select(CareHome.municipality_id).where(scope.home_clause())
-    return sa.select(Municipality).where(sa.or_(scope.municipality_clause(),
-                                                Municipality.id.in_(homes)))
+    return sa.select(Municipality).where(
+        sa.or_(scope.municipality_clause(), Municipality.id.in_(homes))
+    )
 
 
 def visible_health_centres(scope: Scope):
@@ -125,13 +130,25 @@ def check_visible(sel: Selection) -> Selection:
     from ..extensions import db
     from ..models import HealthCentre, Municipality
 
-    if sel.municipality_id is not None and db.session.scalar(
-            visible_municipalities(sel.scope).where(Municipality.id == sel.municipality_id)
-            .with_only_columns(Municipality.id)) is None:
+    if (
+        sel.municipality_id is not None
+        and db.session.scalar(
+            visible_municipalities(sel.scope)
+            .where(Municipality.id == sel.municipality_id)
+            .with_only_columns(Municipality.id)
+        )
+        is None
+    ):
         raise NotVisible("Kommunen finns inte.")
-    if sel.health_centre_id is not None and db.session.scalar(
-            visible_health_centres(sel.scope).where(HealthCentre.id == sel.health_centre_id)
-            .with_only_columns(HealthCentre.id)) is None:
+    if (
+        sel.health_centre_id is not None
+        and db.session.scalar(
+            visible_health_centres(sel.scope)
+            .where(HealthCentre.id == sel.health_centre_id)
+            .with_only_columns(HealthCentre.id)
+        )
+        is None
+    ):
         raise NotVisible("Vårdcentralen finns inte.")
     return sel
 
@@ -148,17 +165,27 @@ def _int(value, name: str, *, low: int | None = None, high: int | None = None) -
     return number
 
 
-def selection_from_args(scope: Scope, args, *, today: date | None = None,
-                        names: dict | None = None) -> Selection:
+def selection_from_args(
+    scope: Scope, args, *, today: date | None = None, names: dict | None = None
+) -> Selection:
     """Read ar/halvar/kommun/vardcentral (or the API's English names via `names`)."""
-    names = names or {"year": "ar", "half": "halvar", "municipality": "kommun",
-                      "health_centre": "vardcentral"}
+    names = names or {
+        "year": "ar",
+        "half": "halvar",
+        "municipality": "kommun",
+        "health_centre": "vardcentral",
+    }
     today = today or date.today()
     year = _int(args.get(names["year"]), "år", low=1990, high=2200) or today.year
     half = _int(args.get(names["half"]), "halvår", low=1, high=2)
-    return check_visible(Selection(
-        scope=scope, year=year, half=half,
-        municipality_id=_int(args.get(names["municipality"]), "kommun", low=1, high=2**31),
-        health_centre_id=_int(args.get(names["health_centre"]), "vårdcentral", low=1,
-                              high=2**31),
-    ))
+    return check_visible(
+        Selection(
+            scope=scope,
+            year=year,
+            half=half,
+            municipality_id=_int(args.get(names["municipality"]), "kommun", low=1, high=2**31),
+            health_centre_id=_int(
+                args.get(names["health_centre"]), "vårdcentral", low=1, high=2**31
+            ),
+        )
+    )

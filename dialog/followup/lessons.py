@@ -1,4 +1,5 @@
 """The lessons library: success factors and findings marked "sprid som lärdom", searchable."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -16,25 +17,44 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def lesson_query(scope: Scope, *, q: str = "", area: str = "", year: int | None = None,
-                 kind: str = "", municipality_id: int | None = None):
-    stmt = (sa.select(Finding)
-            .join(Dialogue, Dialogue.id == Finding.dialogue_id)
-            .join(CareHome, CareHome.id == Dialogue.care_home_id)
-            .join(Area, Area.id == Finding.area_id)
-            .where(scope.dialogue_clause(), Dialogue.status != DialogueStatus.CANCELLED,
-                   sa.or_(Finding.spread_as_lesson.is_(True),
-                          Finding.kind == FindingKind.SUCCESS_FACTOR))
-            .options(selectinload(Finding.dialogue).selectinload(Dialogue.care_home)
-                     .selectinload(CareHome.municipality), selectinload(Finding.area),
-                     selectinload(Finding.plan_area))
-            .order_by(Dialogue.starts_at.desc(), Finding.id))
+def lesson_query(
+    scope: Scope,
+    *,
+    q: str = "",
+    area: str = "",
+    year: int | None = None,
+    kind: str = "",
+    municipality_id: int | None = None,
+):
+    stmt = (
+        sa.select(Finding)
+        .join(Dialogue, Dialogue.id == Finding.dialogue_id)
+        .join(CareHome, CareHome.id == Dialogue.care_home_id)
+        .join(Area, Area.id == Finding.area_id)
+        .where(
+            scope.dialogue_clause(),
+            Dialogue.status != DialogueStatus.CANCELLED,
+            sa.or_(Finding.spread_as_lesson.is_(True), Finding.kind == FindingKind.SUCCESS_FACTOR),
+        )
+        .options(
+            selectinload(Finding.dialogue)
+            .selectinload(Dialogue.care_home)
+            .selectinload(CareHome.municipality),
+            selectinload(Finding.area),
+            selectinload(Finding.plan_area),
+        )
+        .order_by(Dialogue.starts_at.desc(), Finding.id)
+    )
     q = (q or "").strip()[:200]
     for word in q.split():
         pattern = _like_pattern(word.lower())
-        stmt = stmt.where(sa.or_(sa.func.lower(Finding.description).like(pattern, escape="\\"),
-                                 sa.func.lower(Area.name).like(pattern, escape="\\"),
-                                 sa.func.lower(CareHome.name).like(pattern, escape="\\")))
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(Finding.description).like(pattern, escape="\\"),
+                sa.func.lower(Area.name).like(pattern, escape="\\"),
+                sa.func.lower(CareHome.name).like(pattern, escape="\\"),
+            )
+        )
     if area:
         stmt = stmt.where(Area.name == area)
     if year:
@@ -54,17 +74,30 @@ def search_lessons(scope: Scope, page: int = 1, **criteria) -> Page:
 
 def lesson_filter_choices(scope: Scope) -> dict:
     """Areas and years that occur among the lessons in scope, and the municipalities."""
-    base = (sa.select(Finding.id).join(Dialogue, Dialogue.id == Finding.dialogue_id)
-            .join(CareHome, CareHome.id == Dialogue.care_home_id)
-            .where(scope.dialogue_clause(),
-                   sa.or_(Finding.spread_as_lesson.is_(True),
-                          Finding.kind == FindingKind.SUCCESS_FACTOR)))
-    areas = db.session.scalars(sa.select(Area.name).join(Finding, Finding.area_id == Area.id)
-                               .where(Finding.id.in_(base)).distinct().order_by(Area.name))
-    years = db.session.scalars(sa.select(Dialogue.year).join(Finding,
-                                                             Finding.dialogue_id == Dialogue.id)
-                               .where(Finding.id.in_(base)).distinct()
-                               .order_by(Dialogue.year.desc()))
-    municipalities = db.session.scalars(sa.select(Municipality).where(scope.municipality_clause())
-                                        .order_by(Municipality.name))
+    base = (
+        sa.select(Finding.id)
+        .join(Dialogue, Dialogue.id == Finding.dialogue_id)
+        .join(CareHome, CareHome.id == Dialogue.care_home_id)
+        .where(
+            scope.dialogue_clause(),
+            sa.or_(Finding.spread_as_lesson.is_(True), Finding.kind == FindingKind.SUCCESS_FACTOR),
+        )
+    )
+    areas = db.session.scalars(
+        sa.select(Area.name)
+        .join(Finding, Finding.area_id == Area.id)
+        .where(Finding.id.in_(base))
+        .distinct()
+        .order_by(Area.name)
+    )
+    years = db.session.scalars(
+        sa.select(Dialogue.year)
+        .join(Finding, Finding.dialogue_id == Dialogue.id)
+        .where(Finding.id.in_(base))
+        .distinct()
+        .order_by(Dialogue.year.desc())
+    )
+    municipalities = db.session.scalars(
+        sa.select(Municipality).where(scope.municipality_clause()).order_by(Municipality.name)
+    )
     return {"areas": list(areas), "years": list(years), "municipalities": list(municipalities)}

@@ -1,4 +1,5 @@
 """The lists behind the dashboard's numbers: each number links here with the same criteria."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,8 +59,9 @@ class Page:
 
 
 def paginate(stmt, page: int, per_page: int = PER_PAGE, *, scalars: bool = True) -> Page:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        stmt.order_by(None).subquery()))
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    )
     page = min(max(1, page), 100000)
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = list(rows.scalars() if scalars else rows.all())
@@ -76,17 +78,23 @@ def _choice(value, allowed, name):
 
 # --- dialogues --------------------------------------------------------------------------------
 
+
 def dialogue_query(sel: Selection, args) -> tuple[object, list[str]]:
     """select(Dialogue) for the criteria in args; returns the statement and a description."""
     state = _choice(args.get("status"), DIALOGUE_STATES, "status")
     repr_filter = _choice(args.get("representation"), {"full", "ej-full"}, "representation")
     side = _choice(args.get("sida"), {"sabo", "vardcentral"}, "sida")
     missing = args.get("saknas") or None
-    stmt = (sa.select(Dialogue).join(CareHome, CareHome.id == Dialogue.care_home_id)
-            .where(*sel.dialogue_conditions())
-            .options(selectinload(Dialogue.care_home).selectinload(CareHome.municipality),
-                     selectinload(Dialogue.health_centre))
-            .order_by(Dialogue.starts_at, Dialogue.id))
+    stmt = (
+        sa.select(Dialogue)
+        .join(CareHome, CareHome.id == Dialogue.care_home_id)
+        .where(*sel.dialogue_conditions())
+        .options(
+            selectinload(Dialogue.care_home).selectinload(CareHome.municipality),
+            selectinload(Dialogue.health_centre),
+        )
+        .order_by(Dialogue.starts_at, Dialogue.id)
+    )
     described = []
     if state:
         label, statuses = DIALOGUE_STATES[state]
@@ -96,19 +104,31 @@ def dialogue_query(sel: Selection, args) -> tuple[object, list[str]]:
         statuses = representation_by_dialogue(sel)
         if repr_filter:
             wanted = repr_filter == "full"
-            ids = [d for d, st in statuses.items()
-                   if all(s.complete for s in st.values()) == wanted]
+            ids = [
+                d for d, st in statuses.items() if all(s.complete for s in st.values()) == wanted
+            ]
             described.append("Full representation" if wanted else "Ej full representation")
         elif side:
             complete = args.get("komplett") == "1"
-            ids = [d for d, st in statuses.items()
-                   if any(s.side.value == side and s.complete == complete for s in st.values())]
-            described.append(f"{'Fullständig' if complete else 'Ofullständig'} representation "
-                             f"från {'SÄBO' if side == 'sabo' else 'vårdcentral'}")
+            ids = [
+                d
+                for d, st in statuses.items()
+                if any(s.side.value == side and s.complete == complete for s in st.values())
+            ]
+            described.append(
+                f"{'Fullständig' if complete else 'Ofullständig'} representation "
+                f"från {'SÄBO' if side == 'sabo' else 'vårdcentral'}"
+            )
         else:
-            ids = [d for d, st in statuses.items()
-                   if any(seat_key(s.side, seat.label) == missing
-                          for s in st.values() for seat in s.missing)]
+            ids = [
+                d
+                for d, st in statuses.items()
+                if any(
+                    seat_key(s.side, seat.label) == missing
+                    for s in st.values()
+                    for seat in s.missing
+                )
+            ]
             described.append(f"Saknad roll: {missing.split(':', 1)[-1]}")
         stmt = stmt.where(Dialogue.id.in_(ids or [-1]))
     return stmt, described
@@ -116,16 +136,23 @@ def dialogue_query(sel: Selection, args) -> tuple[object, list[str]]:
 
 # --- findings ---------------------------------------------------------------------------------
 
+
 def finding_query(sel: Selection, args) -> tuple[object, list[str]]:
     kind = _choice(args.get("slag"), {k.value for k in FindingKind}, "slag")
     all_years = args.get("alla_ar") == "1"
-    stmt = (sa.select(Finding).join(Dialogue, Dialogue.id == Finding.dialogue_id)
-            .join(CareHome, CareHome.id == Dialogue.care_home_id)
-            .join(Area, Area.id == Finding.area_id)
-            .where(*sel.dialogue_conditions(period=not all_years))
-            .options(selectinload(Finding.dialogue).selectinload(Dialogue.care_home),
-                     selectinload(Finding.area), selectinload(Finding.plan_area))
-            .order_by(Dialogue.starts_at.desc(), Finding.id))
+    stmt = (
+        sa.select(Finding)
+        .join(Dialogue, Dialogue.id == Finding.dialogue_id)
+        .join(CareHome, CareHome.id == Dialogue.care_home_id)
+        .join(Area, Area.id == Finding.area_id)
+        .where(*sel.dialogue_conditions(period=not all_years))
+        .options(
+            selectinload(Finding.dialogue).selectinload(Dialogue.care_home),
+            selectinload(Finding.area),
+            selectinload(Finding.plan_area),
+        )
+        .order_by(Dialogue.starts_at.desc(), Finding.id)
+    )
     described = []
     if all_years:
         stmt = stmt.where(Dialogue.year <= sel.year)
@@ -141,8 +168,9 @@ def finding_query(sel: Selection, args) -> tuple[object, list[str]]:
         stmt = stmt.where(Finding.plan_area_id.is_(None))
         described.append("Ej kopplade till handlingsplanen")
     elif plan:
-        stmt = stmt.where(Finding.plan_area_id.in_(
-            sa.select(PlanArea.id).where(PlanArea.name == plan)))
+        stmt = stmt.where(
+            Finding.plan_area_id.in_(sa.select(PlanArea.id).where(PlanArea.name == plan))
+        )
         described.append(f"Handlingsplanen: {plan}")
     if args.get("boende"):
         try:
@@ -161,15 +189,19 @@ def finding_query(sel: Selection, args) -> tuple[object, list[str]]:
 
 # --- actions ----------------------------------------------------------------------------------
 
+
 def action_query(sel: Selection, args, today: date | None = None) -> tuple[object, list[str]]:
     today = today or today_local()
     party = _choice(args.get("part"), {p.value for p in Party}, "ansvarig part")
     state = _choice(args.get("status"), ACTION_STATES, "status")
-    stmt = (sa.select(Action).join(Dialogue, Dialogue.id == Action.dialogue_id)
-            .join(CareHome, CareHome.id == Dialogue.care_home_id)
-            .where(*sel.dialogue_conditions())
-            .options(selectinload(Action.dialogue).selectinload(Dialogue.care_home))
-            .order_by(Action.due_date.is_(None), Action.due_date, Action.id))
+    stmt = (
+        sa.select(Action)
+        .join(Dialogue, Dialogue.id == Action.dialogue_id)
+        .join(CareHome, CareHome.id == Dialogue.care_home_id)
+        .where(*sel.dialogue_conditions())
+        .options(selectinload(Action.dialogue).selectinload(Dialogue.care_home))
+        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+    )
     described = []
     if party:
         stmt = stmt.where(Action.responsible_party == Party(party))
@@ -188,10 +220,15 @@ def action_query(sel: Selection, args, today: date | None = None) -> tuple[objec
 
 
 def active_homes_query(sel: Selection):
-    return (sa.select(CareHome).where(*sel.home_conditions()).order_by(CareHome.name, CareHome.id)
-            .options(selectinload(CareHome.municipality), selectinload(CareHome.health_centre)))
+    return (
+        sa.select(CareHome)
+        .where(*sel.home_conditions())
+        .order_by(CareHome.name, CareHome.id)
+        .options(selectinload(CareHome.municipality), selectinload(CareHome.health_centre))
+    )
 
 
 def homes_without_query(sel: Selection):
     return homes_without_dialogue_query(sel).options(
-        selectinload(CareHome.municipality), selectinload(CareHome.health_centre))
+        selectinload(CareHome.municipality), selectinload(CareHome.health_centre)
+    )

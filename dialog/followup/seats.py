@@ -5,6 +5,7 @@ many attended in each (side, role) that fills a seat; the seat logic then runs o
 (a few dozen) instead of once per dialogue. The lists need each dialogue's status:
 representation_by_dialogue().
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,8 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (Attendance, CareHome, Dialogue, Municipality, Participant, RegionSettings,
-                      Side)
+from ..models import Attendance, CareHome, Dialogue, Municipality, Participant, RegionSettings, Side
 from ..region_settings import settings_for_region
 from ..representation import representation
 from .filters import HELD, Selection
@@ -39,16 +39,18 @@ def seat_key(side: Side, label: str) -> str:
 
 
 def _held(sel: Selection):
-    return (sa.select(Dialogue.id).where(*sel.dialogue_conditions(),
-                                         Dialogue.status.in_(HELD)))
+    return sa.select(Dialogue.id).where(*sel.dialogue_conditions(), Dialogue.status.in_(HELD))
 
 
 def representation_by_dialogue(sel: Selection, *, dialogue_ids=None) -> dict[int, dict]:
     """{dialogue id: {Side: SideStatus}} for the held dialogues of the selection (attendance)."""
-    held = (sa.select(Dialogue.id, Municipality.region_id).select_from(Dialogue)
-            .join(CareHome, CareHome.id == Dialogue.care_home_id)
-            .join(Municipality, Municipality.id == CareHome.municipality_id)
-            .where(*sel.dialogue_conditions(), Dialogue.status.in_(HELD)))
+    held = (
+        sa.select(Dialogue.id, Municipality.region_id)
+        .select_from(Dialogue)
+        .join(CareHome, CareHome.id == Dialogue.care_home_id)
+        .join(Municipality, Municipality.id == CareHome.municipality_id)
+        .where(*sel.dialogue_conditions(), Dialogue.status.in_(HELD))
+    )
     if dialogue_ids is not None:
         held = held.where(Dialogue.id.in_(dialogue_ids))
     region_of = dict(db.session.execute(held).all())
@@ -59,9 +61,12 @@ def representation_by_dialogue(sel: Selection, *, dialogue_ids=None) -> dict[int
         held_ids = held_ids.where(Dialogue.id.in_(dialogue_ids))
     people: dict[int, list] = defaultdict(list)
     for dialogue_id, role, side in db.session.execute(
-            sa.select(Participant.dialogue_id, Participant.role, Participant.side)
-            .where(Participant.dialogue_id.in_(held_ids), Participant.removed_at.is_(None),
-                   Participant.attendance.in_(COUNTING))):
+        sa.select(Participant.dialogue_id, Participant.role, Participant.side).where(
+            Participant.dialogue_id.in_(held_ids),
+            Participant.removed_at.is_(None),
+            Participant.attendance.in_(COUNTING),
+        )
+    ):
         people[dialogue_id].append(_Seat(role, side))
     required = {}
     result = {}
@@ -81,8 +86,10 @@ def representation_by_dialogue(sel: Selection, *, dialogue_ids=None) -> dict[int
 
 def _required_roles() -> tuple[dict, dict]:
     """(default required roles, {region id: required roles} for regions with own settings)."""
-    own = {region_id: settings_for_region(region_id).required_roles
-           for region_id in db.session.scalars(sa.select(RegionSettings.region_id))}
+    own = {
+        region_id: settings_for_region(region_id).required_roles
+        for region_id in db.session.scalars(sa.select(RegionSettings.region_id))
+    }
     return settings_for_region(None).required_roles, own
 
 
@@ -92,35 +99,58 @@ def representation_groups(sel: Selection) -> list[tuple[dict, int]]:
     Only the (side, role) pairs that can fill a seat are counted: others never change an outcome.
     """
     default, own = _required_roles()
-    pairs = sorted({(side, role) for required in (default, *own.values())
-                    for side, seats in required.items() for seat in seats for role in seat},
-                   key=lambda pair: (pair[0].value, pair[1].value))
-    counts = [sa.func.sum(sa.case((sa.and_(Participant.side == side, Participant.role == role), 1),
-                                  else_=0)).label(f"n{i}")
-              for i, (side, role) in enumerate(pairs)]
+    pairs = sorted(
+        {
+            (side, role)
+            for required in (default, *own.values())
+            for side, seats in required.items()
+            for seat in seats
+            for role in seat
+        },
+        key=lambda pair: (pair[0].value, pair[1].value),
+    )
+    counts = [
+        sa.func.sum(
+            sa.case((sa.and_(Participant.side == side, Participant.role == role), 1), else_=0)
+        ).label(f"n{i}")
+        for i, (side, role) in enumerate(pairs)
+    ]
     per_dialogue = (
-        sa.select(Municipality.region_id, *counts).select_from(Dialogue)
+        sa.select(Municipality.region_id, *counts)
+        .select_from(Dialogue)
         .join(CareHome, CareHome.id == Dialogue.care_home_id)
         .join(Municipality, Municipality.id == CareHome.municipality_id)
-        .outerjoin(Participant, sa.and_(Participant.dialogue_id == Dialogue.id,
-                                        Participant.removed_at.is_(None),
-                                        Participant.attendance.in_(COUNTING)))
+        .outerjoin(
+            Participant,
+            sa.and_(
+                Participant.dialogue_id == Dialogue.id,
+                Participant.removed_at.is_(None),
+                Participant.attendance.in_(COUNTING),
+            ),
+        )
         .where(*sel.dialogue_conditions(), Dialogue.status.in_(HELD))
-        .group_by(Dialogue.id, Municipality.region_id).subquery())
+        .group_by(Dialogue.id, Municipality.region_id)
+        .subquery()
+    )
     columns = [per_dialogue.c.region_id] + [per_dialogue.c[f"n{i}"] for i in range(len(pairs))]
     groups = []
     for region_id, *present, n in db.session.execute(
-            sa.select(*columns, sa.func.count()).group_by(*columns)):
-        people = [_Seat(role, side) for (side, role), k in zip(pairs, present)
-                  for _ in range(int(k or 0))]
+        sa.select(*columns, sa.func.count()).group_by(*columns)
+    ):
+        people = [
+            _Seat(role, side) for (side, role), k in zip(pairs, present) for _ in range(int(k or 0))
+        ]
         groups.append((representation(people, own.get(region_id, default), counts=_always), n))
     return groups
 
 
 def representation_figures(sel: Selection, statuses: dict | None = None) -> dict:
     """Tallies of full representation; from per-dialogue statuses when the caller has them."""
-    groups = ([(st, 1) for st in statuses.values()] if statuses is not None
-              else representation_groups(sel))
+    groups = (
+        [(st, 1) for st in statuses.values()]
+        if statuses is not None
+        else representation_groups(sel)
+    )
     held = sum(n for _, n in groups)
     full = sum(n for st, n in groups if all(s.complete for s in st.values()))
     sides = {side: {"complete": 0, "incomplete": 0} for side in Side}
@@ -135,11 +165,19 @@ def representation_figures(sel: Selection, statuses: dict | None = None) -> dict
         "full": full,
         "not_full": held - full,
         "share_full": (full / held) if held else None,
-        "sides": [{"side": side, "complete": v["complete"], "incomplete": v["incomplete"],
-                   "share": (v["complete"] / held) if held else None}
-                  for side, v in sides.items()],
-        "missing": [{"side": side, "seat": label, "key": seat_key(side, label), "count": n}
-                    for (side, label), n in sorted(missing.items(),
-                                                   key=lambda kv: (-kv[1], kv[0][0].value,
-                                                                   kv[0][1]))],
+        "sides": [
+            {
+                "side": side,
+                "complete": v["complete"],
+                "incomplete": v["incomplete"],
+                "share": (v["complete"] / held) if held else None,
+            }
+            for side, v in sides.items()
+        ],
+        "missing": [
+            {"side": side, "seat": label, "key": seat_key(side, label), "count": n}
+            for (side, label), n in sorted(
+                missing.items(), key=lambda kv: (-kv[1], kv[0][0].value, kv[0][1])
+            )
+        ],
     }

@@ -1,4 +1,5 @@
 """Personal API tokens: created and revoked by their owner; only a hash is stored."""
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,9 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     if len(name) > 120:
         raise TokenError("Namnet får vara högst 120 tecken.")
     if len(active_tokens(user)) >= MAX_ACTIVE_TOKENS:
-        raise TokenError(f"Du kan ha högst {MAX_ACTIVE_TOKENS} aktiva nycklar. "
-                         "Återkalla en som inte används.")
+        raise TokenError(
+            f"Du kan ha högst {MAX_ACTIVE_TOKENS} aktiva nycklar. Återkalla en som inte används."
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, prefix=token[:10], token_hash=hash_token(token))
     db.session.add(row)
@@ -47,15 +49,18 @@ def revoke_token(user: User, token_id: int) -> ApiToken | None:
         return None
     if row.revoked_at is None:
         row.revoked_at = now_utc()
-        audit.record("återkallade API-nyckel", row, changes={"namn": [row.name, None]},
-                     actor=user)
+        audit.record("återkallade API-nyckel", row, changes={"namn": [row.name, None]}, actor=user)
     return row
 
 
 def active_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.created_at, ApiToken.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at, ApiToken.id)
+        )
+    )
 
 
 def user_for_token(token: str) -> User | None:

@@ -1,28 +1,54 @@
 """Follow-up pages: dashboard, the lists behind its numbers, lessons, charts, exports, report."""
+
 from __future__ import annotations
 
 import time
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import CareHome, FindingKind, HealthCentre, Municipality
 from ..scope import current_scope, require
 from . import charts, exports, figures, lessons, lists, tokens
-from .filters import (HALF_LABELS, BadFilter, NotVisible, selection_from_args,
-                      visible_health_centres, visible_municipalities)
+from .filters import (
+    HALF_LABELS,
+    BadFilter,
+    NotVisible,
+    selection_from_args,
+    visible_health_centres,
+    visible_municipalities,
+)
 
 bp = Blueprint("followup", __name__, url_prefix="/uppfoljning")
 
-LIST_KINDS = {"boenden": "Aktiva boenden", "dialoger": "Dialoger", "fynd": "Fynd", "atgarder": "Åtgärder",
-              "boenden-utan-dialog": "Boenden utan bokad dialog"}
+LIST_KINDS = {
+    "boenden": "Aktiva boenden",
+    "dialoger": "Dialoger",
+    "fynd": "Fynd",
+    "atgarder": "Åtgärder",
+    "boenden-utan-dialog": "Boenden utan bokad dialog",
+}
 
 
 def can_follow_up(scope) -> bool:
-    return bool(scope.admin or scope.region_ids or scope.municipality_ids or scope.care_home_ids
-                or scope.health_centre_ids)
+    return bool(
+        scope.admin
+        or scope.region_ids
+        or scope.municipality_ids
+        or scope.care_home_ids
+        or scope.health_centre_ids
+    )
 
 
 def _selection():
@@ -40,23 +66,36 @@ def _selection():
 def _filter_choices(scope):
     """(id, name) rows of the municipalities and health centres to filter on (no objects)."""
     municipalities = db.session.execute(
-        visible_municipalities(scope).with_only_columns(Municipality.id, Municipality.name)
-        .order_by(Municipality.name)).all()
+        visible_municipalities(scope)
+        .with_only_columns(Municipality.id, Municipality.name)
+        .order_by(Municipality.name)
+    ).all()
     centres = db.session.execute(
-        visible_health_centres(scope).with_only_columns(HealthCentre.id, HealthCentre.name)
-        .order_by(HealthCentre.name)).all()
+        visible_health_centres(scope)
+        .with_only_columns(HealthCentre.id, HealthCentre.name)
+        .order_by(HealthCentre.name)
+    ).all()
     return municipalities, centres
 
 
 def _context(sel, **extra):
     municipalities, centres = _filter_choices(sel.scope)
+
     def year_args(year):
         return {**{k: v for k, v in sel.query_args().items() if k != "halvar"}, "ar": year}
 
-    return dict(sel=sel, args=sel.query_args(), year_args=year_args,
-                cache_seconds=current_app.config.get("FOLLOWUP_CACHE_SECONDS", 0), municipalities=municipalities, centres=centres,
-                half_labels=HALF_LABELS, kinds=figures.KINDS, chart_titles=charts.CHARTS,
-                **extra)
+    return dict(
+        sel=sel,
+        args=sel.query_args(),
+        year_args=year_args,
+        cache_seconds=current_app.config.get("FOLLOWUP_CACHE_SECONDS", 0),
+        municipalities=municipalities,
+        centres=centres,
+        half_labels=HALF_LABELS,
+        kinds=figures.KINDS,
+        chart_titles=charts.CHARTS,
+        **extra,
+    )
 
 
 @bp.context_processor
@@ -64,6 +103,7 @@ def pagination_helpers():
     def page_url(number: int) -> str:
         args = {k: v for k, v in request.args.items() if k != "sida" and v != ""}
         return url_for(request.endpoint, **(request.view_args or {}), **args, sida=number)
+
     return {"page_url": page_url}
 
 
@@ -89,22 +129,42 @@ def _cached(key: tuple, compute):
 
 
 def _sel_key(sel) -> tuple:
-    return (sel.scope, sel.year, sel.half, sel.municipality_id, sel.health_centre_id,
-            figures.today_local())
+    return (
+        sel.scope,
+        sel.year,
+        sel.half,
+        sel.municipality_id,
+        sel.health_centre_id,
+        figures.today_local(),
+    )
 
 
 def _dashboard_data(sel):
     board = figures.dashboard(sel)
-    without = [{"id": home_id, "name": name, "municipality": municipality}
-               for home_id, name, municipality in db.session.execute(
-                   figures.homes_without_dialogue_query(sel)
-                   .join(Municipality, Municipality.id == CareHome.municipality_id)
-                   .with_only_columns(CareHome.id, CareHome.name, Municipality.name).limit(50))]
-    overdue = [{"due_date": a.due_date, "dialogue_id": a.dialogue_id,
-                "description": a.description, "party": a.responsible_party.label,
-                "status": a.status.label, "home": home}
-               for a, home in figures.overdue_actions(sel, board.actions["today"])] \
-        if board.actions["totals"]["overdue"] else []
+    without = [
+        {"id": home_id, "name": name, "municipality": municipality}
+        for home_id, name, municipality in db.session.execute(
+            figures.homes_without_dialogue_query(sel)
+            .join(Municipality, Municipality.id == CareHome.municipality_id)
+            .with_only_columns(CareHome.id, CareHome.name, Municipality.name)
+            .limit(50)
+        )
+    ]
+    overdue = (
+        [
+            {
+                "due_date": a.due_date,
+                "dialogue_id": a.dialogue_id,
+                "description": a.description,
+                "party": a.responsible_party.label,
+                "status": a.status.label,
+                "home": home,
+            }
+            for a, home in figures.overdue_actions(sel, board.actions["today"])
+        ]
+        if board.actions["totals"]["overdue"]
+        else []
+    )
     return board, without, overdue
 
 
@@ -112,10 +172,10 @@ def _dashboard_data(sel):
 @login_required
 def dashboard():
     sel = _selection()
-    board, without, overdue = _cached(("dashboard",) + _sel_key(sel),
-                                      lambda: _dashboard_data(sel))
-    return render_template("followup/dashboard.html",
-                           **_context(sel, board=board, without=without, overdue=overdue))
+    board, without, overdue = _cached(("dashboard",) + _sel_key(sel), lambda: _dashboard_data(sel))
+    return render_template(
+        "followup/dashboard.html", **_context(sel, board=board, without=without, overdue=overdue)
+    )
 
 
 @bp.get("/diagram/<name>.svg")
@@ -124,12 +184,17 @@ def chart(name):
     if name not in charts.CHARTS:
         abort(404)
     sel = _selection()
-    svg = _cached(("chart", name) + _sel_key(sel), lambda: charts.render(
-        name, figures.partial_dashboard(sel, figures.CHART_SECTIONS[name]), "svg"))
+    svg = _cached(
+        ("chart", name) + _sel_key(sel),
+        lambda: charts.render(
+            name, figures.partial_dashboard(sel, figures.CHART_SECTIONS[name]), "svg"
+        ),
+    )
     response = Response(svg, mimetype="image/svg+xml")
     # The SVG carries matplotlib's own style attributes; it is shown only as an image.
-    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'"
-                                                   "; img-src data:")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -156,9 +221,18 @@ def items(kind):
         abort(400, str(exc))
     result = lists.paginate(stmt, page)
     criteria = {k: v for k, v in request.args.items() if k != "sida"}
-    return render_template("followup/list.html", **_context(
-        sel, kind=kind, title=LIST_KINDS[kind], described=described, result=result,
-        criteria=criteria, today=figures.today_local()))
+    return render_template(
+        "followup/list.html",
+        **_context(
+            sel,
+            kind=kind,
+            title=LIST_KINDS[kind],
+            described=described,
+            result=result,
+            criteria=criteria,
+            today=figures.today_local(),
+        ),
+    )
 
 
 @bp.get("/lardomar")
@@ -174,15 +248,20 @@ def lessons_library():
         "municipality_id": request.args.get("kommun", type=int),
     }
     try:
-        result = lessons.search_lessons(scope, page=request.args.get("sida", 1, type=int) or 1,
-                                        **criteria)
+        result = lessons.search_lessons(
+            scope, page=request.args.get("sida", 1, type=int) or 1, **criteria
+        )
     except BadFilter as exc:
         abort(400, str(exc))
     query_args = {k: v for k, v in request.args.items() if k != "sida" and v}
-    return render_template("followup/lessons.html", result=result, criteria=criteria,
-                           choices=lessons.lesson_filter_choices(scope), query_args=query_args,
-                           kinds=[FindingKind.SUCCESS_FACTOR, FindingKind.RISK,
-                                  FindingKind.DEFICIENCY])
+    return render_template(
+        "followup/lessons.html",
+        result=result,
+        criteria=criteria,
+        choices=lessons.lesson_filter_choices(scope),
+        query_args=query_args,
+        kinds=[FindingKind.SUCCESS_FACTOR, FindingKind.RISK, FindingKind.DEFICIENCY],
+    )
 
 
 @bp.get("/export.xlsx")
@@ -190,10 +269,14 @@ def lessons_library():
 def export_xlsx():
     sel = _selection()
     data = exports.build_xlsx(sel)
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
-                                    "spreadsheetml.sheet", headers={
-        "Content-Disposition": f'attachment; filename="{exports.filename(sel, ".xlsx")}"',
-        "Cache-Control": "private, no-store"})
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="{exports.filename(sel, ".xlsx")}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.get("/export-<table>.csv")
@@ -203,10 +286,14 @@ def export_csv(table):
         abort(404)
     sel = _selection()
     text = exports.build_csv(sel, table)
-    return Response(text.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition":
-            f'attachment; filename="{exports.filename(sel, "-" + table + ".csv")}"',
-        "Cache-Control": "private, no-store"})
+    return Response(
+        text.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{exports.filename(sel, "-" + table + ".csv")}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.get("/rapport.docx")
@@ -216,13 +303,18 @@ def report_docx():
 
     sel = _selection()
     data = build_report(sel)
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
-                                    "wordprocessingml.document", headers={
-        "Content-Disposition": f'attachment; filename="{exports.filename(sel, "-sammanstallning.docx")}"',
-        "Cache-Control": "private, no-store"})
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={
+            "Content-Disposition": f'attachment; filename="{exports.filename(sel, "-sammanstallning.docx")}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 # --- personal API tokens (the panel on the account page) --------------------------------------
+
 
 @bp.post("/api-nycklar")
 @login_required

@@ -1,4 +1,5 @@
 """Feature package: calendar invitations, the outbox, answers and representation (issue 3)."""
+
 from __future__ import annotations
 
 import logging
@@ -34,10 +35,13 @@ def init_app(app):
         Only after a request that queued mail and committed cleanly; a worker does the same
         job in production ('flask outbox work').
         """
-        if (g.get("outbox_queued") and not current_app.config.get("MAIL_SMTP_HOST")
-                and current_app.config.get("OUTBOX_DELIVER_INLINE", True)
-                and response.status_code < 400
-                and not (db.session.new or db.session.dirty or db.session.deleted)):
+        if (
+            g.get("outbox_queued")
+            and not current_app.config.get("MAIL_SMTP_HOST")
+            and current_app.config.get("OUTBOX_DELIVER_INLINE", True)
+            and response.status_code < 400
+            and not (db.session.new or db.session.dirty or db.session.deleted)
+        ):
             from .outbox import deliver_due
 
             try:
@@ -57,8 +61,11 @@ def _invitation_state(dialogue):
     from . import services
 
     messages = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.dialogue_id == dialogue.id)
-        .order_by(OutboxMessage.id.desc()).limit(50)).all()
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.dialogue_id == dialogue.id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(50)
+    ).all()
     return {
         "sent": services.invitations_sent(dialogue),
         "pending": services.pending_participants(dialogue),

@@ -4,6 +4,7 @@ A link carries the participant and a random nonce, signed with the app's secret.
 the nonce to used_answer_token (primary key), so a second use, even a concurrent one, is refused
 by the database. Every mail carries a fresh nonce, so an update or a reminder can be answered again.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -30,8 +31,11 @@ ANSWER_CODES = {
     "nej": ResponseStatus.DECLINED,
     "kanske": ResponseStatus.TENTATIVE,
 }
-STAND_IN_ROLES = [r for r in ContactRole if r not in {ContactRole.MAS, ContactRole.MAR,
-                                                       ContactRole.CHIEF_PHYSICIAN}]
+STAND_IN_ROLES = [
+    r
+    for r in ContactRole
+    if r not in {ContactRole.MAS, ContactRole.MAR, ContactRole.CHIEF_PHYSICIAN}
+]
 
 
 class AnswerLinkError(Exception):
@@ -45,13 +49,13 @@ class AnswerLinkError(Exception):
     }
     TEXTS = {
         "invalid": "Länken är felaktig eller har ändrats. Kontrollera att du har kopierat hela "
-                   "länken från e-postmeddelandet.",
+        "länken från e-postmeddelandet.",
         "expired": "Länken gäller inte längre. Svara med länken i det senaste meddelandet om "
-                   "dialogen eller kontakta den som kallat till mötet.",
+        "dialogen eller kontakta den som kallat till mötet.",
         "used": "Du har redan svarat med den här länken, och en länk kan bara användas en gång. "
-                "Kontakta den som kallat till mötet om du vill ändra ditt svar.",
+        "Kontakta den som kallat till mötet om du vill ändra ditt svar.",
         "closed": "Dialogen är inställd, redan genomförd eller så är du inte längre kallad. "
-                  "Ingenting har ändrats.",
+        "Ingenting har ändrats.",
     }
 
     def __init__(self, kind: str):
@@ -87,8 +91,12 @@ def make_token(participant: Participant) -> str:
 def answer_links(participant: Participant) -> dict[str, str]:
     token = make_token(participant)
     base = current_app.config["BASE_URL"].rstrip("/") + f"/svar/{token}"
-    return {"form": base, "ja": base + "?svar=ja", "nej": base + "?svar=nej",
-            "kanske": base + "?svar=kanske"}
+    return {
+        "form": base,
+        "ja": base + "?svar=ja",
+        "nej": base + "?svar=nej",
+        "kanske": base + "?svar=kanske",
+    }
 
 
 def max_age_seconds() -> int:
@@ -103,8 +111,11 @@ def read_token(token: str, *, check_used: bool = True) -> tuple[Participant, str
         raise AnswerLinkError("expired") from None
     except BadSignature:
         raise AnswerLinkError("invalid") from None
-    if not isinstance(data, dict) or not isinstance(data.get("p"), int) \
-            or not isinstance(data.get("n"), str):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("p"), int)
+        or not isinstance(data.get("n"), str)
+    ):
         raise AnswerLinkError("invalid")
     participant = db.session.get(Participant, data["p"])
     if participant is None:
@@ -112,8 +123,11 @@ def read_token(token: str, *, check_used: bool = True) -> tuple[Participant, str
     if check_used and db.session.get(UsedAnswerToken, data["n"]) is not None:
         raise AnswerLinkError("used")
     dialogue = participant.dialogue
-    if (participant.removed_at is not None or dialogue.status is not DialogueStatus.PLANNED
-            or dialogue.ends_at <= now_utc()):
+    if (
+        participant.removed_at is not None
+        or dialogue.status is not DialogueStatus.PLANNED
+        or dialogue.ends_at <= now_utc()
+    ):
         raise AnswerLinkError("closed")
     return participant, data["n"]
 
@@ -130,8 +144,10 @@ def normalise_email(value: str) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise AnswerError(f"E-postadressen ”{one_line(value)[:80]}” är inte giltig. "
-                          "Skriv den som namn@exempel.se.") from None
+        raise AnswerError(
+            f"E-postadressen ”{one_line(value)[:80]}” är inte giltig. "
+            "Skriv den som namn@exempel.se."
+        ) from None
 
 
 def parse_stand_in(name: str, email: str, role: str) -> StandIn | None:
@@ -151,8 +167,9 @@ def parse_stand_in(name: str, email: str, role: str) -> StandIn | None:
     return StandIn(name=name, email=normalise_email(email), role=role_value)
 
 
-def answer(token: str, response: ResponseStatus, comment: str = "",
-           stand_in: StandIn | None = None) -> tuple[Participant, Participant | None]:
+def answer(
+    token: str, response: ResponseStatus, comment: str = "", stand_in: StandIn | None = None
+) -> tuple[Participant, Participant | None]:
     """Record an answer through a link. Commits; the link is used up only when it succeeds."""
     from .services import queue_invitations
 
@@ -167,7 +184,8 @@ def answer(token: str, response: ResponseStatus, comment: str = "",
     if stand_in is not None and response is ResponseStatus.ACCEPTED:
         raise AnswerError("En ersättare anger du bara när du inte kan komma (Nej eller Kanske).")
     if stand_in is not None and stand_in.email.lower() in {
-            p.email.lower() for p in participant.dialogue.current_participants}:
+        p.email.lower() for p in participant.dialogue.current_participants
+    }:
         raise AnswerError("Ersättaren är redan kallad till dialogen.")
     try:
         with db.session.begin_nested():
@@ -180,20 +198,34 @@ def answer(token: str, response: ResponseStatus, comment: str = "",
     participant.response = response
     participant.response_comment = comment
     participant.responded_at = now_utc()
-    audit.record("svarade på kallelse", participant, where=participant.dialogue,
-                 summary=f"{participant.name}: {response.label}",
-                 changes=audit.changes_between(
-                     before, audit.snapshot(participant, ["response", "response_comment"])))
+    audit.record(
+        "svarade på kallelse",
+        participant,
+        where=participant.dialogue,
+        summary=f"{participant.name}: {response.label}",
+        changes=audit.changes_between(
+            before, audit.snapshot(participant, ["response", "response_comment"])
+        ),
+    )
     substitute = None
     if stand_in is not None:
         dialogue = participant.dialogue
-        substitute = Participant(name=stand_in.name, email=stand_in.email, role=stand_in.role,
-                                 side=participant.side, stand_in_for=participant)
+        substitute = Participant(
+            name=stand_in.name,
+            email=stand_in.email,
+            role=stand_in.role,
+            side=participant.side,
+            stand_in_for=participant,
+        )
         dialogue.participants.append(substitute)
         db.session.flush()
-        audit.record("lade till ersättare", substitute, where=dialogue,
-                     summary=f"{stand_in.name} för {participant.name}",
-                     changes={"stand_in": [None, stand_in.name], "role": [None, stand_in.role.value]})
+        audit.record(
+            "lade till ersättare",
+            substitute,
+            where=dialogue,
+            summary=f"{stand_in.name} för {participant.name}",
+            changes={"stand_in": [None, stand_in.name], "role": [None, stand_in.role.value]},
+        )
         queue_invitations(dialogue, only=[substitute])
     db.session.commit()
     return participant, substitute

@@ -5,11 +5,12 @@ list, which ical.js (Thunderbird) and vobject read one hour wrong in summer. We 
 RRULE-based Europe/Stockholm definition (EU rules since 1996) that Outlook, Google, Apple,
 libical, ical.js and vobject all resolve the same way.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..timeutil import STOCKHOLM, as_utc
 
@@ -75,8 +76,7 @@ def escape_text(value: str) -> str:
     """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks."""
     value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
     value = _CONTROL.sub(" ", value)
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def param_value(value: str) -> str:
@@ -135,7 +135,7 @@ def datetime_property(name: str, value: datetime) -> str:
 
 
 def event_lines(event: Event) -> list[str]:
-    stamp = event.stamp or datetime.now(timezone.utc)
+    stamp = event.stamp or datetime.now(UTC)
     lines = [
         "BEGIN:VEVENT",
         f"UID:{escape_text(event.uid)}",
@@ -154,12 +154,14 @@ def event_lines(event: Event) -> list[str]:
     lines.append(f"STATUS:{event.status}")
     lines.append("TRANSP:OPAQUE")
     if event.organizer_email:
-        lines.append(f"ORGANIZER;CN={param_value(event.organizer_name)}:"
-                     f"{mailto(event.organizer_email)}")
+        lines.append(
+            f"ORGANIZER;CN={param_value(event.organizer_name)}:{mailto(event.organizer_email)}"
+        )
     for a in event.attendees or []:
         lines.append(
             f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE={a.role};PARTSTAT={a.partstat};"
-            f"RSVP={'TRUE' if a.rsvp else 'FALSE'};CN={param_value(a.name)}:{mailto(a.email)}")
+            f"RSVP={'TRUE' if a.rsvp else 'FALSE'};CN={param_value(a.name)}:{mailto(a.email)}"
+        )
     if event.alarm_minutes and event.status != "CANCELLED":
         lines += [
             "BEGIN:VALARM",
@@ -186,4 +188,3 @@ def calendar(events: list[Event], method: str | None = None, name: str | None = 
         lines += event_lines(event)
     lines.append("END:VCALENDAR")
     return "\r\n".join(fold(line) for line in lines) + "\r\n"
-

@@ -1,9 +1,10 @@
 """CLI: 'flask outbox send|work' and 'flask reminders send' (for cron)."""
+
 from __future__ import annotations
 
 import signal
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask.cli import AppGroup
@@ -15,7 +16,9 @@ reminders_group = AppGroup("reminders", help="Påminnelser om obesvarade kallels
 
 
 def _report(result) -> str:
-    text = f"Skickade {result.sent}, nytt försök senare {result.retried}, misslyckade {result.failed}."
+    text = (
+        f"Skickade {result.sent}, nytt försök senare {result.retried}, misslyckade {result.failed}."
+    )
     if result.errors:
         text += f" Senaste fel: {result.errors[-1]}"
     return text
@@ -32,8 +35,12 @@ def send_command():
 
 @outbox_group.command("work")
 @click.option("--interval", default=5.0, show_default=True, help="Sekunder mellan körningar.")
-@click.option("--reminder-interval", default=3600.0, show_default=True,
-              help="Sekunder mellan påminnelsekörningar.")
+@click.option(
+    "--reminder-interval",
+    default=3600.0,
+    show_default=True,
+    help="Sekunder mellan påminnelsekörningar.",
+)
 @click.option("--once", is_flag=True, hidden=True)
 def work_command(interval: float, reminder_interval: float, once: bool):
     """Skicka meddelanden och påminnelser tills processen avslutas (SIGTERM/Ctrl-C)."""
@@ -84,6 +91,6 @@ def reminders_command(now_text: str | None):
     if now_text:
         now = datetime.fromisoformat(now_text)
         if now.tzinfo is None:
-            now = now.replace(tzinfo=timezone.utc)
+            now = now.replace(tzinfo=UTC)
     queued = send_reminders(now)
     click.echo(f"Köade {queued} påminnelser och sammanfattningar.")

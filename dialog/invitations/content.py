@@ -1,4 +1,5 @@
 """What a dialogue's invitation says: the calendar event and the mail texts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,8 +52,14 @@ def attendees(people: list[Participant]) -> list[Attendee]:
     return [Attendee(name=p.name, email=p.email) for p in people]
 
 
-def event(dialogue: Dialogue, *, people: list[Participant] | None, sequence: int | None = None,
-          cancelled: bool | None = None, with_alarm: bool = True) -> Event:
+def event(
+    dialogue: Dialogue,
+    *,
+    people: list[Participant] | None,
+    sequence: int | None = None,
+    cancelled: bool | None = None,
+    with_alarm: bool = True,
+) -> Event:
     if cancelled is None:
         cancelled = dialogue.status is DialogueStatus.CANCELLED
     return Event(
@@ -93,14 +100,20 @@ class CalendarContent:
 
 def request_calendar(dialogue: Dialogue) -> CalendarContent:
     ev = event(dialogue, people=dialogue.current_participants)
-    return CalendarContent("REQUEST", calendar.calendar([ev], method="REQUEST"),
-                           format_time_range(dialogue.starts_at, dialogue.ends_at))
+    return CalendarContent(
+        "REQUEST",
+        calendar.calendar([ev], method="REQUEST"),
+        format_time_range(dialogue.starts_at, dialogue.ends_at),
+    )
 
 
 def cancel_calendar(dialogue: Dialogue, people: list[Participant]) -> CalendarContent:
     ev = event(dialogue, people=people, cancelled=True, with_alarm=False)
-    return CalendarContent("CANCEL", calendar.calendar([ev], method="CANCEL"),
-                           format_time_range(dialogue.starts_at, dialogue.ends_at))
+    return CalendarContent(
+        "CANCEL",
+        calendar.calendar([ev], method="CANCEL"),
+        format_time_range(dialogue.starts_at, dialogue.ends_at),
+    )
 
 
 def publish_calendar(dialogue: Dialogue) -> str:

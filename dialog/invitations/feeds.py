@@ -3,6 +3,7 @@
 The URL holds a random secret; only its SHA-256 is stored, so the database alone cannot be used
 to read anyone's feed. Creating a new address revokes the old one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,11 @@ def _hash(token: str) -> str:
 
 
 def active_feed(user: User) -> CalendarFeedToken | None:
-    return db.session.scalar(sa.select(CalendarFeedToken).where(
-        CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None)))
+    return db.session.scalar(
+        sa.select(CalendarFeedToken).where(
+            CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None)
+        )
+    )
 
 
 def feed_url(token: str) -> str:
@@ -54,8 +58,11 @@ def create_feed(user: User, *, actor=None) -> str:
 
 def feed_calendar(token: str) -> str | None:
     """The feed's iCalendar text, or None when the address is unknown or revoked."""
-    feed = db.session.scalar(sa.select(CalendarFeedToken).where(
-        CalendarFeedToken.token_hash == _hash(token), CalendarFeedToken.revoked_at.is_(None)))
+    feed = db.session.scalar(
+        sa.select(CalendarFeedToken).where(
+            CalendarFeedToken.token_hash == _hash(token), CalendarFeedToken.revoked_at.is_(None)
+        )
+    )
     if feed is None or not feed.user.active:
         return None
     now = now_utc()
@@ -64,10 +71,14 @@ def feed_calendar(token: str) -> str | None:
         db.session.commit()
     scope = Scope.of(_AuthenticatedUser(feed.user))
     dialogues = db.session.scalars(
-        sa.select(Dialogue).where(scope.dialogue_clause(),
-                                  Dialogue.starts_at >= now - timedelta(days=400),
-                                  Dialogue.starts_at <= now + timedelta(days=800))
-        .order_by(Dialogue.starts_at)).all()
+        sa.select(Dialogue)
+        .where(
+            scope.dialogue_clause(),
+            Dialogue.starts_at >= now - timedelta(days=400),
+            Dialogue.starts_at <= now + timedelta(days=800),
+        )
+        .order_by(Dialogue.starts_at)
+    ).all()
     events = [content.event(d, people=None, with_alarm=False) for d in dialogues]
     return calendar.calendar(events, name="Patientsäkerhetsdialoger")
 

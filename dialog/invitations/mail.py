@@ -10,6 +10,7 @@ building a county's invitations slower than sending them. Headers use the standa
 own RFC 2047 encoded words and addresses the standard library's quoting (email.utils.formataddr); the
 tests parse every kind of message we build with the standard library's parser.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,7 +54,8 @@ def encoded_words(value: str) -> str:
     # 45 bytes -> 60 base64 characters + 12 of framing
     words = split_utf8(value.encode("utf-8"), 45, 45)
     return (CRLF + " ").join(
-        "=?utf-8?b?" + base64.b64encode(w).decode("ascii") + "?=" for w in words)
+        "=?utf-8?b?" + base64.b64encode(w).decode("ascii") + "?=" for w in words
+    )
 
 
 def _encode_header_text(value: str) -> str:
@@ -73,8 +75,9 @@ def _address(name: str, email: str) -> str:
     return f"{encoded_words(name)} <{email}>"
 
 
-def _headers(*, to_name: str, to_email: str, subject: str, reply_to: str | None,
-             from_name: str) -> tuple[list[str], str]:
+def _headers(
+    *, to_name: str, to_email: str, subject: str, reply_to: str | None, from_name: str
+) -> tuple[list[str], str]:
     sender = current_app.config["MAIL_SENDER"]
     message_id = make_msgid(domain=_domain(sender))
     lines = [
@@ -112,25 +115,37 @@ def b64(data: bytes) -> str:
 
 def _text_parts(text: str, html: str) -> list[str]:
     return [
-        "Content-Type: text/plain; charset=\"utf-8\"" + CRLF
-        + "Content-Transfer-Encoding: quoted-printable" + CRLF + CRLF + _qp(text),
-        "Content-Type: text/html; charset=\"utf-8\"" + CRLF
-        + "Content-Transfer-Encoding: quoted-printable" + CRLF + CRLF + _qp(html),
+        'Content-Type: text/plain; charset="utf-8"'
+        + CRLF
+        + "Content-Transfer-Encoding: quoted-printable"
+        + CRLF
+        + CRLF
+        + _qp(text),
+        'Content-Type: text/html; charset="utf-8"'
+        + CRLF
+        + "Content-Transfer-Encoding: quoted-printable"
+        + CRLF
+        + CRLF
+        + _qp(html),
     ]
 
 
 def _multipart(subtype: str, parts: list[str]) -> str:
     boundary = _boundary()
     body = "".join(f"--{boundary}{CRLF}{part}{CRLF}" for part in parts)
-    return (f"Content-Type: multipart/{subtype}; boundary=\"{boundary}\"{CRLF}{CRLF}"
-            f"{body}--{boundary}--{CRLF}")
+    return (
+        f'Content-Type: multipart/{subtype}; boundary="{boundary}"{CRLF}{CRLF}'
+        f"{body}--{boundary}--{CRLF}"
+    )
 
 
-def _finish(headers: list[str], body: str, subject: str, message_id: str,
-            recipient: str) -> BuiltMessage:
+def _finish(
+    headers: list[str], body: str, subject: str, message_id: str, recipient: str
+) -> BuiltMessage:
     raw = (CRLF.join(headers) + CRLF + body).encode("ascii")
-    return BuiltMessage(subject=one_line(subject)[:300], message_id=message_id,
-                        recipient=recipient, raw=raw)
+    return BuiltMessage(
+        subject=one_line(subject)[:300], message_id=message_id, recipient=recipient, raw=raw
+    )
 
 
 def render_bodies(template: str, **context) -> tuple[str, str]:
@@ -141,32 +156,55 @@ def render_bodies(template: str, **context) -> tuple[str, str]:
     return text, html
 
 
-def invitation_message(*, to_name: str, to_email: str, subject: str, text: str, html: str,
-                       ics: str, method: str, organiser_mailbox: str,
-                       filename: str = "kallelse.ics", ics_base64: str | None = None
-                       ) -> BuiltMessage:
+def invitation_message(
+    *,
+    to_name: str,
+    to_email: str,
+    subject: str,
+    text: str,
+    html: str,
+    ics: str,
+    method: str,
+    organiser_mailbox: str,
+    filename: str = "kallelse.ics",
+    ics_base64: str | None = None,
+) -> BuiltMessage:
     """ics_base64 lets a caller encode one dialogue's calendar once for all its recipients."""
     method = method.upper()
     if not re.fullmatch(r"[A-Z]+", method):
         raise ValueError("invalid iTIP method")
     filename = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
     encoded = ics_base64 if ics_base64 is not None else b64(ics.encode("utf-8"))
-    headers, message_id = _headers(to_name=to_name, to_email=to_email, subject=subject,
-                                   reply_to=organiser_mailbox,
-                                   from_name="Patientsäkerhetsdialog SÄBO")
-    calendar_part = (f"Content-Type: text/calendar; method={method}; charset=\"UTF-8\"{CRLF}"
-                     f"Content-Transfer-Encoding: base64{CRLF}{CRLF}{encoded}")
-    attachment = (f"Content-Type: application/ics; name=\"{filename}\"{CRLF}"
-                  f"Content-Disposition: attachment; filename=\"{filename}\"{CRLF}"
-                  f"Content-Transfer-Encoding: base64{CRLF}{CRLF}{encoded}")
+    headers, message_id = _headers(
+        to_name=to_name,
+        to_email=to_email,
+        subject=subject,
+        reply_to=organiser_mailbox,
+        from_name="Patientsäkerhetsdialog SÄBO",
+    )
+    calendar_part = (
+        f'Content-Type: text/calendar; method={method}; charset="UTF-8"{CRLF}'
+        f"Content-Transfer-Encoding: base64{CRLF}{CRLF}{encoded}"
+    )
+    attachment = (
+        f'Content-Type: application/ics; name="{filename}"{CRLF}'
+        f'Content-Disposition: attachment; filename="{filename}"{CRLF}'
+        f"Content-Transfer-Encoding: base64{CRLF}{CRLF}{encoded}"
+    )
     alternative = _multipart("alternative", _text_parts(text, html) + [calendar_part])
     body = _multipart("mixed", [alternative, attachment])
     return _finish(headers, body, subject, message_id, to_email)
 
 
-def notice_message(*, to_name: str, to_email: str, subject: str, text: str, html: str,
-                   reply_to: str | None = None) -> BuiltMessage:
-    headers, message_id = _headers(to_name=to_name, to_email=to_email, subject=subject,
-                                   reply_to=reply_to, from_name="Patientsäkerhetsdialog SÄBO")
+def notice_message(
+    *, to_name: str, to_email: str, subject: str, text: str, html: str, reply_to: str | None = None
+) -> BuiltMessage:
+    headers, message_id = _headers(
+        to_name=to_name,
+        to_email=to_email,
+        subject=subject,
+        reply_to=reply_to,
+        from_name="Patientsäkerhetsdialog SÄBO",
+    )
     body = _multipart("alternative", _text_parts(text, html))
     return _finish(headers, body, subject, message_id, to_email)

@@ -7,6 +7,7 @@ claim, sends the batch over one SMTP connection and records the outcome. Connect
 answer. A message claimed by a worker that died is never sent again automatically: it is marked
 failed with a note, and an administrator decides (better a visible question than a duplicate).
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -29,8 +30,10 @@ BATCH_SIZE = 200
 COMMIT_EVERY = 100
 COMMIT_SECONDS = 2.0
 STALE_CLAIM = timedelta(minutes=15)
-STALE_NOTE = ("Leveransen avbröts mitt i (arbetsprocessen stannade). Meddelandet kan ha kommit "
-              "fram; kontrollera innan du försöker igen.")
+STALE_NOTE = (
+    "Leveransen avbröts mitt i (arbetsprocessen stannade). Meddelandet kan ha kommit "
+    "fram; kontrollera innan du försöker igen."
+)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -58,25 +61,46 @@ def queue_many(items: list[Outgoing]) -> int:
     if not items:
         return 0
     now = now_utc()
-    db.session.execute(sa.insert(OutboxMessage), [
-        {"kind": item.kind, "status": OutboxStatus.QUEUED, "recipient": item.message.recipient,
-         "subject": item.message.subject, "message_id": item.message.message_id,
-         "raw": item.message.raw, "dialogue_id": item.dialogue_id,
-         "participant_id": item.participant_id, "sequence": item.sequence,
-         "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": "",
-         "eml_path": ""}
-        for item in items])
+    db.session.execute(
+        sa.insert(OutboxMessage),
+        [
+            {
+                "kind": item.kind,
+                "status": OutboxStatus.QUEUED,
+                "recipient": item.message.recipient,
+                "subject": item.message.subject,
+                "message_id": item.message.message_id,
+                "raw": item.message.raw,
+                "dialogue_id": item.dialogue_id,
+                "participant_id": item.participant_id,
+                "sequence": item.sequence,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+                "last_error": "",
+                "eml_path": "",
+            }
+            for item in items
+        ],
+    )
     if has_request_context():
         g.outbox_queued = True
     return len(items)
 
 
-def queue(msg: BuiltMessage, *, kind: MessageKind, dialogue_id: int | None = None,
-          participant_id: int | None = None, sequence: int | None = None) -> int:
+def queue(
+    msg: BuiltMessage,
+    *,
+    kind: MessageKind,
+    dialogue_id: int | None = None,
+    participant_id: int | None = None,
+    sequence: int | None = None,
+) -> int:
     return queue_many([Outgoing(msg, kind, dialogue_id, participant_id, sequence)])
 
 
 # --- transports -------------------------------------------------------------------------------
+
 
 class TemporaryFailure(Exception):
     pass
@@ -106,8 +130,9 @@ class SmtpTransport:
     def _connect(self) -> smtplib.SMTP:
         try:
             if self.security == "ssl":
-                conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                        context=ssl.create_default_context())
+                conn = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                )
             else:
                 conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
                 if self.security == "starttls":
@@ -115,8 +140,9 @@ class SmtpTransport:
             if self.user:
                 conn.login(self.user, self.password or "")
         except (OSError, smtplib.SMTPException) as error:
-            raise ConnectionFailure(f"Kunde inte ansluta till e-postservern "
-                                    f"{self.host}:{self.port}: {error}") from None
+            raise ConnectionFailure(
+                f"Kunde inte ansluta till e-postservern {self.host}:{self.port}: {error}"
+            ) from None
         return conn
 
     def send(self, row: OutboxMessage) -> str:
@@ -182,6 +208,7 @@ def transport_for(config):
 
 # --- delivery ----------------------------------------------------------------------------------
 
+
 @dataclass
 class DeliveryResult:
     sent: int = 0
@@ -189,7 +216,7 @@ class DeliveryResult:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
 
-    def add(self, other: "DeliveryResult") -> None:
+    def add(self, other: DeliveryResult) -> None:
         self.sent += other.sent
         self.retried += other.retried
         self.failed += other.failed
@@ -200,8 +227,10 @@ def fail_stale_claims(now: datetime | None = None) -> int:
     now = now or now_utc()
     result = db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING,
-               OutboxMessage.claimed_at < now - STALE_CLAIM)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_at < now - STALE_CLAIM,
+        )
         .values(status=OutboxStatus.FAILED, last_error=STALE_NOTE)
     )
     db.session.commit()
@@ -222,21 +251,29 @@ def claim(now: datetime, limit: int | None = None) -> list[int]:
     if not ids:
         db.session.commit()
         return []
-    claimed = list(db.session.scalars(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.QUEUED)
-        .values(status=OutboxStatus.SENDING, claimed_at=now)
-        .returning(OutboxMessage.id)
-    ))
+    claimed = list(
+        db.session.scalars(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.QUEUED)
+            .values(status=OutboxStatus.SENDING, claimed_at=now)
+            .returning(OutboxMessage.id)
+        )
+    )
     db.session.commit()
     return sorted(claimed)
 
 
 def _load(ids: list[int]) -> list[tuple[int, str, bytes, MessageKind]]:
     rows = db.session.execute(
-        sa.select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.raw,
-                  OutboxMessage.kind, OutboxMessage.attempts)
-        .where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        sa.select(
+            OutboxMessage.id,
+            OutboxMessage.recipient,
+            OutboxMessage.raw,
+            OutboxMessage.kind,
+            OutboxMessage.attempts,
+        )
+        .where(OutboxMessage.id.in_(ids))
+        .order_by(OutboxMessage.id)
     ).all()
     db.session.commit()
     return rows
@@ -259,15 +296,28 @@ class _Pending:
         plain = [i for i, path in self.sent if not path]
         if plain:
             db.session.execute(
-                sa.update(OutboxMessage).where(OutboxMessage.id.in_(plain))
-                .values(status=OutboxStatus.SENT, sent_at=now, last_error="",
-                        attempts=OutboxMessage.attempts + 1))
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.id.in_(plain))
+                .values(
+                    status=OutboxStatus.SENT,
+                    sent_at=now,
+                    last_error="",
+                    attempts=OutboxMessage.attempts + 1,
+                )
+            )
         for message_id, path in self.sent:
             if path:
                 db.session.execute(
-                    sa.update(OutboxMessage).where(OutboxMessage.id == message_id)
-                    .values(status=OutboxStatus.SENT, sent_at=now, last_error="", eml_path=path,
-                            attempts=OutboxMessage.attempts + 1))
+                    sa.update(OutboxMessage)
+                    .where(OutboxMessage.id == message_id)
+                    .values(
+                        status=OutboxStatus.SENT,
+                        sent_at=now,
+                        last_error="",
+                        eml_path=path,
+                        attempts=OutboxMessage.attempts + 1,
+                    )
+                )
         db.session.commit()
         self.sent = []
 
@@ -277,10 +327,16 @@ def _set_retry(message_id: int, attempts: int, error: str, now: datetime) -> boo
     attempts += 1
     give_up = attempts >= MAX_ATTEMPTS
     db.session.execute(
-        sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
             status=OutboxStatus.FAILED if give_up else OutboxStatus.QUEUED,
-            attempts=attempts, last_error=error[:1000],
-            next_attempt_at=now + backoff(attempts), claimed_at=None))
+            attempts=attempts,
+            last_error=error[:1000],
+            next_attempt_at=now + backoff(attempts),
+            claimed_at=None,
+        )
+    )
     return not give_up
 
 
@@ -314,9 +370,15 @@ def deliver_batch(ids: list[int], transport, now: datetime) -> DeliveryResult:
             except PermanentFailure as error:
                 pending.flush(now)
                 db.session.execute(
-                    sa.update(OutboxMessage).where(OutboxMessage.id == row.id).values(
-                        status=OutboxStatus.FAILED, attempts=row.attempts + 1,
-                        last_error=str(error)[:1000], claimed_at=None))
+                    sa.update(OutboxMessage)
+                    .where(OutboxMessage.id == row.id)
+                    .values(
+                        status=OutboxStatus.FAILED,
+                        attempts=row.attempts + 1,
+                        last_error=str(error)[:1000],
+                        claimed_at=None,
+                    )
+                )
                 db.session.commit()
                 result.failed += 1
                 result.errors.append(str(error))
@@ -340,8 +402,9 @@ class _RowView:
         self.id, self.recipient, self.raw, self.kind = row.id, row.recipient, row.raw, row.kind
 
 
-def deliver_due(*, now: datetime | None = None, transport=None,
-                max_batches: int | None = None) -> DeliveryResult:
+def deliver_due(
+    *, now: datetime | None = None, transport=None, max_batches: int | None = None
+) -> DeliveryResult:
     """Deliver every due message once ('flask outbox send'). Safe with several workers."""
     now = now or now_utc()
     own_transport = transport is None
@@ -374,5 +437,6 @@ def retry(message: OutboxMessage) -> None:
 
 def counts_by_status() -> dict[OutboxStatus, int]:
     rows = db.session.execute(
-        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)).all()
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    ).all()
     return {status: 0 for status in OutboxStatus} | {status: n for status, n in rows}

@@ -4,6 +4,7 @@ A seat is confirmed when someone in one of its roles has answered Ja; it is cove
 is invited who has not said no; otherwise it is missing. Representation is full when every seat
 of both sides is confirmed.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -107,12 +108,18 @@ def year_panels(rows) -> dict[int, Panel]:
     cache = g.setdefault("_year_panels", {})
     if key in cache:
         return cache[key]
-    dialogues = {r.dialogue.id: r for r in rows
-                 if r.dialogue is not None and r.dialogue.status is DialogueStatus.PLANNED}
+    dialogues = {
+        r.dialogue.id: r
+        for r in rows
+        if r.dialogue is not None and r.dialogue.status is DialogueStatus.PLANNED
+    }
     by_dialogue: dict[int, list[Participant]] = defaultdict(list)
     if dialogues:
-        for p in db.session.scalars(sa.select(Participant).where(
-                Participant.dialogue_id.in_(dialogues), Participant.removed_at.is_(None))):
+        for p in db.session.scalars(
+            sa.select(Participant).where(
+                Participant.dialogue_id.in_(dialogues), Participant.removed_at.is_(None)
+            )
+        ):
             by_dialogue[p.dialogue_id].append(p)
     panels = {}
     for dialogue_id, row in dialogues.items():

@@ -5,6 +5,7 @@ Run by 'flask reminders send' (cron) or by 'flask outbox work'. A reminder round
 dialogue and start time, so running it twice sends nothing twice; a rebooked dialogue gets a new
 round.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -16,8 +17,15 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
-from ..models import CareHome, Contact, ContactRole, Dialogue, DialogueStatus, Municipality
-from ..models import ResponseStatus
+from ..models import (
+    CareHome,
+    Contact,
+    ContactRole,
+    Dialogue,
+    DialogueStatus,
+    Municipality,
+    ResponseStatus,
+)
 from ..models.base import now_utc
 from ..models.invitations import MessageKind, ReminderLog
 from ..region_settings import settings_for_region
@@ -35,9 +43,15 @@ def _due(dialogue: Dialogue, today: date, days: int) -> bool:
 def _organiser_address(dialogue: Dialogue) -> tuple[str, str] | None:
     if dialogue.organiser is not None and dialogue.organiser.email:
         return dialogue.organiser.name, dialogue.organiser.email
-    manager = db.session.scalar(sa.select(Contact).where(
-        Contact.care_home_id == dialogue.care_home_id, Contact.active.is_(True),
-        Contact.role == ContactRole.UNIT_MANAGER).order_by(Contact.id))
+    manager = db.session.scalar(
+        sa.select(Contact)
+        .where(
+            Contact.care_home_id == dialogue.care_home_id,
+            Contact.active.is_(True),
+            Contact.role == ContactRole.UNIT_MANAGER,
+        )
+        .order_by(Contact.id)
+    )
     return (manager.name, manager.email) if manager is not None else None
 
 
@@ -51,19 +65,32 @@ def remind_dialogue(dialogue: Dialogue, days: int) -> int:
         return 0  # another run got here first
     when = format_time_range(dialogue.starts_at, dialogue.ends_at)
     organiser = content.organiser_name(dialogue)
-    unanswered = [p for p in dialogue.current_participants
-                  if p.response is ResponseStatus.NEEDS_ACTION and p.invited_sequence is not None]
+    unanswered = [
+        p
+        for p in dialogue.current_participants
+        if p.response is ResponseStatus.NEEDS_ACTION and p.invited_sequence is not None
+    ]
     queued = 0
     for participant in unanswered:
-        text, html = mail.render_bodies("reminder", dialogue=dialogue, participant=participant,
-                                        when=when, links=answer_links(participant),
-                                        organiser=organiser)
+        text, html = mail.render_bodies(
+            "reminder",
+            dialogue=dialogue,
+            participant=participant,
+            when=when,
+            links=answer_links(participant),
+            organiser=organiser,
+        )
         msg = mail.notice_message(
-            to_name=participant.name, to_email=participant.email,
+            to_name=participant.name,
+            to_email=participant.email,
             subject=f"Påminnelse: svara på kallelsen till patientsäkerhetsdialogen {when}",
-            text=text, html=html, reply_to=current_app.config["MAIL_ORGANISER_MAILBOX"])
-        outbox.queue(msg, kind=MessageKind.REMINDER, dialogue_id=dialogue.id,
-                     participant_id=participant.id)
+            text=text,
+            html=html,
+            reply_to=current_app.config["MAIL_ORGANISER_MAILBOX"],
+        )
+        outbox.queue(
+            msg, kind=MessageKind.REMINDER, dialogue_id=dialogue.id, participant_id=participant.id
+        )
         queued += 1
     required = settings_for_region(dialogue.care_home.municipality.region_id).required_roles
     panel = build_panel(dialogue.current_participants, required)
@@ -71,18 +98,31 @@ def remind_dialogue(dialogue: Dialogue, days: int) -> int:
     if target is not None and (unanswered or not panel.complete):
         name, email = target
         text, html = mail.render_bodies(
-            "summary", dialogue=dialogue, name=name, days=days, when=when,
-            missing=panel.unconfirmed, unanswered=unanswered,
-            dialogue_url=content.dialogue_url(dialogue))
+            "summary",
+            dialogue=dialogue,
+            name=name,
+            days=days,
+            when=when,
+            missing=panel.unconfirmed,
+            unanswered=unanswered,
+            dialogue_url=content.dialogue_url(dialogue),
+        )
         msg = mail.notice_message(
-            to_name=name, to_email=email,
+            to_name=name,
+            to_email=email,
             subject=f"Representation inför patientsäkerhetsdialogen {dialogue.care_home.name}",
-            text=text, html=html)
+            text=text,
+            html=html,
+        )
         outbox.queue(msg, kind=MessageKind.SUMMARY, dialogue_id=dialogue.id)
         queued += 1
-    audit.record("skickade påminnelser", dialogue, actor=None,
-                 summary=f"{len(unanswered)} påminnelser",
-                 changes={"reminded": [None, [p.email for p in unanswered]]})
+    audit.record(
+        "skickade påminnelser",
+        dialogue,
+        actor=None,
+        summary=f"{len(unanswered)} påminnelser",
+        changes={"reminded": [None, [p.email for p in unanswered]]},
+    )
     return queued
 
 
@@ -91,16 +131,28 @@ def send_reminders(now: datetime | None = None) -> int:
     now = now or now_utc()
     today = local(now).date()
     # Dialogues from now up to the longest sensible reminder horizon.
-    candidates = db.session.scalars(
-        sa.select(Dialogue)
-        .where(Dialogue.status == DialogueStatus.PLANNED, Dialogue.starts_at > now,
-               Dialogue.starts_at < now + timedelta(days=90),
-               ~sa.exists().where(ReminderLog.dialogue_id == Dialogue.id,
-                                  ReminderLog.starts_at == Dialogue.starts_at))
-        .options(joinedload(Dialogue.care_home).joinedload(CareHome.municipality)
-                 .joinedload(Municipality.region))
-        .order_by(Dialogue.starts_at)
-    ).unique().all()
+    candidates = (
+        db.session.scalars(
+            sa.select(Dialogue)
+            .where(
+                Dialogue.status == DialogueStatus.PLANNED,
+                Dialogue.starts_at > now,
+                Dialogue.starts_at < now + timedelta(days=90),
+                ~sa.exists().where(
+                    ReminderLog.dialogue_id == Dialogue.id,
+                    ReminderLog.starts_at == Dialogue.starts_at,
+                ),
+            )
+            .options(
+                joinedload(Dialogue.care_home)
+                .joinedload(CareHome.municipality)
+                .joinedload(Municipality.region)
+            )
+            .order_by(Dialogue.starts_at)
+        )
+        .unique()
+        .all()
+    )
     settings: dict[int, int] = {}
     queued = 0
     for dialogue in candidates:

@@ -5,6 +5,7 @@ Rebooking, cancelling and participant changes arrive as blinker signals (dialog/
 before commit; the handlers here queue what follows in that same transaction, but only for
 dialogues whose invitations have already been sent.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -33,8 +34,9 @@ def invitations_sent(dialogue: Dialogue) -> bool:
 
 def pending_participants(dialogue: Dialogue) -> list[Participant]:
     """Current participants who have not been sent the dialogue's current SEQUENCE."""
-    return [p for p in dialogue.current_participants
-            if p.invited_sequence != dialogue.calendar_sequence]
+    return [
+        p for p in dialogue.current_participants if p.invited_sequence != dialogue.calendar_sequence
+    ]
 
 
 def _subject(prefix: str, dialogue: Dialogue, when: str) -> str:
@@ -58,9 +60,16 @@ class _SlotParticipant:
 def _bodies(dialogue: Dialogue, cal: content.CalendarContent, update: bool) -> tuple[str, str]:
     links = {k: _SLOTS[k] for k in ("ja", "nej", "kanske")}
     return mail.render_bodies(
-        "invitation", dialogue=dialogue, participant=_SlotParticipant, links=links,
-        when=cal.when, update=update, purpose=content.PURPOSE,
-        organiser=content.organiser_name(dialogue), dialogue_url=content.dialogue_url(dialogue))
+        "invitation",
+        dialogue=dialogue,
+        participant=_SlotParticipant,
+        links=links,
+        when=cal.when,
+        update=update,
+        purpose=content.PURPOSE,
+        organiser=content.organiser_name(dialogue),
+        dialogue_url=content.dialogue_url(dialogue),
+    )
 
 
 def _fill(body: str, values: dict[str, str], html: bool) -> str:
@@ -69,22 +78,37 @@ def _fill(body: str, values: dict[str, str], html: bool) -> str:
     return body
 
 
-def _invitation_mail(dialogue: Dialogue, participant: Participant, cal: content.CalendarContent,
-                     kind: MessageKind, bodies: dict):
+def _invitation_mail(
+    dialogue: Dialogue,
+    participant: Participant,
+    cal: content.CalendarContent,
+    kind: MessageKind,
+    bodies: dict,
+):
     update = kind is MessageKind.UPDATE
     if update not in bodies:
         bodies[update] = _bodies(dialogue, cal, update)
     text, html = bodies[update]
     links = answer_links(participant)
-    values = {"name": participant.name, "role": participant.role.label, "ja": links["ja"],
-              "nej": links["nej"], "kanske": links["kanske"]}
+    values = {
+        "name": participant.name,
+        "role": participant.role.label,
+        "ja": links["ja"],
+        "nej": links["nej"],
+        "kanske": links["kanske"],
+    }
     prefix = "Uppdaterad" if update else "Inbjudan"
     return mail.invitation_message(
-        to_name=participant.name, to_email=participant.email,
-        subject=_subject(prefix, dialogue, cal.when), text=_fill(text, values, False),
-        html=_fill(html, values, True), ics=cal.ics, method=cal.method,
+        to_name=participant.name,
+        to_email=participant.email,
+        subject=_subject(prefix, dialogue, cal.when),
+        text=_fill(text, values, False),
+        html=_fill(html, values, True),
+        ics=cal.ics,
+        method=cal.method,
         ics_base64=cal.ics_base64,
-        organiser_mailbox=current_app.config["MAIL_ORGANISER_MAILBOX"])
+        organiser_mailbox=current_app.config["MAIL_ORGANISER_MAILBOX"],
+    )
 
 
 class _Batch:
@@ -121,9 +145,10 @@ def sending_in_bulk():
 
 
 def _update_sequence(ids: list[int], sequence: int) -> None:
-    db.session.execute(sa.update(Participant).where(Participant.id.in_(ids))
-                       .values(invited_sequence=sequence),
-                       execution_options={"synchronize_session": False})
+    db.session.execute(
+        sa.update(Participant).where(Participant.id.in_(ids)).values(invited_sequence=sequence),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def _write(outgoing: list[outbox.Outgoing], people: list[Participant], sequence: int) -> None:
@@ -139,8 +164,9 @@ def _write(outgoing: list[outbox.Outgoing], people: list[Participant], sequence:
         set_committed_value(participant, "invited_sequence", sequence)
 
 
-def queue_invitations(dialogue: Dialogue, *, actor=None,
-                      only: list[Participant] | None = None) -> int:
+def queue_invitations(
+    dialogue: Dialogue, *, actor=None, only: list[Participant] | None = None
+) -> int:
     """Queue a METHOD:REQUEST to every current participant not yet sent the current SEQUENCE.
 
     Writes to the outbox in the caller's transaction and does not commit. Returns the number of
@@ -158,22 +184,34 @@ def queue_invitations(dialogue: Dialogue, *, actor=None,
     cal = content.request_calendar(dialogue)
     outgoing, bodies = [], {}
     for participant in people:
-        kind = MessageKind.INVITATION if participant.invited_sequence is None else MessageKind.UPDATE
+        kind = (
+            MessageKind.INVITATION if participant.invited_sequence is None else MessageKind.UPDATE
+        )
         msg = _invitation_mail(dialogue, participant, cal, kind, bodies)
-        outgoing.append(outbox.Outgoing(msg, kind, dialogue.id, participant.id,
-                                        dialogue.calendar_sequence))
+        outgoing.append(
+            outbox.Outgoing(msg, kind, dialogue.id, participant.id, dialogue.calendar_sequence)
+        )
     _write(outgoing, people, dialogue.calendar_sequence)
-    audit.record("skickade kallelser", dialogue, actor=actor,
-                 summary=f"{len(people)} kallelser, SEQUENCE {dialogue.calendar_sequence}",
-                 changes={"recipients": [None, [p.email for p in people]],
-                          "sequence": [None, dialogue.calendar_sequence]})
+    audit.record(
+        "skickade kallelser",
+        dialogue,
+        actor=actor,
+        summary=f"{len(people)} kallelser, SEQUENCE {dialogue.calendar_sequence}",
+        changes={
+            "recipients": [None, [p.email for p in people]],
+            "sequence": [None, dialogue.calendar_sequence],
+        },
+    )
     return len(people)
 
 
 def resend_invitation(dialogue: Dialogue, participant: Participant, *, actor=None) -> int:
     """Send one participant the current invitation again (a lost mail, a full inbox)."""
-    if (dialogue.status is not DialogueStatus.PLANNED or participant.dialogue_id != dialogue.id
-            or participant.removed_at is not None):
+    if (
+        dialogue.status is not DialogueStatus.PLANNED
+        or participant.dialogue_id != dialogue.id
+        or participant.removed_at is not None
+    ):
         return 0
     set_committed_value(participant, "invited_sequence", None)
     return queue_invitations(dialogue, actor=actor, only=[participant])
@@ -181,16 +219,24 @@ def resend_invitation(dialogue: Dialogue, participant: Participant, *, actor=Non
 
 def load_for_sending(dialogue_ids: list[int]) -> list[Dialogue]:
     """Dialogues with everything an invitation needs, in a handful of queries (bulk sending)."""
-    return list(db.session.scalars(
-        sa.select(Dialogue).where(Dialogue.id.in_(dialogue_ids))
-        .options(selectinload(Dialogue.participants),
-                 joinedload(Dialogue.care_home).joinedload(CareHome.municipality),
-                 joinedload(Dialogue.health_centre), joinedload(Dialogue.organiser))
-        .order_by(Dialogue.id)).unique())
+    return list(
+        db.session.scalars(
+            sa.select(Dialogue)
+            .where(Dialogue.id.in_(dialogue_ids))
+            .options(
+                selectinload(Dialogue.participants),
+                joinedload(Dialogue.care_home).joinedload(CareHome.municipality),
+                joinedload(Dialogue.health_centre),
+                joinedload(Dialogue.organiser),
+            )
+            .order_by(Dialogue.id)
+        ).unique()
+    )
 
 
-def queue_cancellations(dialogue: Dialogue, people: list[Participant], *, reason: str = "",
-                        removed: bool = False) -> int:
+def queue_cancellations(
+    dialogue: Dialogue, people: list[Participant], *, reason: str = "", removed: bool = False
+) -> int:
     """Queue a METHOD:CANCEL (STATUS:CANCELLED, current SEQUENCE) to each given participant."""
     people = [p for p in people if p.invited_sequence is not None]
     if not people:
@@ -199,17 +245,36 @@ def queue_cancellations(dialogue: Dialogue, people: list[Participant], *, reason
     attendee_list = people if not removed else None
     for participant in people:
         cal = content.cancel_calendar(dialogue, attendee_list or [participant])
-        subject = _subject("Inställd" if not removed else "Du är inte längre kallad",
-                           dialogue, cal.when)
+        subject = _subject(
+            "Inställd" if not removed else "Du är inte längre kallad", dialogue, cal.when
+        )
         text, html = mail.render_bodies(
-            "cancel", dialogue=dialogue, participant=participant, when=cal.when, reason=reason,
-            removed=removed, organiser=content.organiser_name(dialogue))
+            "cancel",
+            dialogue=dialogue,
+            participant=participant,
+            when=cal.when,
+            reason=reason,
+            removed=removed,
+            organiser=content.organiser_name(dialogue),
+        )
         msg = mail.invitation_message(
-            to_name=participant.name, to_email=participant.email, subject=subject, text=text,
-            html=html, ics=cal.ics, method=cal.method, filename="installd.ics",
-            organiser_mailbox=current_app.config["MAIL_ORGANISER_MAILBOX"])
-        outbox.queue(msg, kind=MessageKind.CANCEL, dialogue_id=dialogue.id,
-                     participant_id=participant.id, sequence=dialogue.calendar_sequence)
+            to_name=participant.name,
+            to_email=participant.email,
+            subject=subject,
+            text=text,
+            html=html,
+            ics=cal.ics,
+            method=cal.method,
+            filename="installd.ics",
+            organiser_mailbox=current_app.config["MAIL_ORGANISER_MAILBOX"],
+        )
+        outbox.queue(
+            msg,
+            kind=MessageKind.CANCEL,
+            dialogue_id=dialogue.id,
+            participant_id=participant.id,
+            sequence=dialogue.calendar_sequence,
+        )
         participant.invited_sequence = dialogue.calendar_sequence
     return len(people)
 

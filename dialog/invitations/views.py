@@ -2,8 +2,7 @@ from email import message_from_bytes
 from email.policy import default as default_policy
 
 import sqlalchemy as sa
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import audit
@@ -26,8 +25,11 @@ def _managed_dialogue(dialogue_id: int) -> Dialogue:
 
 
 def _send_message(count: int) -> str:
-    return "1 kallelse har lagts i utkorgen." if count == 1 else \
-        f"{count} kallelser har lagts i utkorgen."
+    return (
+        "1 kallelse har lagts i utkorgen."
+        if count == 1
+        else f"{count} kallelser har lagts i utkorgen."
+    )
 
 
 @bp.post("/dialoger/<int:dialogue_id>/kallelser")
@@ -57,8 +59,10 @@ def resend(dialogue_id):
         db.session.commit()
         flash(f"Kallelsen har skickats igen till {participant.name}.", "success")
     else:
-        flash("Kallelsen kan bara skickas igen till en kallad deltagare i en planerad dialog.",
-              "error")
+        flash(
+            "Kallelsen kan bara skickas igen till en kallad deltagare i en planerad dialog.",
+            "error",
+        )
     return redirect(url_for("dialogues.show", dialogue_id=dialogue.id) + "#kallelser")
 
 
@@ -101,12 +105,18 @@ def download_ics(dialogue_id):
     require(current_scope().can_view_dialogue(dialogue))
     body = content.publish_calendar(dialogue)
     filename = f"patientsakerhetsdialog-{dialogue.year}-{dialogue.id}.ics"
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 # --- answers, no login -------------------------------------------------------------------------
+
 
 def _link_error(error: answers.AnswerLinkError):
     status = {"invalid": 404, "expired": 410, "used": 409, "closed": 410}[error.kind]
@@ -130,27 +140,37 @@ def answer(token):
         try:
             stand_in = None
             if form.response.data != "ja":
-                stand_in = answers.parse_stand_in(form.stand_in_name.data,
-                                                  form.stand_in_email.data,
-                                                  form.stand_in_role.data)
+                stand_in = answers.parse_stand_in(
+                    form.stand_in_name.data, form.stand_in_email.data, form.stand_in_role.data
+                )
             participant, substitute = answers.answer(
-                token, answers.ANSWER_CODES[form.response.data], form.comment.data or "",
-                stand_in)
+                token, answers.ANSWER_CODES[form.response.data], form.comment.data or "", stand_in
+            )
         except answers.AnswerLinkError as error:
             return _link_error(error)
         except answers.AnswerError as error:
             db.session.rollback()
             problem = str(error)
         else:
-            return render_template("invitations/answer_done.html", participant=participant,
-                                   substitute=substitute, dialogue=participant.dialogue)
+            return render_template(
+                "invitations/answer_done.html",
+                participant=participant,
+                substitute=substitute,
+                dialogue=participant.dialogue,
+            )
     status = 400 if form.is_submitted() else 200
-    return render_template("invitations/answer.html", form=form, participant=participant,
-                           dialogue=participant.dialogue, problem=problem,
-                           accepted=ResponseStatus.ACCEPTED), status
+    return render_template(
+        "invitations/answer.html",
+        form=form,
+        participant=participant,
+        dialogue=participant.dialogue,
+        problem=problem,
+        accepted=ResponseStatus.ACCEPTED,
+    ), status
 
 
 # --- the outbox, for administrators -------------------------------------------------------------
+
 
 def _admin() -> None:
     require(current_scope().admin, hide=False)
@@ -167,8 +187,13 @@ def outbox_page():
     else:
         status = None
     messages = db.session.scalars(query).all()
-    return render_template("invitations/outbox.html", messages=messages, status=status,
-                           counts=outbox.counts_by_status(), statuses=list(OutboxStatus))
+    return render_template(
+        "invitations/outbox.html",
+        messages=messages,
+        status=status,
+        counts=outbox.counts_by_status(),
+        statuses=list(OutboxStatus),
+    )
 
 
 @bp.get("/utkorg/<int:message_id>")
@@ -181,16 +206,22 @@ def outbox_message(message_id):
     for part in parsed.walk():
         if part.is_multipart():
             continue
-        parts.append({"type": part.get_content_type(),
-                      "params": dict((part.get_params() or [])[1:]),
-                      "filename": part.get_filename(),
-                      "text": part.get_content() if part.get_content_maintype() == "text"
-                      or part.get_content_subtype() == "ics" else ""})
+        parts.append(
+            {
+                "type": part.get_content_type(),
+                "params": dict((part.get_params() or [])[1:]),
+                "filename": part.get_filename(),
+                "text": part.get_content()
+                if part.get_content_maintype() == "text" or part.get_content_subtype() == "ics"
+                else "",
+            }
+        )
     for part in parts:
         if isinstance(part["text"], bytes):
             part["text"] = part["text"].decode("utf-8", "replace")
-    return render_template("invitations/outbox_message.html", message=message, parsed=parsed,
-                           parts=parts)
+    return render_template(
+        "invitations/outbox_message.html", message=message, parsed=parsed, parts=parts
+    )
 
 
 @bp.get("/utkorg/<int:message_id>.eml")
@@ -198,9 +229,14 @@ def outbox_message(message_id):
 def outbox_download(message_id):
     _admin()
     message = get_or_404(OutboxMessage, message_id)
-    return Response(message.raw, mimetype="message/rfc822", headers={
-        "Content-Disposition": f'attachment; filename="meddelande-{message.id}.eml"',
-        "Cache-Control": "no-store"})
+    return Response(
+        message.raw,
+        mimetype="message/rfc822",
+        headers={
+            "Content-Disposition": f'attachment; filename="meddelande-{message.id}.eml"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.post("/utkorg/<int:message_id>/forsok-igen")
@@ -213,9 +249,13 @@ def outbox_retry(message_id):
         return redirect(url_for("invitations.outbox_page"))
     before = message.status.value
     outbox.retry(message)
-    audit.record("försökte skicka igen", message, where=message.dialogue,
-                 summary=f"{message.recipient}: {message.subject}",
-                 changes={"status": [before, message.status.value]})
+    audit.record(
+        "försökte skicka igen",
+        message,
+        where=message.dialogue,
+        summary=f"{message.recipient}: {message.subject}",
+        changes={"status": [before, message.status.value]},
+    )
     db.session.commit()
     flash(f"Meddelandet till {message.recipient} ligger i kön igen.", "success")
     return redirect(url_for("invitations.outbox_page", status=request.args.get("status")))
@@ -226,12 +266,16 @@ def outbox_retry(message_id):
 def outbox_deliver():
     _admin()
     result = outbox.deliver_due()
-    flash(f"Skickade {result.sent}, väntar på nytt försök {result.retried}, "
-          f"misslyckade {result.failed}.", "success" if not result.errors else "error")
+    flash(
+        f"Skickade {result.sent}, väntar på nytt försök {result.retried}, "
+        f"misslyckade {result.failed}.",
+        "success" if not result.errors else "error",
+    )
     return redirect(url_for("invitations.outbox_page"))
 
 
 # --- calendar feeds -----------------------------------------------------------------------------
+
 
 @bp.post("/konto/kalenderflode")
 @login_required
@@ -256,5 +300,6 @@ def feed(token):
     body = feeds.feed_calendar(token)
     if body is None:
         abort(404)
-    return Response(body, mimetype="text/calendar",
-                    headers={"Cache-Control": "private, max-age=900"})
+    return Response(
+        body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=900"}
+    )

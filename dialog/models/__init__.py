@@ -1,4 +1,6 @@
 """All models, importable from one place. Each feature's tables live in their own module."""
+
+from . import api, documents, invitations  # noqa: F401,E402
 from .accounts import ROLE_LABELS, Role, User, UserScope  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .dialogues import (  # noqa: F401
@@ -33,4 +35,3 @@ from .registers import (  # noqa: F401
     Region,
 )
 from .settings import RegionSettings  # noqa: F401
-from . import api, documents, invitations  # noqa: F401,E402

@@ -1,9 +1,9 @@
 """User accounts and the scopes that decide what each user may see and change."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -45,9 +45,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    scopes: Mapped[list["UserScope"]] = relationship(
+    scopes: Mapped[list[UserScope]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
@@ -96,10 +96,10 @@ class UserScope(db.Model):
         sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[Role] = mapped_column(enum_column(Role))
-    region_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("region.id"))
-    municipality_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("municipality.id"))
-    care_home_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("care_home.id"))
-    health_centre_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("health_centre.id"))
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"))
+    care_home_id: Mapped[int | None] = mapped_column(sa.ForeignKey("care_home.id"))
+    health_centre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("health_centre.id"))
 
     user: Mapped[User] = relationship(back_populates="scopes")
     region = relationship("Region")

@@ -3,10 +3,10 @@
 Only a SHA-256 hash of a token is stored; the token itself is shown once, when it is created.
 A token acts with exactly the scope of the user who owns it, as the user has it at each request.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,8 +27,8 @@ class ApiToken(db.Model):
     prefix: Mapped[str] = mapped_column(sa.String(16))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")
 
@@ -47,14 +47,35 @@ def _followup_indexes() -> None:
     from .dialogues import Dialogue, Participant
     from .findings import Action, Finding
 
-    sa.Index("ix_followup_finding_agg", Finding.dialogue_id, Finding.kind, Finding.area_id,
-             Finding.plan_area_id)
-    sa.Index("ix_followup_action_agg", Action.dialogue_id, Action.status,
-             Action.responsible_party, Action.due_date)
-    sa.Index("ix_followup_participant_seat", Participant.dialogue_id, Participant.attendance,
-             Participant.removed_at, Participant.role, Participant.side)
-    sa.Index("ix_followup_dialogue_year", Dialogue.year, Dialogue.care_home_id, Dialogue.status,
-             Dialogue.starts_at)
+    sa.Index(
+        "ix_followup_finding_agg",
+        Finding.dialogue_id,
+        Finding.kind,
+        Finding.area_id,
+        Finding.plan_area_id,
+    )
+    sa.Index(
+        "ix_followup_action_agg",
+        Action.dialogue_id,
+        Action.status,
+        Action.responsible_party,
+        Action.due_date,
+    )
+    sa.Index(
+        "ix_followup_participant_seat",
+        Participant.dialogue_id,
+        Participant.attendance,
+        Participant.removed_at,
+        Participant.role,
+        Participant.side,
+    )
+    sa.Index(
+        "ix_followup_dialogue_year",
+        Dialogue.year,
+        Dialogue.care_home_id,
+        Dialogue.status,
+        Dialogue.starts_at,
+    )
 
 
 _followup_indexes()

@@ -1,8 +1,8 @@
 """The audit log: one row for every change, who made it and what changed."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,14 +17,14 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     # Kept as text too so the entry survives if the account is ever renamed.
-    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     actor: Mapped[str] = mapped_column(sa.String(160))
     action: Mapped[str] = mapped_column(sa.String(60))
     object_type: Mapped[str] = mapped_column(sa.String(60))
-    object_id: Mapped[Optional[int]] = mapped_column(index=True)
+    object_id: Mapped[int | None] = mapped_column(index=True)
     summary: Mapped[str] = mapped_column(sa.String(300), default="")
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # Where the object lives, so MAS/MAR and regional users see the entries of their scope.
-    region_id: Mapped[Optional[int]] = mapped_column(index=True)
-    municipality_id: Mapped[Optional[int]] = mapped_column(index=True)
-    care_home_id: Mapped[Optional[int]] = mapped_column(index=True)
+    region_id: Mapped[int | None] = mapped_column(index=True)
+    municipality_id: Mapped[int | None] = mapped_column(index=True)
+    care_home_id: Mapped[int | None] = mapped_column(index=True)

@@ -1,10 +1,10 @@
 """The dialogue itself and the people taking part in it."""
+
 from __future__ import annotations
 
 import enum
 import uuid
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -94,7 +94,7 @@ class Dialogue(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     care_home_id: Mapped[int] = mapped_column(sa.ForeignKey("care_home.id"), index=True)
-    health_centre_id: Mapped[Optional[int]] = mapped_column(
+    health_centre_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("health_centre.id"), index=True
     )
     year: Mapped[int] = mapped_column(index=True)
@@ -106,10 +106,10 @@ class Dialogue(db.Model):
         enum_column(DialogueStatus), default=DialogueStatus.PLANNED, index=True
     )
     cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
-    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    held_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    documented_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    organiser_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    documented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # iCalendar identity: the UID never changes, SEQUENCE grows with every sent change.
     calendar_uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_calendar_uid)
     calendar_sequence: Mapped[int] = mapped_column(default=0)
@@ -119,9 +119,9 @@ class Dialogue(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     care_home: Mapped[CareHome] = relationship()
-    health_centre: Mapped[Optional[HealthCentre]] = relationship()
+    health_centre: Mapped[HealthCentre | None] = relationship()
     organiser = relationship("User")
-    participants: Mapped[list["Participant"]] = relationship(
+    participants: Mapped[list[Participant]] = relationship(
         back_populates="dialogue",
         cascade="all, delete-orphan",
         order_by="(Participant.side, Participant.id)",
@@ -134,7 +134,7 @@ class Dialogue(db.Model):
         return self.status is not DialogueStatus.CANCELLED
 
     @property
-    def current_participants(self) -> list["Participant"]:
+    def current_participants(self) -> list[Participant]:
         return [p for p in self.participants if p.removed_at is None]
 
 
@@ -146,7 +146,7 @@ class Participant(db.Model):
         sa.ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
     )
     # Copied from the contact at invitation time; a stand-in may have no contact row.
-    contact_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("contact.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contact.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(160))
     email: Mapped[str] = mapped_column(sa.String(254))
     role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole))
@@ -155,15 +155,15 @@ class Participant(db.Model):
         enum_column(ResponseStatus), default=ResponseStatus.NEEDS_ACTION
     )
     response_comment: Mapped[str] = mapped_column(sa.String(500), default="")
-    responded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when this participant came in someone else's place.
-    stand_in_for_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("participant.id"))
+    stand_in_for_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id"))
     # The calendar SEQUENCE last sent to this person; None means not yet invited.
-    invited_sequence: Mapped[Optional[int]] = mapped_column()
-    removed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    attendance: Mapped[Optional[Attendance]] = mapped_column(enum_column(Attendance))
+    invited_sequence: Mapped[int | None] = mapped_column()
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attendance: Mapped[Attendance | None] = mapped_column(enum_column(Attendance))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="participants")
     contact = relationship("Contact")
-    stand_in_for: Mapped[Optional["Participant"]] = relationship(remote_side="Participant.id")
+    stand_in_for: Mapped[Participant | None] = relationship(remote_side="Participant.id")

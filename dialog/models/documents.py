@@ -1,8 +1,8 @@
 """Models of the documents feature (replaceable Word templates). Owned by dialog/documents."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -25,17 +25,17 @@ class DocumentTemplate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(40))  # dialog.documents.kinds key
-    region_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), index=True)
     version: Mapped[int] = mapped_column()
     filename: Mapped[str] = mapped_column(sa.String(255))
     comment: Mapped[str] = mapped_column(sa.String(500), default="")
     size: Mapped[int] = mapped_column()
     sha256: Mapped[str] = mapped_column(sa.String(64))
     content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
-    uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     active: Mapped[bool] = mapped_column(default=False)
-    activated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     region = relationship("Region")
     uploaded_by = relationship("User")
@@ -46,9 +46,18 @@ class DocumentTemplate(db.Model):
 
 # At most one active version per document and target, and version numbers unique per target,
 # enforced by the database (coalesce: NULL = every region would otherwise never collide).
-sa.Index("uq_document_template_active", DocumentTemplate.kind,
-         sa.func.coalesce(DocumentTemplate.region_id, 0), unique=True,
-         sqlite_where=DocumentTemplate.active.is_(True),
-         postgresql_where=DocumentTemplate.active.is_(True))
-sa.Index("uq_document_template_version", DocumentTemplate.kind,
-         sa.func.coalesce(DocumentTemplate.region_id, 0), DocumentTemplate.version, unique=True)
+sa.Index(
+    "uq_document_template_active",
+    DocumentTemplate.kind,
+    sa.func.coalesce(DocumentTemplate.region_id, 0),
+    unique=True,
+    sqlite_where=DocumentTemplate.active.is_(True),
+    postgresql_where=DocumentTemplate.active.is_(True),
+)
+sa.Index(
+    "uq_document_template_version",
+    DocumentTemplate.kind,
+    sa.func.coalesce(DocumentTemplate.region_id, 0),
+    DocumentTemplate.version,
+    unique=True,
+)

@@ -1,9 +1,9 @@
 """What a dialogue found and what the parties agreed to do about it. No patient data, by rule."""
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -79,7 +79,7 @@ class Area(db.Model):
     __table_args__ = (sa.UniqueConstraint("region_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
@@ -112,7 +112,7 @@ class Finding(db.Model):
     )
     kind: Mapped[FindingKind] = mapped_column(enum_column(FindingKind), index=True)
     area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
-    plan_area_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("plan_area.id"), index=True)
+    plan_area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan_area.id"), index=True)
     description: Mapped[str] = mapped_column(sa.Text)
     concerns: Mapped[Party] = mapped_column(enum_column(Party), default=Party.JOINT)
     spread_as_lesson: Mapped[bool] = mapped_column(default=False)
@@ -122,8 +122,8 @@ class Finding(db.Model):
 
     dialogue = relationship("Dialogue")
     area: Mapped[Area] = relationship()
-    plan_area: Mapped[Optional[PlanArea]] = relationship()
-    actions: Mapped[list["Action"]] = relationship(back_populates="finding")
+    plan_area: Mapped[PlanArea | None] = relationship()
+    actions: Mapped[list[Action]] = relationship(back_populates="finding")
 
 
 class Action(db.Model):
@@ -133,27 +133,27 @@ class Action(db.Model):
     dialogue_id: Mapped[int] = mapped_column(
         sa.ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
     )
-    finding_id: Mapped[Optional[int]] = mapped_column(
+    finding_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("finding.id", ondelete="SET NULL"), index=True
     )
     # The area an action belongs to when it is linked to the dialogue rather than to a finding
     # (the documentation template's actions table has an area column).
-    area_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("area.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"), index=True)
     description: Mapped[str] = mapped_column(sa.Text)
     responsible_party: Mapped[Party] = mapped_column(enum_column(Party))
-    responsible_role: Mapped[Optional[ContactRole]] = mapped_column(enum_column(ContactRole))
-    due_date: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    responsible_role: Mapped[ContactRole | None] = mapped_column(enum_column(ContactRole))
+    due_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
     status: Mapped[ActionStatus] = mapped_column(
         enum_column(ActionStatus), default=ActionStatus.NOT_STARTED, index=True
     )
-    completed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     dialogue = relationship("Dialogue")
-    area: Mapped[Optional[Area]] = relationship()
-    finding: Mapped[Optional[Finding]] = relationship(back_populates="actions")
-    notes: Mapped[list["ActionNote"]] = relationship(
+    area: Mapped[Area | None] = relationship()
+    finding: Mapped[Finding | None] = relationship(back_populates="actions")
+    notes: Mapped[list[ActionNote]] = relationship(
         back_populates="action", cascade="all, delete-orphan", order_by="ActionNote.note_date"
     )
 

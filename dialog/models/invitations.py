@@ -3,11 +3,11 @@
 Owned by dialog/invitations. Every outgoing e-mail is an OutboxMessage written in the same
 transaction as the change that caused it; a sender delivers it later, exactly once.
 """
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,8 +24,12 @@ class OutboxStatus(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"koad": "I kö", "skickas": "Skickas", "skickad": "Skickad",
-                "misslyckad": "Misslyckad"}[self.value]
+        return {
+            "koad": "I kö",
+            "skickas": "Skickas",
+            "skickad": "Skickad",
+            "misslyckad": "Misslyckad",
+        }[self.value]
 
 
 class MessageKind(enum.Enum):
@@ -37,8 +41,13 @@ class MessageKind(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"inbjudan": "Inbjudan", "uppdatering": "Uppdatering", "installelse": "Inställelse",
-                "paminnelse": "Påminnelse", "sammanfattning": "Sammanfattning"}[self.value]
+        return {
+            "inbjudan": "Inbjudan",
+            "uppdatering": "Uppdatering",
+            "installelse": "Inställelse",
+            "paminnelse": "Påminnelse",
+            "sammanfattning": "Sammanfattning",
+        }[self.value]
 
 
 class OutboxMessage(db.Model):
@@ -47,14 +56,17 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[MessageKind] = mapped_column(enum_column(MessageKind))
-    status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus),
-                                                 default=OutboxStatus.QUEUED)
-    dialogue_id: Mapped[Optional[int]] = mapped_column(
-        sa.ForeignKey("dialogue.id", ondelete="SET NULL"), index=True)
-    participant_id: Mapped[Optional[int]] = mapped_column(
-        sa.ForeignKey("participant.id", ondelete="SET NULL"), index=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus), default=OutboxStatus.QUEUED
+    )
+    dialogue_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("dialogue.id", ondelete="SET NULL"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL"), index=True
+    )
     # The calendar SEQUENCE the message carries (None for mails without a calendar).
-    sequence: Mapped[Optional[int]] = mapped_column()
+    sequence: Mapped[int | None] = mapped_column()
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     # The Message-ID header: a message with one id is delivered once.
@@ -63,11 +75,11 @@ class OutboxMessage(db.Model):
     raw: Mapped[bytes] = mapped_column(sa.LargeBinary)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    claimed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.String(1000), default="")
     eml_path: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dialogue = relationship("Dialogue")
     participant = relationship("Participant")
@@ -79,8 +91,9 @@ class UsedAnswerToken(db.Model):
     __tablename__ = "used_answer_token"
 
     nonce: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    participant_id: Mapped[Optional[int]] = mapped_column(
-        sa.ForeignKey("participant.id", ondelete="SET NULL"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL"), index=True
+    )
     used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
@@ -104,11 +117,12 @@ class CalendarFeedToken(db.Model):
     __tablename__ = "calendar_feed_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")

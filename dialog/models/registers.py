@@ -1,8 +1,8 @@
 """The registers: regions, municipalities, nursing homes, health centres and their contacts."""
+
 from __future__ import annotations
 
 import enum
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,7 +37,7 @@ class ContactRole(enum.Enum):
         return CONTACT_ROLE_LABELS[self]
 
     @classmethod
-    def from_text(cls, text: str) -> "ContactRole | None":
+    def from_text(cls, text: str) -> ContactRole | None:
         """Accept the Swedish label or the code, case- and accent-insensitively (for CSV files)."""
         wanted = _fold(text)
         for role in cls:
@@ -72,10 +72,10 @@ class Region(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
 
-    municipalities: Mapped[list["Municipality"]] = relationship(
+    municipalities: Mapped[list[Municipality]] = relationship(
         back_populates="region", order_by="Municipality.name"
     )
-    health_centres: Mapped[list["HealthCentre"]] = relationship(
+    health_centres: Mapped[list[HealthCentre]] = relationship(
         back_populates="region", order_by="HealthCentre.name"
     )
 
@@ -93,7 +93,7 @@ class Municipality(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     region: Mapped[Region] = relationship(back_populates="municipalities")
-    care_homes: Mapped[list["CareHome"]] = relationship(
+    care_homes: Mapped[list[CareHome]] = relationship(
         back_populates="municipality", order_by="CareHome.name"
     )
 
@@ -113,8 +113,8 @@ class HealthCentre(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     region: Mapped[Region] = relationship(back_populates="health_centres")
-    care_homes: Mapped[list["CareHome"]] = relationship(back_populates="health_centre")
-    contacts: Mapped[list["Contact"]] = relationship(
+    care_homes: Mapped[list[CareHome]] = relationship(back_populates="health_centre")
+    contacts: Mapped[list[Contact]] = relationship(
         back_populates="health_centre", order_by="Contact.name"
     )
 
@@ -131,14 +131,14 @@ class CareHome(db.Model):
     address: Mapped[str] = mapped_column(sa.String(240), default="")
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     # The health centre responsible for physician participation at this home.
-    health_centre_id: Mapped[Optional[int]] = mapped_column(
+    health_centre_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("health_centre.id"), index=True
     )
     active: Mapped[bool] = mapped_column(default=True)
 
     municipality: Mapped[Municipality] = relationship(back_populates="care_homes")
-    health_centre: Mapped[Optional[HealthCentre]] = relationship(back_populates="care_homes")
-    contacts: Mapped[list["Contact"]] = relationship(
+    health_centre: Mapped[HealthCentre | None] = relationship(back_populates="care_homes")
+    contacts: Mapped[list[Contact]] = relationship(
         back_populates="care_home", order_by="Contact.name"
     )
 
@@ -169,20 +169,20 @@ class Contact(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole))
-    care_home_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("care_home.id"), index=True)
-    health_centre_id: Mapped[Optional[int]] = mapped_column(
+    care_home_id: Mapped[int | None] = mapped_column(sa.ForeignKey("care_home.id"), index=True)
+    health_centre_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("health_centre.id"), index=True
     )
-    municipality_id: Mapped[Optional[int]] = mapped_column(
+    municipality_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("municipality.id"), index=True
     )
-    region_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
 
-    care_home: Mapped[Optional[CareHome]] = relationship(back_populates="contacts")
-    health_centre: Mapped[Optional[HealthCentre]] = relationship(back_populates="contacts")
-    municipality: Mapped[Optional[Municipality]] = relationship()
-    region: Mapped[Optional[Region]] = relationship()
+    care_home: Mapped[CareHome | None] = relationship(back_populates="contacts")
+    health_centre: Mapped[HealthCentre | None] = relationship(back_populates="contacts")
+    municipality: Mapped[Municipality | None] = relationship()
+    region: Mapped[Region | None] = relationship()
 
     @property
     def organisation(self):

@@ -1,7 +1,6 @@
 """Per-region settings: required representation, blocked periods, reminders."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,6 +20,6 @@ class RegionSettings(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), unique=True)
-    required_roles: Mapped[Optional[dict]] = mapped_column(sa.JSON)
-    blocked_periods: Mapped[Optional[list]] = mapped_column(sa.JSON)
-    reminder_days: Mapped[Optional[int]] = mapped_column()
+    required_roles: Mapped[dict | None] = mapped_column(sa.JSON)
+    blocked_periods: Mapped[list | None] = mapped_column(sa.JSON)
+    reminder_days: Mapped[int | None] = mapped_column()

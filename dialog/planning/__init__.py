@@ -8,5 +8,6 @@ def init_app(app):
     app.register_blueprint(bp)
     add_nav_item(app, "Årsöversikt", "planning.year_view", order=10)
     from .planner_views import bp as planner_bp  # the year planner (issue 7)
+
     app.register_blueprint(planner_bp)
     add_nav_item(app, "Planera året", "planner.start", lambda scope: scope.can_plan, order=11)

@@ -6,6 +6,7 @@ who makes it so. Hard rules are never broken by the proposal except the person r
 only when no day satisfies them: such slots carry their conflicts and the plan names the rule
 and the people that make it impossible. Soft rules are preferences; misses are counted.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -13,19 +14,64 @@ from collections import defaultdict
 from datetime import date, time
 
 from .planner_check import check, explain
-from .planner_model import (CALENDAR_RULES, COST, HALF_DAY_END, HARD_RULES, NOON, PARTS,
-                            PERSON_RULES, RHYTHM_DAYS, SOFT_RULES, STEP_MINUTES, WEEKDAYS,
-                            BlockedPeriod, Booked, DayOff, Home, Issue, Person, Plan,
-                            PlanInputError, PlanRequest, Preference, Slot, _add, _minutes,
-                            anniversary, possible_days, slot_from_text, swedish_days_off,
-                            validate)
+from .planner_model import (
+    CALENDAR_RULES,
+    COST,
+    HALF_DAY_END,
+    HARD_RULES,
+    NOON,
+    PARTS,
+    PERSON_RULES,
+    RHYTHM_DAYS,
+    SOFT_RULES,
+    STEP_MINUTES,
+    WEEKDAYS,
+    BlockedPeriod,
+    Booked,
+    DayOff,
+    Home,
+    Issue,
+    Person,
+    Plan,
+    PlanInputError,
+    PlanRequest,
+    Preference,
+    Slot,
+    _add,
+    _minutes,
+    anniversary,
+    possible_days,
+    slot_from_text,
+    swedish_days_off,
+    validate,
+)
 
 __all__ = [
-    "CALENDAR_RULES", "HARD_RULES", "PARTS", "PERSON_RULES", "SOFT_RULES", "WEEKDAYS",
-    "BlockedPeriod", "Booked", "DayOff", "Home", "Issue", "Person", "Plan", "PlanInputError",
-    "PlanRequest", "Preference", "Slot", "anniversary", "check", "explain", "possible_days",
+    "CALENDAR_RULES",
+    "HARD_RULES",
+    "PARTS",
+    "PERSON_RULES",
+    "SOFT_RULES",
+    "WEEKDAYS",
+    "BlockedPeriod",
+    "Booked",
+    "DayOff",
+    "Home",
+    "Issue",
+    "Person",
+    "Plan",
+    "PlanInputError",
+    "PlanRequest",
+    "Preference",
+    "Slot",
+    "anniversary",
+    "check",
+    "explain",
+    "possible_days",
     "propose",
-    "slot_from_text", "swedish_days_off", "validate",
+    "slot_from_text",
+    "swedish_days_off",
+    "validate",
 ]
 
 
@@ -51,6 +97,7 @@ def _start_for(req: PlanRequest, home: Home, day: date) -> tuple[time, bool]:
 
 
 # --- proposing ---------------------------------------------------------------------------------
+
 
 def _target(req: PlanRequest, home: Home, rank: float, days: list[date]) -> date:
     if home.previous_day is not None:
@@ -87,11 +134,19 @@ def propose(req: PlanRequest) -> Plan:
             demand[person] += 1
     centre_weeks: dict[tuple, int] = defaultdict(int)
     ranks = _spread_ranks(req.homes)
-    targets = {h.id: _target(req, h, ranks[h.id], possible_days(req, h.region_id))
-               for h in req.homes}
+    targets = {
+        h.id: _target(req, h, ranks[h.id], possible_days(req, h.region_id)) for h in req.homes
+    }
     # Most constrained first: the homes whose people serve the most homes.
-    order = sorted(req.homes, key=lambda h: (-max((demand[p] for p in h.people), default=0),
-                                             h.previous_day is None, targets[h.id], h.id))
+    order = sorted(
+        req.homes,
+        key=lambda h: (
+            -max((demand[p] for p in h.people), default=0),
+            h.previous_day is None,
+            targets[h.id],
+            h.id,
+        ),
+    )
     chosen: dict[int, date] = {}
 
     def place(home: Home, day: date, sign: int = 1) -> None:
@@ -177,20 +232,24 @@ def _best_day(req, home, target, busy, centre_weeks, avoid: date | None = None) 
 def _repair(req, home, homes, chosen, targets, busy, centre_weeks, place) -> bool:
     """Find a day where every clash is with one planned home that can itself move to a free
     day; make both moves. Bounded: a few candidate days only."""
-    days = sorted(possible_days(req, home.region_id),
-                  key=lambda d: abs((d - targets[home.id]).days))
+    days = sorted(
+        possible_days(req, home.region_id), key=lambda d: abs((d - targets[home.id]).days)
+    )
     for day in days[:60]:
         others = {h for p in home.people for h in busy[p].get(day, ())} - {home.id}
         if len(others) != 1:
             continue
         other_id = next(iter(others))
         other = homes.get(other_id)
-        if other is None:          # an already booked dialogue cannot move
+        if other is None:  # an already booked dialogue cannot move
             continue
         place(other, day, -1)
         new_day = _best_day(req, other, targets[other_id], busy, centre_weeks, avoid=day)
-        if (new_day is not None and not _clashes(other, new_day, busy)
-                and not _clashes(home, day, busy)):
+        if (
+            new_day is not None
+            and not _clashes(other, new_day, busy)
+            and not _clashes(home, day, busy)
+        ):
             chosen[other_id] = new_day
             place(other, new_day)
             chosen[home.id] = day

@@ -1,13 +1,25 @@
 """The year planner's checks: every rule for any set of slots (a proposal or the user's edit
 of it), and the plan-wide explanation of which rule and which people make a plan impossible."""
+
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, time
 
-from .planner_model import (HALF_DAY_END, NOON, PARTS, PERSON_RULES, RHYTHM_DAYS,
-                            WEEKDAYS, Home, Issue, PlanRequest, Slot, anniversary,
-                            possible_days)
+from .planner_model import (
+    HALF_DAY_END,
+    NOON,
+    PARTS,
+    PERSON_RULES,
+    RHYTHM_DAYS,
+    WEEKDAYS,
+    Home,
+    Issue,
+    PlanRequest,
+    Slot,
+    anniversary,
+    possible_days,
+)
 
 
 def check(req: PlanRequest, slots: dict[int, Slot]) -> dict[int, list[Issue]]:
@@ -35,7 +47,7 @@ def check(req: PlanRequest, slots: dict[int, Slot]) -> dict[int, list[Issue]]:
         found.extend(_calendar_issues(req, home, slot))
         clashes: dict[tuple[str, int], list[str]] = defaultdict(list)
         for person in home.people:
-            for other_id, start, end, booked in agenda[(person, slot.day)]:
+            for other_id, start, end, _booked in agenda[(person, slot.day)]:
                 if other_id == home_id:
                     continue
                 rule = "samtidigt" if start < slot.end and slot.start < end else "restid"
@@ -58,55 +70,91 @@ def check(req: PlanRequest, slots: dict[int, Slot]) -> dict[int, list[Issue]]:
 def _calendar_issues(req: PlanRequest, home: Home, slot: Slot) -> list[Issue]:
     found, day = [], slot.day
     if not req.period_start <= day <= req.period_end:
-        found.append(Issue(home.id, "period", f"{day.isoformat()} ligger utanför perioden "
-                           f"{req.period_start.isoformat()}–{req.period_end.isoformat()}."))
+        found.append(
+            Issue(
+                home.id,
+                "period",
+                f"{day.isoformat()} ligger utanför perioden "
+                f"{req.period_start.isoformat()}–{req.period_end.isoformat()}.",
+            )
+        )
     if day.weekday() >= 5:
-        found.append(Issue(home.id, "arbetsdag",
-                           f"{day.isoformat()} är en {WEEKDAYS[day.weekday()]}."))
+        found.append(
+            Issue(home.id, "arbetsdag", f"{day.isoformat()} är en {WEEKDAYS[day.weekday()]}.")
+        )
     off = req.days_off.get(day)
     if off is not None and not off.half:
         found.append(Issue(home.id, "helgdag", f"{day.isoformat()} är {off.name.lower()}."))
     elif off is not None and slot.end > HALF_DAY_END:
-        found.append(Issue(home.id, "halvdag", f"{day.isoformat()} är {off.name.lower()}: mötet "
-                           "måste sluta senast kl. 14.00."))
+        found.append(
+            Issue(
+                home.id,
+                "halvdag",
+                f"{day.isoformat()} är {off.name.lower()}: mötet måste sluta senast kl. 14.00.",
+            )
+        )
     for period in req.blocked.get(home.region_id, []):
         if period.start <= day <= period.end:
-            found.append(Issue(home.id, "sparrad", f"{day.isoformat()} ligger i den spärrade "
-                               f"perioden {period.name} ({period.start.isoformat()}–"
-                               f"{period.end.isoformat()})."))
+            found.append(
+                Issue(
+                    home.id,
+                    "sparrad",
+                    f"{day.isoformat()} ligger i den spärrade "
+                    f"perioden {period.name} ({period.start.isoformat()}–"
+                    f"{period.end.isoformat()}).",
+                )
+            )
     if slot.end <= slot.start:
         found.append(Issue(home.id, "motestid", "Sluttiden måste vara efter starttiden."))
     elif slot.start < req.day_start or slot.end > req.day_end:
-        found.append(Issue(home.id, "motestid", f"Mötet ska ligga mellan kl. {req.day_start:%H.%M}"
-                           f" och kl. {req.day_end:%H.%M}."))
+        found.append(
+            Issue(
+                home.id,
+                "motestid",
+                f"Mötet ska ligga mellan kl. {req.day_start:%H.%M} och kl. {req.day_end:%H.%M}.",
+            )
+        )
     return found
 
 
 def _soft_issues(req, home: Home, slot: Slot, weeks) -> list[Issue]:
     found, pref = [], home.preference
     if pref.weekday is not None and slot.day.weekday() != pref.weekday:
-        found.append(Issue(home.id, "veckodag", f"Önskad veckodag är {WEEKDAYS[pref.weekday]}, "
-                           f"förslaget är en {WEEKDAYS[slot.day.weekday()]}."))
+        found.append(
+            Issue(
+                home.id,
+                "veckodag",
+                f"Önskad veckodag är {WEEKDAYS[pref.weekday]}, "
+                f"förslaget är en {WEEKDAYS[slot.day.weekday()]}.",
+            )
+        )
     if pref.part is not None and (pref.part == "fm") != (slot.start < NOON):
         found.append(Issue(home.id, "tid_pa_dagen", f"Önskad tid är {PARTS[pref.part]}."))
     if home.centre_id is not None:
         same = [h for h in weeks[(home.centre_id, *slot.day.isocalendar()[:2])] if h != home.id]
         if same:
             names = ", ".join(req.name_of(h) for h in same)
-            found.append(Issue(home.id, "spridning", f"Samma vecka som {names} (samma "
-                               "vårdcentral)."))
+            found.append(
+                Issue(home.id, "spridning", f"Samma vecka som {names} (samma vårdcentral).")
+            )
     if home.previous_day is not None:
         target = anniversary(home.previous_day, req.year)
         distance = abs((slot.day - target).days)
         if distance > RHYTHM_DAYS:
-            found.append(Issue(home.id, "rytm",
-                               f"Förra årets dialog var {home.previous_day.isoformat()};"
-                               f" förslaget ligger {distance} dagar från samma tid i år."))
+            found.append(
+                Issue(
+                    home.id,
+                    "rytm",
+                    f"Förra årets dialog var {home.previous_day.isoformat()};"
+                    f" förslaget ligger {distance} dagar från samma tid i år.",
+                )
+            )
     return found
 
 
-def explain(req: PlanRequest, issues: dict[int, list[Issue]],
-            slots: dict[int, Slot] | None = None) -> list[Issue]:
+def explain(
+    req: PlanRequest, issues: dict[int, list[Issue]], slots: dict[int, Slot] | None = None
+) -> list[Issue]:
     """Plan-wide reasons why the person rules are not met: which rule, which people.
 
     First the people with more dialogues than free days (impossible whatever the dates); then,
@@ -133,14 +181,23 @@ def explain(req: PlanRequest, issues: dict[int, list[Issue]],
             free.update(possible_days(req, region_id))
         taken = {b.day for b in req.booked if person in b.people}
         supply = len(free - taken)
-        busy = (f" (utöver {len(taken & free)} dagar med redan bokade dialoger)"
-                if taken & free else "")
+        busy = (
+            f" (utöver {len(taken & free)} dagar med redan bokade dialoger)" if taken & free else ""
+        )
         if len(own) > supply:
             covered.add(person)
-            problems.append(Issue(0, "restid", (
-                f"{req.person(person)} ska delta i {len(own)} dialoger men perioden har bara "
-                f"{supply} möjliga dagar för hen{busy}. Förläng perioden, välj färre boenden "
-                "eller låt en ersättare delta."), (person,)))
+            problems.append(
+                Issue(
+                    0,
+                    "restid",
+                    (
+                        f"{req.person(person)} ska delta i {len(own)} dialoger men perioden har bara "
+                        f"{supply} möjliga dagar för hen{busy}. Förläng perioden, välj färre boenden "
+                        "eller låt en ersättare delta."
+                    ),
+                    (person,),
+                )
+            )
     rest = [p for p in sorted(by_person) if p not in covered]
     if rest and slots is not None:
         for person in rest:
@@ -150,15 +207,34 @@ def explain(req: PlanRequest, issues: dict[int, list[Issue]],
             days = sorted({slots[h].day for h in home_ids if h in slots})
             names = " och ".join(req.name_of(h) for h in home_ids)
             when = ", ".join(d.isoformat() for d in days)
-            problems.append(Issue(0, rule, (
-                f"{req.person(person)} är kallad till {names} samma dag ({when}). Flytta en av "
-                "dialogerna eller ta bort den ur bokningen."), (person,)))
+            problems.append(
+                Issue(
+                    0,
+                    rule,
+                    (
+                        f"{req.person(person)} är kallad till {names} samma dag ({when}). Flytta en av "
+                        "dialogerna eller ta bort den ur bokningen."
+                    ),
+                    (person,),
+                )
+            )
     elif rest:
         names = ", ".join(req.person(p) for p in rest)
-        rule = "samtidigt" if any(i.rule == "samtidigt" for p in rest
-                                  for i in by_person[p]) else "restid"
-        problems.append(Issue(0, rule, (
-            f"Det fanns ingen dag där alla deltagare var lediga för varje boende. Dessa personer "
-            f"deltar i flera dialoger och gör planen trång: {names}. Flytta en dialog för hand, "
-            "förläng perioden eller låt en ersättare delta."), tuple(rest)))
+        rule = (
+            "samtidigt"
+            if any(i.rule == "samtidigt" for p in rest for i in by_person[p])
+            else "restid"
+        )
+        problems.append(
+            Issue(
+                0,
+                rule,
+                (
+                    f"Det fanns ingen dag där alla deltagare var lediga för varje boende. Dessa personer "
+                    f"deltar i flera dialoger och gör planen trång: {names}. Flytta en dialog för hand, "
+                    "förläng perioden eller låt en ersättare delta."
+                ),
+                tuple(rest),
+            )
+        )
     return problems

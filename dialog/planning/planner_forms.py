@@ -1,5 +1,6 @@
 """Forms of the year planner. The fixed fields are a Flask-WTF form; the per-home rows and
 preferences are a variable number of plain inputs, parsed here."""
+
 from __future__ import annotations
 
 from datetime import time
@@ -10,26 +11,47 @@ from wtforms.validators import DataRequired, NumberRange, ValidationError
 
 from .planner import PARTS, WEEKDAYS, PlanInputError, Preference, Slot, slot_from_text
 
-LENGTHS = [(60, "1 timme"), (90, "1,5 timme"), (120, "2 timmar"), (150, "2,5 timmar"),
-           (180, "3 timmar")]
+LENGTHS = [
+    (60, "1 timme"),
+    (90, "1,5 timme"),
+    (120, "2 timmar"),
+    (150, "2,5 timmar"),
+    (180, "3 timmar"),
+]
 WEEKDAY_CHOICES = [("", "Ingen önskan")] + [(str(i), WEEKDAYS[i].capitalize()) for i in range(5)]
 PART_CHOICES = [("", "Ingen önskan")] + [(k, v.capitalize()) for k, v in PARTS.items()]
 
 
 class PlannerForm(FlaskForm):
-    year = IntegerField("År", validators=[DataRequired("Ange år."), NumberRange(2000, 2100,
-                                                                               "Ange ett år.")])
-    period_start = DateField("Från och med", format="%Y-%m-%d", validators=[
-        DataRequired("Ange periodens första dag (ÅÅÅÅ-MM-DD).")])
-    period_end = DateField("Till och med", format="%Y-%m-%d", validators=[
-        DataRequired("Ange periodens sista dag (ÅÅÅÅ-MM-DD).")])
+    year = IntegerField(
+        "År", validators=[DataRequired("Ange år."), NumberRange(2000, 2100, "Ange ett år.")]
+    )
+    period_start = DateField(
+        "Från och med",
+        format="%Y-%m-%d",
+        validators=[DataRequired("Ange periodens första dag (ÅÅÅÅ-MM-DD).")],
+    )
+    period_end = DateField(
+        "Till och med",
+        format="%Y-%m-%d",
+        validators=[DataRequired("Ange periodens sista dag (ÅÅÅÅ-MM-DD).")],
+    )
     length = SelectField("Mötets längd", coerce=int, choices=LENGTHS, default=120)
-    day_start = TimeField("Tidigast start", default=time(8, 0),
-                          validators=[DataRequired("Ange tidigaste starttid (TT:MM).")])
-    day_end = TimeField("Senast slut", default=time(16, 0),
-                        validators=[DataRequired("Ange senaste sluttid (TT:MM).")])
-    usual_start = TimeField("Vanlig starttid", default=time(13, 0),
-                            validators=[DataRequired("Ange vanlig starttid (TT:MM).")])
+    day_start = TimeField(
+        "Tidigast start",
+        default=time(8, 0),
+        validators=[DataRequired("Ange tidigaste starttid (TT:MM).")],
+    )
+    day_end = TimeField(
+        "Senast slut",
+        default=time(16, 0),
+        validators=[DataRequired("Ange senaste sluttid (TT:MM).")],
+    )
+    usual_start = TimeField(
+        "Vanlig starttid",
+        default=time(13, 0),
+        validators=[DataRequired("Ange vanlig starttid (TT:MM).")],
+    )
 
     def validate_period_end(self, field):
         if self.period_start.data and field.data and field.data < self.period_start.data:
@@ -50,8 +72,10 @@ def _int(value) -> int | None:
 def _preference(data, prefix: str, key) -> Preference:
     weekday = _int(data.get(f"{prefix}dag-{key}"))
     part = data.get(f"{prefix}del-{key}") or None
-    return Preference(weekday if weekday is not None and 0 <= weekday <= 4 else None,
-                      part if part in PARTS else None)
+    return Preference(
+        weekday if weekday is not None and 0 <= weekday <= 4 else None,
+        part if part in PARTS else None,
+    )
 
 
 def selected_home_ids(data) -> list[int]:
@@ -80,9 +104,12 @@ def edited_rows(data) -> tuple[dict[int, Slot], list[int], list[tuple[int, str]]
             left_out.append(home_id)
             continue
         try:
-            slots[home_id] = slot_from_text(home_id, data.get(f"datum-{home_id}", ""),
-                                            data.get(f"start-{home_id}", ""),
-                                            data.get(f"slut-{home_id}", ""))
+            slots[home_id] = slot_from_text(
+                home_id,
+                data.get(f"datum-{home_id}", ""),
+                data.get(f"start-{home_id}", ""),
+                data.get(f"slut-{home_id}", ""),
+            )
         except PlanInputError as error:
             errors.append((home_id, str(error)))
     return slots, left_out, errors

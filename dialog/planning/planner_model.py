@@ -1,5 +1,6 @@
 """The year planner's vocabulary: rules, inputs and outputs as plain dataclasses, and the
 Swedish calendar (holidays, eves, half days) the rules are checked against. No database."""
+
 from __future__ import annotations
 
 import functools
@@ -30,7 +31,7 @@ WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "sön
 PARTS = {"fm": "förmiddag", "em": "eftermiddag"}
 HALF_DAY_END = time(14, 0)
 NOON = time(12, 0)
-RHYTHM_DAYS = 14          # within two weeks of last year's date keeps the rhythm
+RHYTHM_DAYS = 14  # within two weeks of last year's date keeps the rhythm
 STEP_MINUTES = 30
 COST = {"veckodag": 40, "tid_pa_dagen": 20, "spridning": 30, "rytm": 25}
 
@@ -42,7 +43,7 @@ class PlanInputError(ValueError):
 @dataclass(frozen=True)
 class DayOff:
     name: str
-    half: bool = False      # "från kl. 14.00": a meeting must end by then
+    half: bool = False  # "från kl. 14.00": a meeting must end by then
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ class BlockedPeriod:
 
 @dataclass(frozen=True)
 class Person:
-    key: str                # lower-case e-mail: the same person across homes
+    key: str  # lower-case e-mail: the same person across homes
     name: str
-    role: str = ""          # Swedish role label
+    role: str = ""  # Swedish role label
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})" if self.role else self.name
@@ -64,8 +65,8 @@ class Person:
 
 @dataclass(frozen=True)
 class Preference:
-    weekday: int | None = None      # 0 = Monday
-    part: str | None = None         # "fm" or "em"
+    weekday: int | None = None  # 0 = Monday
+    part: str | None = None  # "fm" or "em"
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Home:
 @dataclass(frozen=True)
 class Booked:
     """A dialogue already booked in the year (not cancelled)."""
+
     home_id: int
     home_name: str
     day: date
@@ -127,7 +129,7 @@ class PlanRequest:
     booked: list[Booked] = field(default_factory=list)
     days_off: dict[date, DayOff] = field(default_factory=dict)
     blocked: dict[int | None, list[BlockedPeriod]] = field(default_factory=dict)
-    length: int = 120                    # minutes
+    length: int = 120  # minutes
     day_start: time = time(8, 0)
     day_end: time = time(16, 0)
     usual_start: time = time(13, 0)
@@ -135,7 +137,8 @@ class PlanRequest:
 
     def name_of(self, home_id: int) -> str:
         return self.home_names.get(home_id) or next(
-            (h.name for h in self.homes if h.id == home_id), f"boende {home_id}")
+            (h.name for h in self.homes if h.id == home_id), f"boende {home_id}"
+        )
 
     def person(self, key: str) -> str:
         return str(self.people.get(key) or Person(key, key))
@@ -146,7 +149,7 @@ class Plan:
     request: PlanRequest
     slots: dict[int, Slot]
     issues: dict[int, list[Issue]]
-    problems: list[Issue] = field(default_factory=list)   # plan-wide: rule + people
+    problems: list[Issue] = field(default_factory=list)  # plan-wide: rule + people
 
     @property
     def hard_count(self) -> int:
@@ -162,6 +165,7 @@ class Plan:
 
 # --- calendar ----------------------------------------------------------------------------------
 
+
 def swedish_days_off(years) -> dict[date, DayOff]:
     """Public holidays, eves (midsommar-, jul-, nyårs-, påskafton …) and half days, in Swedish."""
     return dict(_days_off(tuple(sorted(set(years)))))
@@ -170,8 +174,11 @@ def swedish_days_off(years) -> dict[date, DayOff]:
 @functools.lru_cache(maxsize=16)
 def _days_off(years: tuple[int, ...]) -> dict[date, DayOff]:
     found = holidays_lib.country_holidays(
-        "SE", years=list(years), language="sv",
-        categories=("public", "de_facto", "bank", "optional"))
+        "SE",
+        years=list(years),
+        language="sv",
+        categories=("public", "de_facto", "bank", "optional"),
+    )
     days = {}
     for day, names in found.items():
         parts = [n.strip() for n in str(names).split(";")]
@@ -209,22 +216,27 @@ def validate(req: PlanRequest) -> None:
     if req.period_end < req.today:
         raise PlanInputError(f"Perioden har redan passerat (i dag är det {req.today.isoformat()}).")
     if req.period_start < req.today:
-        raise PlanInputError(f"Perioden börjar i det förflutna. Välj ett startdatum från och med "
-                             f"i dag ({req.today.isoformat()}).")
+        raise PlanInputError(
+            f"Perioden börjar i det förflutna. Välj ett startdatum från och med "
+            f"i dag ({req.today.isoformat()})."
+        )
     if req.length <= 0 or _minutes(req.day_start) + req.length > _minutes(req.day_end):
         raise PlanInputError(
             f"Ett möte på {req.length} minuter får inte plats mellan kl. "
-            f"{req.day_start:%H.%M} och kl. {req.day_end:%H.%M}.")
+            f"{req.day_start:%H.%M} och kl. {req.day_end:%H.%M}."
+        )
     if not req.homes:
-        raise PlanInputError("Det finns inga boenden att planera: välj minst ett boende utan "
-                             "dialog detta år.")
+        raise PlanInputError(
+            "Det finns inga boenden att planera: välj minst ett boende utan dialog detta år."
+        )
     for region_id in {h.region_id for h in req.homes}:
         if not possible_days(req, region_id):
             names = sorted({p.name for p in req.blocked.get(region_id, [])})
             extra = f" och spärrade perioder ({', '.join(names)})" if names else ""
             raise PlanInputError(
                 f"Alla dagar i perioden {req.period_start.isoformat()}–{req.period_end.isoformat()}"
-                f" är spärrade: helger, helgdagar och aftnar{extra}. Välj en längre period.")
+                f" är spärrade: helger, helgdagar och aftnar{extra}. Välj en längre period."
+            )
 
 
 def possible_days(req: PlanRequest, region_id: int | None) -> list[date]:
@@ -237,8 +249,11 @@ def possible_days(req: PlanRequest, region_id: int | None) -> list[date]:
     days, day = [], req.period_start
     while day <= req.period_end:
         off = req.days_off.get(day)
-        if (day.weekday() < 5 and (off is None or (off.half and half_fits))
-                and not any(p.start <= day <= p.end for p in blocked)):
+        if (
+            day.weekday() < 5
+            and (off is None or (off.half and half_fits))
+            and not any(p.start <= day <= p.end for p in blocked)
+        ):
             days.append(day)
         day += timedelta(days=1)
     cache[region_id] = days
@@ -252,8 +267,9 @@ def slot_from_text(home_id: int, day: str, start: str, end: str) -> Slot:
     except ValueError:
         raise PlanInputError(f"Ogiltigt datum ”{day}”: skriv ÅÅÅÅ-MM-DD.") from None
     try:
-        parsed = [datetime.strptime(v.strip().replace(".", ":"), "%H:%M").time()
-                  for v in (start, end)]
+        parsed = [
+            datetime.strptime(v.strip().replace(".", ":"), "%H:%M").time() for v in (start, end)
+        ]
     except ValueError:
         raise PlanInputError(f"Ogiltig tid ”{start}”–”{end}”: skriv TT:MM.") from None
     return Slot(home_id, parsed_day, parsed[0], parsed[1])

@@ -1,4 +1,5 @@
 """The year planner's pages: parameters -> proposal -> adjust (re-checked) -> book all."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,16 @@ from ..models import CareHome
 from ..scope import current_scope, require
 from . import planner_forms as forms
 from . import planner_service as service
-from .planner import (HARD_RULES, PARTS, SOFT_RULES, WEEKDAYS, Issue, Plan, PlanInputError,
-                      PlanRequest)
+from .planner import (
+    HARD_RULES,
+    PARTS,
+    SOFT_RULES,
+    WEEKDAYS,
+    Issue,
+    Plan,
+    PlanInputError,
+    PlanRequest,
+)
 
 bp = Blueprint("planner", __name__, url_prefix="/planering/arsplanerare")
 
@@ -47,24 +56,38 @@ def _can_plan():
 
 def _params(form, data, home_ids) -> service.PlannerParams:
     return service.PlannerParams(
-        year=form.year.data, period_start=form.period_start.data, period_end=form.period_end.data,
-        length=form.length.data, day_start=form.day_start.data, day_end=form.day_end.data,
-        usual_start=form.usual_start.data, home_ids=home_ids,
+        year=form.year.data,
+        period_start=form.period_start.data,
+        period_end=form.period_end.data,
+        length=form.length.data,
+        day_start=form.day_start.data,
+        day_end=form.day_end.data,
+        usual_start=form.usual_start.data,
+        home_ids=home_ids,
         preferences=forms.preferences(data, home_ids or []),
-        centre_preferences=forms.centre_preferences(data))
+        centre_preferences=forms.centre_preferences(data),
+    )
 
 
 def _render_start(form, scope, year, status=200, message=None):
     homes = service.plannable_homes(scope, year)
     homes.sort(key=lambda h: (h.municipality.name, h.name))
-    centres = sorted({h.health_centre for h in homes if h.health_centre},
-                     key=lambda c: c.name)
+    centres = sorted({h.health_centre for h in homes if h.health_centre}, key=lambda c: c.name)
     previous = {k: v[0] for k, v in service.previous_dates([h.id for h in homes], year).items()}
     chosen = set(forms.selected_home_ids(request.form)) if request.method == "POST" else None
     return render_template(
-        "planning/planner.html", form=form, year=year, homes=homes, centres=centres,
-        previous=previous, chosen=chosen, message=message, weekday_choices=forms.WEEKDAY_CHOICES,
-        part_choices=forms.PART_CHOICES, data=request.form), status
+        "planning/planner.html",
+        form=form,
+        year=year,
+        homes=homes,
+        centres=centres,
+        previous=previous,
+        chosen=chosen,
+        message=message,
+        weekday_choices=forms.WEEKDAY_CHOICES,
+        part_choices=forms.PART_CHOICES,
+        data=request.form,
+    ), status
 
 
 def _render_proposal(form, result, rows, status=200, message=None, data=None):
@@ -72,10 +95,21 @@ def _render_proposal(form, result, rows, status=200, message=None, data=None):
     hard = sum(len(r.hard) for r in rows)
     soft = sum(len(r.soft) for r in rows)
     return render_template(
-        "planning/planner_proposal.html", form=form, year=form.year.data, rows=rows,
-        problems=plan.problems, hard_count=hard, soft_count=soft, message=message,
-        request_=plan.request, hard_rules=HARD_RULES, soft_rules=SOFT_RULES,
-        weekdays=WEEKDAYS, parts=PARTS, data=data or {}), status
+        "planning/planner_proposal.html",
+        form=form,
+        year=form.year.data,
+        rows=rows,
+        problems=plan.problems,
+        hard_count=hard,
+        soft_count=soft,
+        message=message,
+        request_=plan.request,
+        hard_rules=HARD_RULES,
+        soft_rules=SOFT_RULES,
+        weekdays=WEEKDAYS,
+        parts=PARTS,
+        data=data or {},
+    ), status
 
 
 @bp.get("/")
@@ -109,11 +143,20 @@ def propose():
     except PlanInputError as error:
         return _render_start(form, scope, year, 400, str(error))
     rows = []
-    for home_id, slot in sorted(result.plan.slots.items(),
-                                key=lambda kv: (kv[1].day, kv[1].start, result.homes[kv[0]].name)):
-        rows.append(Row(result.homes[home_id], slot.day.isoformat(), f"{slot.start:%H:%M}",
-                        f"{slot.end:%H:%M}", True, result.plan.issues[home_id],
-                        previous=result.previous.get(home_id)))
+    for home_id, slot in sorted(
+        result.plan.slots.items(), key=lambda kv: (kv[1].day, kv[1].start, result.homes[kv[0]].name)
+    ):
+        rows.append(
+            Row(
+                result.homes[home_id],
+                slot.day.isoformat(),
+                f"{slot.start:%H:%M}",
+                f"{slot.end:%H:%M}",
+                True,
+                result.plan.issues[home_id],
+                previous=result.previous.get(home_id),
+            )
+        )
     return _render_proposal(form, result, rows, data=_pref_data(result))
 
 
@@ -138,8 +181,13 @@ def _edited(scope):
     slots, left_out, errors = forms.edited_rows(request.form)
     data = {k: v for k, v in request.form.items() if k.startswith(("dag-", "del-"))}
     try:
-        result = service.recheck(scope, _params(form, request.form, list(slots) or None), slots,
-                                 date.today()) if slots else None
+        result = (
+            service.recheck(
+                scope, _params(form, request.form, list(slots) or None), slots, date.today()
+            )
+            if slots
+            else None
+        )
     except PlanInputError as error:
         return None, str(error)
     rows = []
@@ -149,21 +197,29 @@ def _edited(scope):
         if home is None:
             home = db.session.get(CareHome, home_id)
             if home is None or not scope.can_manage_home(home):
-                return None, ("Ett eller flera valda boenden finns inte bland de boenden du kan "
-                              "planera för. Ingenting är bokat.")
-        rows.append(Row(home, request.form.get(f"datum-{home_id}", ""),
-                        request.form.get(f"start-{home_id}", ""),
-                        request.form.get(f"slut-{home_id}", ""),
-                        home_id not in left_out and home_id not in error_of,
-                        result.plan.issues.get(home_id, []) if result else [],
-                        error_of.get(home_id, ""),
-                        result.previous.get(home_id) if result else None))
+                return None, (
+                    "Ett eller flera valda boenden finns inte bland de boenden du kan "
+                    "planera för. Ingenting är bokat."
+                )
+        rows.append(
+            Row(
+                home,
+                request.form.get(f"datum-{home_id}", ""),
+                request.form.get(f"start-{home_id}", ""),
+                request.form.get(f"slut-{home_id}", ""),
+                home_id not in left_out and home_id not in error_of,
+                result.plan.issues.get(home_id, []) if result else [],
+                error_of.get(home_id, ""),
+                result.previous.get(home_id) if result else None,
+            )
+        )
     return (form, result, rows, errors, data), None
 
 
 def _empty_result(form, rows):
-    request_ = PlanRequest(form.year.data, form.period_start.data, form.period_end.data,
-                           date.today(), [])
+    request_ = PlanRequest(
+        form.year.data, form.period_start.data, form.period_end.data, date.today(), []
+    )
     return service.PlannerResult(Plan(request_, {}, {}), {r.home.id: r.home for r in rows}, {})
 
 
@@ -180,14 +236,26 @@ def recheck():
         return redirect(url_for("planner.start"))
     form, result, rows, errors, data = parsed
     if wants_json:
-        return jsonify(rows=[{
-            "home_id": r.home.id, "error": r.error, "include": r.include,
-            "issues": [{"rule": i.rule, "label": i.label, "hard": i.hard, "message": i.message}
-                       for i in r.issues]} for r in rows],
-            problems=[{"rule": p.rule, "label": p.label, "message": p.message}
-                      for p in (result.plan.problems if result else [])],
+        return jsonify(
+            rows=[
+                {
+                    "home_id": r.home.id,
+                    "error": r.error,
+                    "include": r.include,
+                    "issues": [
+                        {"rule": i.rule, "label": i.label, "hard": i.hard, "message": i.message}
+                        for i in r.issues
+                    ],
+                }
+                for r in rows
+            ],
+            problems=[
+                {"rule": p.rule, "label": p.label, "message": p.message}
+                for p in (result.plan.problems if result else [])
+            ],
             hard=sum(len(r.hard) for r in rows) + len(errors),
-            soft=sum(len(r.soft) for r in rows))
+            soft=sum(len(r.soft) for r in rows),
+        )
     return _render_proposal(form, result or _empty_result(form, rows), rows, data=data)
 
 
@@ -201,14 +269,21 @@ def book():
         return redirect(url_for("planner.start"))
     form, result, rows, errors, data = parsed
     if result is None or errors:
-        message = ("Ingenting är bokat: rätta de felaktiga raderna först." if errors else
-                   "Ingenting är bokat: inga boenden är valda för bokning.")
-        return _render_proposal(form, result or _empty_result(form, rows), rows, 400, message,
-                                data)
+        message = (
+            "Ingenting är bokat: rätta de felaktiga raderna först."
+            if errors
+            else "Ingenting är bokat: inga boenden är valda för bokning."
+        )
+        return _render_proposal(form, result or _empty_result(form, rows), rows, 400, message, data)
     slots = result.plan.slots
     try:
-        dialogues, queued = service.book_plan(scope, _params(form, request.form, list(slots)),
-                                              slots, actor=current_user, today=date.today())
+        dialogues, queued = service.book_plan(
+            scope,
+            _params(form, request.form, list(slots)),
+            slots,
+            actor=current_user,
+            today=date.today(),
+        )
     except (BookingError, PlanInputError) as error:
         db.session.rollback()
         return _render_proposal(form, result, rows, 409, str(error), data)

@@ -1,4 +1,5 @@
 """The year view: every active home in scope with the state of its dialogue for one year."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -8,7 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import NOT_PLANNED_LABEL, CareHome, Dialogue, DialogueStatus, HealthCentre, Municipality
+from ..models import (
+    NOT_PLANNED_LABEL,
+    CareHome,
+    Dialogue,
+    DialogueStatus,
+    HealthCentre,
+    Municipality,
+)
 from ..scope import Scope
 
 NOT_PLANNED = "ej_planerad"
@@ -40,17 +48,28 @@ class YearOverview:
 SORT_KEYS = {
     "boende": lambda r: (r.home.name.lower(),),
     "kommun": lambda r: (r.home.municipality.name.lower(), r.home.name.lower()),
-    "vardcentral": lambda r: ((r.home.health_centre.name.lower() if r.home.health_centre else "ö"),
-                              r.home.name.lower()),
+    "vardcentral": lambda r: (
+        (r.home.health_centre.name.lower() if r.home.health_centre else "ö"),
+        r.home.name.lower(),
+    ),
     "status": lambda r: (STATE_ORDER.index(r.state), r.home.name.lower()),
-    "datum": lambda r: ((0, r.dialogue.starts_at.isoformat()) if r.dialogue else (1, ""),
-                        r.home.name.lower()),
+    "datum": lambda r: (
+        (0, r.dialogue.starts_at.isoformat()) if r.dialogue else (1, ""),
+        r.home.name.lower(),
+    ),
 }
 
 
-def year_overview(scope: Scope, year: int, *, municipality_id: int | None = None,
-                  health_centre_id: int | None = None, state: str | None = None,
-                  sort: str = "kommun", descending: bool = False) -> YearOverview:
+def year_overview(
+    scope: Scope,
+    year: int,
+    *,
+    municipality_id: int | None = None,
+    health_centre_id: int | None = None,
+    state: str | None = None,
+    sort: str = "kommun",
+    descending: bool = False,
+) -> YearOverview:
     homes_query = (
         sa.select(CareHome)
         .where(CareHome.active.is_(True), scope.home_clause())
@@ -80,19 +99,22 @@ def year_overview(scope: Scope, year: int, *, municipality_id: int | None = None
     if state in STATE_LABELS:
         rows = [r for r in rows if r.state == state]
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["kommun"]), reverse=descending)
-    return YearOverview(year=year, rows=rows,
-                        counts={s: counts.get(s, 0) for s in STATE_ORDER} | {"total": len(homes)})
+    return YearOverview(
+        year=year,
+        rows=rows,
+        counts={s: counts.get(s, 0) for s in STATE_ORDER} | {"total": len(homes)},
+    )
 
 
 def filter_choices(scope: Scope) -> tuple[list[Municipality], list[HealthCentre]]:
     municipalities = db.session.scalars(
-        sa.select(Municipality).where(
-            Municipality.id.in_(sa.select(CareHome.municipality_id).where(scope.home_clause()))
-        ).order_by(Municipality.name)
+        sa.select(Municipality)
+        .where(Municipality.id.in_(sa.select(CareHome.municipality_id).where(scope.home_clause())))
+        .order_by(Municipality.name)
     ).all()
     centres = db.session.scalars(
-        sa.select(HealthCentre).where(
-            HealthCentre.id.in_(sa.select(CareHome.health_centre_id).where(scope.home_clause()))
-        ).order_by(HealthCentre.name)
+        sa.select(HealthCentre)
+        .where(HealthCentre.id.in_(sa.select(CareHome.health_centre_id).where(scope.home_clause())))
+        .order_by(HealthCentre.name)
     ).all()
     return municipalities, centres

@@ -20,12 +20,27 @@ def year_view():
     municipality_id = request.args.get("kommun", type=int)
     health_centre_id = request.args.get("vardcentral", type=int)
     state = request.args.get("status") or None
-    overview = services.year_overview(scope, year, municipality_id=municipality_id,
-                                      health_centre_id=health_centre_id, state=state,
-                                      sort=sort, descending=descending)
+    overview = services.year_overview(
+        scope,
+        year,
+        municipality_id=municipality_id,
+        health_centre_id=health_centre_id,
+        state=state,
+        sort=sort,
+        descending=descending,
+    )
     municipalities, centres = services.filter_choices(scope)
     return render_template(
-        "planning/year.html", overview=overview, year=year, sort=sort, descending=descending,
-        municipalities=municipalities, centres=centres, municipality_id=municipality_id,
-        health_centre_id=health_centre_id, state=state, state_labels=services.STATE_LABELS,
-        state_order=services.STATE_ORDER)
+        "planning/year.html",
+        overview=overview,
+        year=year,
+        sort=sort,
+        descending=descending,
+        municipalities=municipalities,
+        centres=centres,
+        municipality_id=municipality_id,
+        health_centre_id=health_centre_id,
+        state=state,
+        state_labels=services.STATE_LABELS,
+        state_order=services.STATE_ORDER,
+    )

@@ -6,4 +6,5 @@ Interface (stable; the findings issue implements the detection):
   Swedish message that points at the words) when anything is found. Refused text is never stored
   or logged: callers must not put it in the audit log, the server log or an error report.
 """
+
 from .guard import Hit, PatientDataError, ensure_no_patient_data, find_patient_data  # noqa: F401

@@ -1,4 +1,5 @@
 """`flask privacy-check [FILE]`: scan a text for patient data before it is shared."""
+
 from __future__ import annotations
 
 import sys

@@ -5,6 +5,7 @@ runs on the normalised form; hits are mapped back to the words the user wrote. N
 regions, municipalities, homes and health centres in the database are never taken for names of
 people. Nothing here logs or stores the text.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,16 @@ ADVICE = {
     "epost": "ta bort e-postadressen; hänvisa till en funktionsbrevlåda",
 }
 # When two hits overlap, the more specific one is kept.
-PRIORITY = ["personnummer", "samordningsnummer", "fodelsedatum", "telefon", "epost",
-            "rumsnummer", "alder", "namn"]
+PRIORITY = [
+    "personnummer",
+    "samordningsnummer",
+    "fodelsedatum",
+    "telefon",
+    "epost",
+    "rumsnummer",
+    "alder",
+    "namn",
+]
 
 
 @dataclass(frozen=True)
@@ -136,7 +145,11 @@ def find_patient_data(text: str, *, org_names: list[str] | None = None) -> list[
     # "Anna-Lisa", "Anna Berg": neighbouring name hits are one name.
     merged: list[tuple[str, int, int]] = []
     for kind, start, end in kept:
-        if merged and kind == "namn" == merged[-1][0] and plain[merged[-1][2]:start] in {"-", " "}:
+        if (
+            merged
+            and kind == "namn" == merged[-1][0]
+            and plain[merged[-1][2] : start] in {"-", " "}
+        ):
             merged[-1] = (kind, merged[-1][1], end)
         else:
             merged.append((kind, start, end))
@@ -146,8 +159,9 @@ def find_patient_data(text: str, *, org_names: list[str] | None = None) -> list[
     for kind, start, end in kept:
         o_start, o_end = norm.span(start, end)
         words = text[o_start:o_end]
-        hits.append(Hit(kind, o_start, o_end, words,
-                        f"{KIND_LABELS[kind]} ”{words}”: {ADVICE[kind]}."))
+        hits.append(
+            Hit(kind, o_start, o_end, words, f"{KIND_LABELS[kind]} ”{words}”: {ADVICE[kind]}.")
+        )
     return hits
 
 

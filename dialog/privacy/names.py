@@ -5,6 +5,7 @@ The lists favour the names of people who live in Swedish nursing homes today (bo
 and of the staff around them. They are not exhaustive; the context rules in names_rules.py catch
 unknown names after "Herr/Fru", "patienten", "brukaren" and the like.
 """
+
 from __future__ import annotations
 
 

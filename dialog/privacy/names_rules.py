@@ -5,11 +5,12 @@ word lists (names.py) against the context: capitalisation, the start of a senten
 ("Herr", "Fru"), a patient word before it ("patienten", "brukaren") and a surname after it.
 Names of regions, municipalities, homes and health centres known to the app are masked first.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from .names import (
     AMBIGUOUS_FIRST_NAMES,
@@ -26,17 +27,56 @@ _TOKEN = re.compile(r"[^\W\d_][\w'-]*")
 _PART = re.compile(r"[^\W\d_]+")
 _WORD = re.compile(r"\w+")
 # Phrases that contain a name but are not about a person.
-FIXED_PHRASES = ("lex maria", "lex sarah", "creutzfeldt jakob", "senior alert", "take care",
-                 "lewy body", "sankt göran", "sankt görans", "sankt erik", "sankt eriks")
+FIXED_PHRASES = (
+    "lex maria",
+    "lex sarah",
+    "creutzfeldt jakob",
+    "senior alert",
+    "take care",
+    "lewy body",
+    "sankt göran",
+    "sankt görans",
+    "sankt erik",
+    "sankt eriks",
+)
 GENERIC_ORG_WORDS = {
-    "region", "regionen", "kommun", "kommunen", "vårdcentral", "vårdcentralen", "vc",
-    "hälsocentral", "hälsocentralen", "boende", "boendet", "äldreboende", "äldreboendet", "säbo",
-    "vård", "och", "omsorgsboende", "omsorgsboendet", "demensboende", "demensboendet", "hem",
-    "hemmet", "ab", "stad", "stads", "läns", "landsting", "landstinget", "vårdboende",
-    "vårdboendet", "servicehus", "servicehuset",
+    "region",
+    "regionen",
+    "kommun",
+    "kommunen",
+    "vårdcentral",
+    "vårdcentralen",
+    "vc",
+    "hälsocentral",
+    "hälsocentralen",
+    "boende",
+    "boendet",
+    "äldreboende",
+    "äldreboendet",
+    "säbo",
+    "vård",
+    "och",
+    "omsorgsboende",
+    "omsorgsboendet",
+    "demensboende",
+    "demensboendet",
+    "hem",
+    "hemmet",
+    "ab",
+    "stad",
+    "stads",
+    "läns",
+    "landsting",
+    "landstinget",
+    "vårdboende",
+    "vårdboendet",
+    "servicehus",
+    "servicehuset",
 }
-TITLES = (r"herr|fru|fröken|frk|hr|fr|tant|farbror|morbror|faster|moster|mr|mrs|ms|änkan|"
-          r"änkeman|syster|doktor|dr")
+TITLES = (
+    r"herr|fru|fröken|frk|hr|fr|tant|farbror|morbror|faster|moster|mr|mrs|ms|änkan|"
+    r"änkeman|syster|doktor|dr"
+)
 PATIENT_WORDS = (
     r"patient(?:en)?|pat|brukare(?:n)?|boende(?:n)?|vårdtagare(?:n)?|omsorgstagare(?:n)?|"
     r"kund(?:en)?|hyresgäst(?:en)?|mannen|kvinnan|damen|herren|maken|makan|dottern|sonen|"
@@ -51,11 +91,15 @@ _CONTEXT = re.compile(
 )
 _INITIALS = re.compile(r"(?<![\w.])[A-ZÅÄÖ]\.\s?[A-ZÅÄÖ](?:\.\s?[A-ZÅÄÖ])*\.?(?![\w])")
 _SURNAME_SUFFIX = re.compile(r"(?:sson|son|zon)$")
-_SURNAME_LOOK = re.compile(r"(?:sson|son|berg|ström|strom|qvist|kvist|gren|lund|blom|holm|dahl|"
-                           r"stedt|ander|lind|ling|lin|man|mark|by|vall|ius|éen|én|ell|sky|ski|"
-                           r"ic|ić|ović|ovic|nen|ez|es|ini|elli)$")
-_STRONG_SURNAME_LOOK = re.compile(r"(?:sson|berg|ström|qvist|kvist|gren|lund|blom|holm|dahl|"
-                                  r"stedt|lind|ander)$")
+_SURNAME_LOOK = re.compile(
+    r"(?:sson|son|berg|ström|strom|qvist|kvist|gren|lund|blom|holm|dahl|"
+    r"stedt|ander|lind|ling|lin|man|mark|by|vall|ius|éen|én|ell|sky|ski|"
+    r"ic|ić|ović|ovic|nen|ez|es|ini|elli)$"
+)
+_STRONG_SURNAME_LOOK = re.compile(
+    r"(?:sson|berg|ström|qvist|kvist|gren|lund|blom|holm|dahl|"
+    r"stedt|lind|ander)$"
+)
 _START_CHARS = set(".!?:;\n•*-(\"'»«[")
 
 
@@ -90,7 +134,7 @@ def _is_start(text: str, index: int) -> bool:
     if text[j] in _START_CHARS:
         return True
     # A list number "1." or "2)" before the word.
-    return bool(re.search(r"(?:^|\s)\d{1,2}[.)]\s*$", text[max(0, index - 8): index]))
+    return bool(re.search(r"(?:^|\s)\d{1,2}[.)]\s*$", text[max(0, index - 8) : index]))
 
 
 def tokens(text: str) -> list[Token]:
@@ -138,7 +182,7 @@ def masked_spans(text: str, phrases: set[tuple[str, ...]]) -> list[tuple[int, in
     spans = []
     for i in range(len(words)):
         for n in range(min(longest, len(words) - i), 0, -1):
-            key = tuple(w for w, _, _ in words[i:i + n])
+            key = tuple(w for w, _, _ in words[i : i + n])
             if key in phrases:
                 spans.append((words[i][1], words[i + n - 1][2]))
                 break
@@ -165,7 +209,11 @@ def find_names(text: str, phrases: set[tuple[str, ...]]) -> Iterator[Found]:
     # Titles: Herr Lund, Fru Exempelsson, tant Svea.
     for m in _TITLE.finditer(text):
         name = m["name"]
-        if _capitalised(name) and _base(name) not in NOT_NAMES and free(m.start("name"), m.end("name")):
+        if (
+            _capitalised(name)
+            and _base(name) not in NOT_NAMES
+            and free(m.start("name"), m.end("name"))
+        ):
             yield "namn", m.start(), m.end()
     # A patient word before a capitalised word or an initial: "brukaren Gunvor", "patient K".
     for m in _CONTEXT.finditer(text):
@@ -175,7 +223,9 @@ def find_names(text: str, phrases: set[tuple[str, ...]]) -> Iterator[Found]:
         letter = re.fullmatch(r"[A-ZÅÄÖ]\.?", name)
         if letter or (_capitalised(name) and _base(name) not in NOT_NAMES and not name.isupper()):
             yield "namn", m.start("name"), m.end("name")
-        elif name.lower().capitalize() in FIRST_NAMES - SENTENCE_START_WORDS - AMBIGUOUS_FIRST_NAMES:
+        elif (
+            name.lower().capitalize() in FIRST_NAMES - SENTENCE_START_WORDS - AMBIGUOUS_FIRST_NAMES
+        ):
             yield "namn", m.start("name"), m.end("name")
     # Initials: A.B., A. B.
     for m in _INITIALS.finditer(text):
@@ -185,7 +235,7 @@ def find_names(text: str, phrases: set[tuple[str, ...]]) -> Iterator[Found]:
     toks = tokens(text)
     for i, tok in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        adjacent = nxt is not None and re.fullmatch(r"\s+", text[tok.end:nxt.start] or "x")
+        adjacent = nxt is not None and re.fullmatch(r"\s+", text[tok.end : nxt.start] or "x")
         for part in _PART.finditer(tok.text):
             word = part.group(0)
             start, end = tok.start + part.start(), tok.start + part.end()
@@ -196,20 +246,26 @@ def find_names(text: str, phrases: set[tuple[str, ...]]) -> Iterator[Found]:
                 continue
             # "Stina-rummet", "Maria-anmälan": a name as the first part of a compound names a
             # thing, not a person.
-            rest = tok.text[part.end():]
+            rest = tok.text[part.end() :]
             if rest.startswith("-") and rest[1:2].islower():
                 continue
             at_start = tok.at_start and part.start() == 0
             is_first = base in FIRST_NAMES
             followed_by_surname = bool(
-                adjacent and nxt is not None and free(nxt.start, nxt.end)
-                and _capitalised(nxt.text) and _base(nxt.text) not in NOT_NAMES
+                adjacent
+                and nxt is not None
+                and free(nxt.start, nxt.end)
+                and _capitalised(nxt.text)
+                and _base(nxt.text) not in NOT_NAMES
                 and not nxt.at_start
             )
-            followed_by_initial = bool(re.match(r"\s+[A-ZÅÄÖ]\.?(?![\w])", text[end:end + 4]))
+            followed_by_initial = bool(re.match(r"\s+[A-ZÅÄÖ]\.?(?![\w])", text[end : end + 4]))
             if is_first and (followed_by_surname or followed_by_initial):
-                stop = nxt.end if followed_by_surname else end + len(
-                    re.match(r"\s+[A-ZÅÄÖ]\.?", text[end:end + 4]).group(0))
+                stop = (
+                    nxt.end
+                    if followed_by_surname
+                    else end + len(re.match(r"\s+[A-ZÅÄÖ]\.?", text[end : end + 4]).group(0))
+                )
                 yield "namn", start, stop
                 continue
             if is_first:

@@ -5,6 +5,7 @@ non-breaking and zero-width spaces, soft hyphens and typographic dashes. The sca
 plain form of the text; every character of it remembers which span of the original it came from,
 so hits can point at the words the user actually wrote.
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -4,20 +4,46 @@ Each rule takes the normalised text (dialog.privacy.normalize) and yields (kind,
 in its coordinates. Kinds: personnummer, samordningsnummer, telefon, fodelsedatum, alder,
 rumsnummer, epost.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 
 from .names import FIRST_NAMES, SENTENCE_START_WORDS
 
 Found = tuple[str, int, int]
 
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december")
-MONTH_ABBR = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "sept", "okt",
-              "nov", "dec")
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+MONTH_ABBR = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "maj",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "okt",
+    "nov",
+    "dec",
+)
 _MONTH_RE = "|".join(MONTHS + MONTH_ABBR)
 
 # --- personal identity and coordination numbers -----------------------------------------------
@@ -55,7 +81,12 @@ def personal_numbers(text: str) -> Iterator[Found]:
         if not last[-1].isdigit() and not m["sep"]:
             continue  # "450312123A" without a separator is more likely a code
         sep = (m["sep"] or "").strip()
-        if not m["cent"] and not sep and m.group(0).startswith(("07", "08")) and " " not in m.group(0):
+        if (
+            not m["cent"]
+            and not sep
+            and m.group(0).startswith(("07", "08"))
+            and " " not in m.group(0)
+        ):
             # 10 digits from 07/08 without a separator: a mobile or Stockholm number.
             yield "telefon", m.start(), m.end()
             continue
@@ -63,8 +94,10 @@ def personal_numbers(text: str) -> Iterator[Found]:
     for m in _PNR_LABEL.finditer(text):
         digits = re.sub(r"\D", "", m["num"])[-10:]
         kind = "personnummer"
-        if len(digits) == 10 and _valid_date_part(digits[:2], digits[2:4], digits[4:6]) == \
-                "samordningsnummer":
+        if (
+            len(digits) == 10
+            and _valid_date_part(digits[:2], digits[2:4], digits[4:6]) == "samordningsnummer"
+        ):
             kind = "samordningsnummer"
         yield kind, m.start(), m.end()
 
@@ -100,10 +133,38 @@ def phone_numbers(text: str) -> Iterator[Found]:
 
 _EMAIL = re.compile(r"(?<![\w.+-])(?P<local>[\w.+-]+)@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
 PRIVATE_MAIL_DOMAINS = {
-    "gmail", "googlemail", "hotmail", "outlook", "live", "msn", "yahoo", "ymail", "icloud",
-    "me", "mac", "aol", "protonmail", "proton", "telia", "spray", "bredband", "bredband2",
-    "comhem", "tele2", "passagen", "glocalnet", "bahnhof", "swipnet", "home", "mail", "gmx",
-    "yandex", "tutanota", "fastmail", "zoho", "post",
+    "gmail",
+    "googlemail",
+    "hotmail",
+    "outlook",
+    "live",
+    "msn",
+    "yahoo",
+    "ymail",
+    "icloud",
+    "me",
+    "mac",
+    "aol",
+    "protonmail",
+    "proton",
+    "telia",
+    "spray",
+    "bredband",
+    "bredband2",
+    "comhem",
+    "tele2",
+    "passagen",
+    "glocalnet",
+    "bahnhof",
+    "swipnet",
+    "home",
+    "mail",
+    "gmx",
+    "yandex",
+    "tutanota",
+    "fastmail",
+    "zoho",
+    "post",
 }
 
 
@@ -112,8 +173,11 @@ def email_addresses(text: str) -> Iterator[Found]:
         domain_words = m["domain"].lower().split(".")
         local_words = re.split(r"[._+-]+", m["local"])
         private = any(w in PRIVATE_MAIL_DOMAINS for w in domain_words[:-1])
-        personal = any(w.capitalize() in FIRST_NAMES and w.capitalize() not in SENTENCE_START_WORDS
-                       for w in local_words if len(w) > 2)
+        personal = any(
+            w.capitalize() in FIRST_NAMES and w.capitalize() not in SENTENCE_START_WORDS
+            for w in local_words
+            if len(w) > 2
+        )
         if private or personal:
             yield "epost", m.start(), m.end()
 
@@ -134,9 +198,13 @@ _BORN_DATE = re.compile(
     r"\b" + _BORN + r"\.?\s*:?\s*(?:den\s+|år\s+|i\s+|på\s+)?(?:" + "|".join(_DATE_FORMS) + r")",
     re.IGNORECASE,
 )
-_ISO_DATE = re.compile(r"(?<![\d])(?P<y>(?:18|19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d])")
+_ISO_DATE = re.compile(
+    r"(?<![\d])(?P<y>(?:18|19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d])"
+)
 _WORD_DATE = re.compile(
-    r"(?<![\d])(?P<d>\d{1,2})(?::e|:a)?\s+(?P<mon>" + "|".join(MONTHS) + r")\s+(?P<y>(?:18|19)\d\d)\b",
+    r"(?<![\d])(?P<d>\d{1,2})(?::e|:a)?\s+(?P<mon>"
+    + "|".join(MONTHS)
+    + r")\s+(?P<y>(?:18|19)\d\d)\b",
     re.IGNORECASE,
 )
 _SLASH_DATE = re.compile(r"(?<![\d])(?P<d>\d{1,2})/(?P<m>\d{1,2})[- ](?P<y>(?:18|19)\d\d)(?![\d])")
@@ -157,8 +225,11 @@ def birth_dates(text: str) -> Iterator[Found]:
     for m in _BORN_DATE.finditer(text):
         # "f" alone is an abbreviation only when followed by a dot or a number right away.
         head = m.group(0).lower()
-        if head.startswith("f") and not head.startswith(("född", "föd")) and not re.match(
-                r"fd?\.?\s*(?:\d|-\d)", head):
+        if (
+            head.startswith("f")
+            and not head.startswith(("född", "föd"))
+            and not re.match(r"fd?\.?\s*(?:\d|-\d)", head)
+        ):
             continue
         yield "fodelsedatum", m.start(), m.end()
     for regex in (_ISO_DATE, _SLASH_DATE):
@@ -204,18 +275,27 @@ _GROUP_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "damen på 97 år", "en man om 90 år": one person, whatever the preposition.
-_PERSON_ON = re.compile(r"(?:dam|man|kvinna|herre|herr|fru|patient|brukare|boende|vårdtagare|"
-                        r"omsorgstagare)\w*\s+(?:på|om|i\s+en\s+ålder\s+av)\s*$", re.IGNORECASE)
+_PERSON_ON = re.compile(
+    r"(?:dam|man|kvinna|herre|herr|fru|patient|brukare|boende|vårdtagare|"
+    r"omsorgstagare)\w*\s+(?:på|om|i\s+en\s+ålder\s+av)\s*$",
+    re.IGNORECASE,
+)
 # Group statistics and ranges: "medelåldern är 87 år", "mellan 70 och 100 år".
-_GROUP_ANYWHERE = re.compile(r"(?:medel|snitt|median|genomsnitts)ålder|\bmellan\s+\d{2,3}\s+och\s*$|"
-                             r"\b\d{2,3}\s*(?:-|till|och)\s*$", re.IGNORECASE)
-_AGE_WORDS_SKIP_BEFORE = re.compile(r"(?:antal|andel|procent|%|poäng|mg|kl\.?|nr|version)\s*$",
-                                    re.IGNORECASE)
+_GROUP_ANYWHERE = re.compile(
+    r"(?:medel|snitt|median|genomsnitts)ålder|\bmellan\s+\d{2,3}\s+och\s*$|"
+    r"\b\d{2,3}\s*(?:-|till|och)\s*$",
+    re.IGNORECASE,
+)
+_AGE_WORDS_SKIP_BEFORE = re.compile(
+    r"(?:antal|andel|procent|%|poäng|mg|kl\.?|nr|version)\s*$", re.IGNORECASE
+)
 
 
 _AGE_SPELLED = re.compile(
     r"\b(?:är|var|blir|blev|fyller|fyllde|fyllt)\s+(?:snart\s+|nästan\s+)?"
-    + _TENS + _UNITS + r"?(?:\s+år)?\b",
+    + _TENS
+    + _UNITS
+    + r"?(?:\s+år)?\b",
     re.IGNORECASE,
 )
 
@@ -232,11 +312,14 @@ def ages(text: str) -> Iterator[Found]:
         n = int(m["n"])
         if not 40 <= n <= 115:
             continue
-        before = text[max(0, m.start() - 30):m.start()]
-        after = text[m.end():m.end() + 25]
+        before = text[max(0, m.start() - 30) : m.start()]
+        after = text[m.end() : m.end() + 25]
         one_person = _PERSON_ON.search(before)
-        if not one_person and (_GROUP_BEFORE.search(before) or _GROUP_AFTER.search(after)
-                               or _GROUP_ANYWHERE.search(text[max(0, m.start() - 60):m.start()])):
+        if not one_person and (
+            _GROUP_BEFORE.search(before)
+            or _GROUP_AFTER.search(after)
+            or _GROUP_ANYWHERE.search(text[max(0, m.start() - 60) : m.start()])
+        ):
             continue
         yield "alder", m.start(), m.end()
     for m in _AGE_WORDS.finditer(text):
@@ -246,13 +329,16 @@ def ages(text: str) -> Iterator[Found]:
             continue
         if word in {"är", "var", "blir"}:
             # "är 94" needs a person before it: "hon är 94", "patienten var 101".
-            before = text[max(0, m.start() - 20):m.start()].lower()
-            if not re.search(r"(?:hon|han|hen|patienten|brukaren|kvinnan|mannen|den\s+boende|"
-                             r"vårdtagaren|damen|herren|som)\s*$", before):
+            before = text[max(0, m.start() - 20) : m.start()].lower()
+            if not re.search(
+                r"(?:hon|han|hen|patienten|brukaren|kvinnan|mannen|den\s+boende|"
+                r"vårdtagaren|damen|herren|som)\s*$",
+                before,
+            ):
                 continue
         if not 40 <= n <= 115:
             continue
-        if _AGE_WORDS_SKIP_BEFORE.search(text[max(0, m.start() - 10):m.start()]):
+        if _AGE_WORDS_SKIP_BEFORE.search(text[max(0, m.start() - 10) : m.start()]):
             continue
         yield "alder", m.start(), m.end()
 
@@ -265,12 +351,17 @@ _ROOM = re.compile(
     r"\s*:?\s*(?:[A-ZÅÄÖ]\s?-?\s?)?\d{1,4}[A-Za-z]?\b",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = (r"(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|"
-                 r"femton|sexton|sjutton|arton|nitton|tjugo\w*|trettio\w*)")
-_ROOM_SPELLED = re.compile(r"\b(?:rum(?:met)?|lgh|lägenhet(?:en)?)\s+(?:nummer\s+|nr\.?\s+)?"
-                           + _NUMBER_WORDS + r"\b", re.IGNORECASE)
-_ROOM_COLLOQUIAL = re.compile(r"\b(?:på|i|från|till|hos)\s+(?P<n>\d{1,4}[A-Za-z]?):(?:an|en|ans)\b",
-                              re.IGNORECASE)
+_NUMBER_WORDS = (
+    r"(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|"
+    r"femton|sexton|sjutton|arton|nitton|tjugo\w*|trettio\w*)"
+)
+_ROOM_SPELLED = re.compile(
+    r"\b(?:rum(?:met)?|lgh|lägenhet(?:en)?)\s+(?:nummer\s+|nr\.?\s+)?" + _NUMBER_WORDS + r"\b",
+    re.IGNORECASE,
+)
+_ROOM_COLLOQUIAL = re.compile(
+    r"\b(?:på|i|från|till|hos)\s+(?P<n>\d{1,4}[A-Za-z]?):(?:an|en|ans)\b", re.IGNORECASE
+)
 
 
 def room_numbers(text: str) -> Iterator[Found]:

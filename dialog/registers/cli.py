@@ -21,7 +21,7 @@ def import_csv_command(kind, path, dry_run):
     try:
         result = csv_import.preview(kind, raw, Scope(admin=True))
     except csv_import.ImportFileError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     if result.errors:
         for error in result.errors:
             click.echo(f"rad {error.line}: {error.message}", err=True)

@@ -4,13 +4,14 @@ Files come from Excel as Swedish users save them: UTF-8 with or without BOM, sep
 (Swedish locale) or ','. Every bad row is reported with its line number; while any row is bad,
 nothing is written.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import sqlalchemy as sa
 
@@ -28,15 +29,39 @@ KIND_LABELS = {"boenden": "Boenden", "vardcentraler": "Vårdcentraler", "kontakt
 COLUMNS = {
     "boenden": {"namn": True, "adress": False, "kommun": True, "vardcentral": False},
     "vardcentraler": {"namn": True, "region": True, "driftsform": False, "adress": False},
-    "kontakter": {"namn": True, "epost": True, "telefon": False, "roll": True, "boende": False,
-                  "vardcentral": False, "kommun": False},
+    "kontakter": {
+        "namn": True,
+        "epost": True,
+        "telefon": False,
+        "roll": True,
+        "boende": False,
+        "vardcentral": False,
+        "kommun": False,
+    },
 }
-ALIASES = {"email": "epost", "mail": "epost", "e_post": "epost", "namn_pa_boende": "namn",
-           "huvudman": "driftsform", "operator": "driftsform", "tel": "telefon",
-           "telefonnummer": "telefon", "sabo": "boende"}
-COLUMN_LABELS = {"namn": "namn", "adress": "adress", "kommun": "kommun",
-                 "vardcentral": "vårdcentral", "region": "region", "driftsform": "driftsform",
-                 "epost": "e-post", "telefon": "telefon", "roll": "roll", "boende": "boende"}
+ALIASES = {
+    "email": "epost",
+    "mail": "epost",
+    "e_post": "epost",
+    "namn_pa_boende": "namn",
+    "huvudman": "driftsform",
+    "operator": "driftsform",
+    "tel": "telefon",
+    "telefonnummer": "telefon",
+    "sabo": "boende",
+}
+COLUMN_LABELS = {
+    "namn": "namn",
+    "adress": "adress",
+    "kommun": "kommun",
+    "vardcentral": "vårdcentral",
+    "region": "region",
+    "driftsform": "driftsform",
+    "epost": "e-post",
+    "telefon": "telefon",
+    "roll": "roll",
+    "boende": "boende",
+}
 
 
 class ImportFileError(ValueError):
@@ -72,7 +97,8 @@ def decode(raw: bytes) -> str:
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportFileError(
             f"Filen är för stor ({len(raw) / 1024 / 1024:.1f} MB). Högst 5 MB kan importeras åt "
-            "gången; dela upp filen.")
+            "gången; dela upp filen."
+        )
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         raise ImportFileError("Filen är tom.")
     try:
@@ -80,7 +106,8 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError:
         raise ImportFileError(
             "Filen är inte sparad som UTF-8. Spara den i Excel som ”CSV UTF-8 "
-            "(kommaavgränsad)” och försök igen.") from None
+            "(kommaavgränsad)” och försök igen."
+        ) from None
 
 
 def _read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -96,7 +123,9 @@ def _read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if any(v.strip() for v in values):
                 rows.append((reader.line_num, values))
     except csv.Error as error:
-        raise ImportFileError(f"Filen kan inte läsas som CSV (rad {reader.line_num}): {error}.")
+        raise ImportFileError(
+            f"Filen kan inte läsas som CSV (rad {reader.line_num}): {error}."
+        ) from None
     return header, rows
 
 
@@ -108,12 +137,17 @@ def _map_header(kind: str, header: list[str]) -> dict[str, int]:
         key = ALIASES.get(key, key)
         if key in wanted and key not in positions:
             positions[key] = i
-    missing = [COLUMN_LABELS[c] for c, required in wanted.items()
-               if required and c not in positions]
+    missing = [
+        COLUMN_LABELS[c] for c, required in wanted.items() if required and c not in positions
+    ]
     if missing:
         raise ImportFileError(
-            "Kolumner saknas i första raden: " + ", ".join(missing) + ". Förväntade kolumner: "
-            + "; ".join(COLUMN_LABELS[c] for c in wanted) + ".")
+            "Kolumner saknas i första raden: "
+            + ", ".join(missing)
+            + ". Förväntade kolumner: "
+            + "; ".join(COLUMN_LABELS[c] for c in wanted)
+            + "."
+        )
     return positions
 
 
@@ -130,8 +164,11 @@ def preview(kind: str, raw: bytes, scope: Scope, actor=None) -> ImportPreview:
     for line, values in rows:
         record = {c: (values[i].strip() if i < len(values) else "") for c, i in positions.items()}
         result.rows.append(record | {"_line": str(line)})
-        problems = [f"{COLUMN_LABELS[c]} saknas" for c, required in COLUMNS[kind].items()
-                    if required and not record.get(c)]
+        problems = [
+            f"{COLUMN_LABELS[c]} saknas"
+            for c, required in COLUMNS[kind].items()
+            if required and not record.get(c)
+        ]
         if not problems:
             problems, action = checker.check(record | {"_line": str(line)})
             if action is not None:
@@ -161,7 +198,9 @@ class _RowChecker:
     def __init__(self, kind: str, scope: Scope, actor):
         self.kind, self.scope, self.actor = kind, scope, actor
         self.seen: dict[tuple, int] = {}
-        self.municipalities = {_fold(m.name): m for m in db.session.scalars(sa.select(Municipality))}
+        self.municipalities = {
+            _fold(m.name): m for m in db.session.scalars(sa.select(Municipality))
+        }
         self.regions = {_fold(r.name): r for r in db.session.scalars(sa.select(Region))}
         self.centres: dict[str, list[HealthCentre]] = {}
         for c in db.session.scalars(sa.select(HealthCentre)):
@@ -177,8 +216,9 @@ class _RowChecker:
         return None
 
     def _centre_in(self, name: str, region_id: int):
-        return next((c for c in self.centres.get(_fold(name), []) if c.region_id == region_id),
-                    None)
+        return next(
+            (c for c in self.centres.get(_fold(name), []) if c.region_id == region_id), None
+        )
 
     def _check_boenden(self, r):
         problems = []
@@ -192,9 +232,12 @@ class _RowChecker:
             centre = self._centre_in(r["vardcentral"], municipality.region_id)
             if centre is None:
                 problems.append(f"okänd vårdcentral ”{r['vardcentral']}” i kommunens region")
-        exists = db.session.scalar(sa.select(CareHome.id).where(
-            CareHome.municipality_id == municipality.id,
-            sa.func.lower(CareHome.name) == r["namn"].lower()))
+        exists = db.session.scalar(
+            sa.select(CareHome.id).where(
+                CareHome.municipality_id == municipality.id,
+                sa.func.lower(CareHome.name) == r["namn"].lower(),
+            )
+        )
         if exists is not None:
             problems.append(f"boendet {r['namn']} finns redan i {municipality.name}")
         dup = self._duplicate(("home", municipality.id, r["namn"].lower()), r["_line"])
@@ -204,9 +247,15 @@ class _RowChecker:
             problems.append("namnet är längre än 160 tecken")
         if problems:
             return problems, None
-        return [], lambda: services.save_home(None, name=r["namn"], address=r.get("adress", ""),
-                                              municipality=municipality, health_centre=centre,
-                                              actor=self.actor, commit=False)
+        return [], lambda: services.save_home(
+            None,
+            name=r["namn"],
+            address=r.get("adress", ""),
+            municipality=municipality,
+            health_centre=centre,
+            actor=self.actor,
+            commit=False,
+        )
 
     def _check_vardcentraler(self, r):
         problems = []
@@ -217,8 +266,11 @@ class _RowChecker:
             return [f"du har inte behörighet att lägga till vårdcentraler i {region.name}"], None
         operator = Operator.PUBLIC
         if r.get("driftsform"):
-            operator = {"offentlig": Operator.PUBLIC, "privat": Operator.PRIVATE,
-                        "regionen": Operator.PUBLIC}.get(_fold(r["driftsform"]))
+            operator = {
+                "offentlig": Operator.PUBLIC,
+                "privat": Operator.PRIVATE,
+                "regionen": Operator.PUBLIC,
+            }.get(_fold(r["driftsform"]))
             if operator is None:
                 problems.append(f"okänd driftsform ”{r['driftsform']}” (offentlig eller privat)")
         if self._centre_in(r["namn"], region.id) is not None:
@@ -229,8 +281,14 @@ class _RowChecker:
         if problems:
             return problems, None
         return [], lambda: services.save_health_centre(
-            None, name=r["namn"], address=r.get("adress", ""), operator=operator, region=region,
-            actor=self.actor, commit=False)
+            None,
+            name=r["namn"],
+            address=r.get("adress", ""),
+            operator=operator,
+            region=region,
+            actor=self.actor,
+            commit=False,
+        )
 
     def _check_kontakter(self, r):
         problems = []
@@ -247,21 +305,36 @@ class _RowChecker:
             problems.append(owner_problem)
         if owner is not None and email and role is not None:
             fields = services.owner_fields(owner)
-            exists = db.session.scalar(sa.select(Contact.id).where(
-                Contact.email == email, Contact.role == role, Contact.active.is_(True),
-                *[getattr(Contact, k).is_(None) if v is None else getattr(Contact, k) == v
-                  for k, v in fields.items()]))
+            exists = db.session.scalar(
+                sa.select(Contact.id).where(
+                    Contact.email == email,
+                    Contact.role == role,
+                    Contact.active.is_(True),
+                    *[
+                        getattr(Contact, k).is_(None) if v is None else getattr(Contact, k) == v
+                        for k, v in fields.items()
+                    ],
+                )
+            )
             if exists is not None:
                 problems.append(f"{email} finns redan som {role.label.lower()} hos {owner.name}")
-            dup = self._duplicate(("contact", type(owner).__name__, owner.id, email, role),
-                                  r["_line"])
+            dup = self._duplicate(
+                ("contact", type(owner).__name__, owner.id, email, role), r["_line"]
+            )
             if dup:
                 problems.append(dup)
         if problems:
             return problems, None
         return [], lambda: services.save_contact(
-            None, name=r["namn"], email=email, phone=r.get("telefon", ""), role=role, owner=owner,
-            actor=self.actor, commit=False)
+            None,
+            name=r["namn"],
+            email=email,
+            phone=r.get("telefon", ""),
+            role=role,
+            owner=owner,
+            actor=self.actor,
+            commit=False,
+        )
 
     def _contact_owner(self, r):
         municipality = None
@@ -272,9 +345,12 @@ class _RowChecker:
         if r.get("boende"):
             if municipality is None:
                 return None, "ange kommun för boendet"
-            home = db.session.scalar(sa.select(CareHome).where(
-                CareHome.municipality_id == municipality.id,
-                sa.func.lower(CareHome.name) == r["boende"].lower()))
+            home = db.session.scalar(
+                sa.select(CareHome).where(
+                    CareHome.municipality_id == municipality.id,
+                    sa.func.lower(CareHome.name) == r["boende"].lower(),
+                )
+            )
             if home is None:
                 return None, f"okänt boende ”{r['boende']}” i {municipality.name}"
             if not self.scope.can_manage_home(home):
@@ -282,8 +358,11 @@ class _RowChecker:
             return home, None
         if r.get("vardcentral"):
             matches = self.centres.get(_fold(r["vardcentral"]), [])
-            allowed = [c for c in matches if self.scope.can_edit_health_centre(c)
-                       or c.id in self.scope.health_centre_ids]
+            allowed = [
+                c
+                for c in matches
+                if self.scope.can_edit_health_centre(c) or c.id in self.scope.health_centre_ids
+            ]
             if not matches:
                 return None, f"okänd vårdcentral ”{r['vardcentral']}”"
             if not allowed:

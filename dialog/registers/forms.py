@@ -14,8 +14,9 @@ class HomeForm(FlaskForm):
 
 
 class HealthCentreForm(FlaskForm):
-    name = StringField("Namn", validators=[DataRequired("Ange vårdcentralens namn."),
-                                           Length(max=160)])
+    name = StringField(
+        "Namn", validators=[DataRequired("Ange vårdcentralens namn."), Length(max=160)]
+    )
     address = StringField("Adress", validators=[Optional(), Length(max=240)])
     operator = SelectField("Driftsform", choices=[(o.value, o.label) for o in Operator])
     region = SelectField("Region", coerce=int, choices=[])
@@ -23,9 +24,14 @@ class HealthCentreForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     name = StringField("Namn", validators=[DataRequired("Ange namn."), Length(max=160)])
-    email = EmailField("E-post", validators=[DataRequired("Ange e-postadress."),
-                                             Email("Ange en giltig e-postadress."),
-                                             Length(max=254)])
+    email = EmailField(
+        "E-post",
+        validators=[
+            DataRequired("Ange e-postadress."),
+            Email("Ange en giltig e-postadress."),
+            Length(max=254),
+        ],
+    )
     phone = StringField("Telefon (arbete)", validators=[Optional(), Length(max=40)])
     role = SelectField("Roll", choices=[(r.value, r.label) for r in ContactRole])
     owner = SelectField("Organisation", choices=[])
@@ -41,8 +47,14 @@ class RegionForm(FlaskForm):
 
 
 class ImportUploadForm(FlaskForm):
-    kind = SelectField("Filen innehåller", choices=[
-        ("boenden", "Boenden"), ("vardcentraler", "Vårdcentraler"), ("kontakter", "Kontakter")])
+    kind = SelectField(
+        "Filen innehåller",
+        choices=[
+            ("boenden", "Boenden"),
+            ("vardcentraler", "Vårdcentraler"),
+            ("kontakter", "Kontakter"),
+        ],
+    )
     file = FileField("CSV-fil", validators=[FileRequired("Välj en CSV-fil.")])
 
 

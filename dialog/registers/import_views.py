@@ -1,4 +1,5 @@
 """CSV import pages: upload, preview with every bad row, then confirm (all or nothing)."""
+
 from __future__ import annotations
 
 import base64
@@ -23,8 +24,12 @@ def import_csv():
     if form.validate_on_submit():
         raw = form.file.data.read()
         return _preview(form.kind.data, raw)
-    return render_template("registers/import.html", form=form, columns=csv_import.COLUMNS,
-                           labels=csv_import.COLUMN_LABELS), 400 if form.is_submitted() else 200
+    return render_template(
+        "registers/import.html",
+        form=form,
+        columns=csv_import.COLUMNS,
+        labels=csv_import.COLUMN_LABELS,
+    ), 400 if form.is_submitted() else 200
 
 
 def _preview(kind: str, raw: bytes):
@@ -33,12 +38,21 @@ def _preview(kind: str, raw: bytes):
         result = csv_import.preview(kind, raw, current_scope(), actor=current_user)
     except csv_import.ImportFileError as error:
         flash(str(error), "error")
-        return render_template("registers/import.html", form=form, columns=csv_import.COLUMNS,
-                               labels=csv_import.COLUMN_LABELS), 400
+        return render_template(
+            "registers/import.html",
+            form=form,
+            columns=csv_import.COLUMNS,
+            labels=csv_import.COLUMN_LABELS,
+        ), 400
     confirm = ImportConfirmForm(kind=kind, payload=base64.b64encode(raw).decode("ascii"))
-    return render_template("registers/import_preview.html", result=result, confirm=confirm,
-                           labels=csv_import.COLUMN_LABELS, kind_label=csv_import.KIND_LABELS[kind],
-                           columns=list(csv_import.COLUMNS[kind])), 200 if result.ok else 422
+    return render_template(
+        "registers/import_preview.html",
+        result=result,
+        confirm=confirm,
+        labels=csv_import.COLUMN_LABELS,
+        kind_label=csv_import.KIND_LABELS[kind],
+        columns=list(csv_import.COLUMNS[kind]),
+    ), 200 if result.ok else 422
 
 
 @bp.post("/import/bekrafta")
@@ -57,8 +71,12 @@ def import_confirm():
         count = csv_import.commit(result, actor=current_user)
     except (csv_import.ImportFileError, binascii.Error, services.RegisterError) as error:
         db.session.rollback()
-        flash(str(error) if not isinstance(error, binascii.Error)
-              else "Filen kunde inte läsas. Ladda upp den igen.", "error")
+        flash(
+            str(error)
+            if not isinstance(error, binascii.Error)
+            else "Filen kunde inte läsas. Ladda upp den igen.",
+            "error",
+        )
         return redirect(url_for("registers.import_csv"))
     flash(f"{count} rader importerades.", "success")
     return redirect(url_for("registers.import_csv"))

@@ -1,4 +1,5 @@
 """Register rules: unique names where they must be, deactivate instead of delete, audit all."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,13 +18,27 @@ class RegisterError(ValueError):
 
 HOME_FIELDS = ["name", "address", "municipality_id", "health_centre_id", "active"]
 CENTRE_FIELDS = ["name", "address", "operator", "region_id", "active"]
-CONTACT_FIELDS = ["name", "email", "phone", "role", "care_home_id", "health_centre_id",
-                  "municipality_id", "region_id", "active"]
+CONTACT_FIELDS = [
+    "name",
+    "email",
+    "phone",
+    "role",
+    "care_home_id",
+    "health_centre_id",
+    "municipality_id",
+    "region_id",
+    "active",
+]
 MUNICIPALITY_FIELDS = ["name", "region_id", "active"]
 REGION_FIELDS = ["name", "active"]
 
-LABELS = {CareHome: "boendet", HealthCentre: "vårdcentralen", Contact: "kontakten",
-          Municipality: "kommunen", Region: "regionen"}
+LABELS = {
+    CareHome: "boendet",
+    HealthCentre: "vårdcentralen",
+    Contact: "kontakten",
+    Municipality: "kommunen",
+    Region: "regionen",
+}
 
 
 def normalise_email(value: str) -> str:
@@ -50,98 +65,187 @@ def _save(obj, fields: list[str], values: dict[str, Any], actor, *, created: boo
     db.session.flush()
     changes = audit.changes_between(before, audit.snapshot(obj, fields))
     if changes:
-        audit.record(("skapade " if created else "ändrade ") + LABELS[type(obj)], obj,
-                     actor=actor, changes=changes, summary=getattr(obj, "name", ""))
+        audit.record(
+            ("skapade " if created else "ändrade ") + LABELS[type(obj)],
+            obj,
+            actor=actor,
+            changes=changes,
+            summary=getattr(obj, "name", ""),
+        )
     return obj
 
 
-def save_home(home: CareHome | None, *, name: str, address: str, municipality: Municipality,
-              health_centre: HealthCentre | None, actor=None, commit: bool = True) -> CareHome:
+def save_home(
+    home: CareHome | None,
+    *,
+    name: str,
+    address: str,
+    municipality: Municipality,
+    health_centre: HealthCentre | None,
+    actor=None,
+    commit: bool = True,
+) -> CareHome:
     name = _clean(name, 160)
     if not name:
         raise RegisterError("Ange boendets namn.")
     if health_centre is not None and health_centre.region_id != municipality.region_id:
         raise RegisterError("Vårdcentralen måste höra till samma region som kommunen.")
-    clash = db.session.scalar(sa.select(CareHome.id).where(
-        CareHome.municipality_id == municipality.id, sa.func.lower(CareHome.name) == name.lower(),
-        CareHome.id != (home.id if home else -1)))
+    clash = db.session.scalar(
+        sa.select(CareHome.id).where(
+            CareHome.municipality_id == municipality.id,
+            sa.func.lower(CareHome.name) == name.lower(),
+            CareHome.id != (home.id if home else -1),
+        )
+    )
     if clash is not None:
         raise RegisterError(f"Det finns redan ett boende som heter {name} i {municipality.name}.")
-    obj = _save(home or CareHome(), HOME_FIELDS, {
-        "name": name, "address": _clean(address, 240), "municipality_id": municipality.id,
-        "health_centre_id": health_centre.id if health_centre else None,
-    } | ({"active": True} if home is None else {}), actor, created=home is None)
+    obj = _save(
+        home or CareHome(),
+        HOME_FIELDS,
+        {
+            "name": name,
+            "address": _clean(address, 240),
+            "municipality_id": municipality.id,
+            "health_centre_id": health_centre.id if health_centre else None,
+        }
+        | ({"active": True} if home is None else {}),
+        actor,
+        created=home is None,
+    )
     if commit:
         db.session.commit()
     return obj
 
 
-def save_health_centre(centre: HealthCentre | None, *, name: str, address: str,
-                       operator: Operator, region: Region, actor=None,
-                       commit: bool = True) -> HealthCentre:
+def save_health_centre(
+    centre: HealthCentre | None,
+    *,
+    name: str,
+    address: str,
+    operator: Operator,
+    region: Region,
+    actor=None,
+    commit: bool = True,
+) -> HealthCentre:
     name = _clean(name, 160)
     if not name:
         raise RegisterError("Ange vårdcentralens namn.")
-    clash = db.session.scalar(sa.select(HealthCentre.id).where(
-        HealthCentre.region_id == region.id, sa.func.lower(HealthCentre.name) == name.lower(),
-        HealthCentre.id != (centre.id if centre else -1)))
+    clash = db.session.scalar(
+        sa.select(HealthCentre.id).where(
+            HealthCentre.region_id == region.id,
+            sa.func.lower(HealthCentre.name) == name.lower(),
+            HealthCentre.id != (centre.id if centre else -1),
+        )
+    )
     if clash is not None:
         raise RegisterError(f"Det finns redan en vårdcentral som heter {name} i {region.name}.")
-    obj = _save(centre or HealthCentre(), CENTRE_FIELDS, {
-        "name": name, "address": _clean(address, 240), "operator": operator,
-        "region_id": region.id,
-    } | ({"active": True} if centre is None else {}), actor, created=centre is None)
+    obj = _save(
+        centre or HealthCentre(),
+        CENTRE_FIELDS,
+        {
+            "name": name,
+            "address": _clean(address, 240),
+            "operator": operator,
+            "region_id": region.id,
+        }
+        | ({"active": True} if centre is None else {}),
+        actor,
+        created=centre is None,
+    )
     if commit:
         db.session.commit()
     return obj
 
 
 def owner_fields(owner) -> dict[str, int | None]:
-    fields = {"care_home_id": None, "health_centre_id": None, "municipality_id": None,
-              "region_id": None}
-    key = {CareHome: "care_home_id", HealthCentre: "health_centre_id",
-           Municipality: "municipality_id", Region: "region_id"}[type(owner)]
+    fields = {
+        "care_home_id": None,
+        "health_centre_id": None,
+        "municipality_id": None,
+        "region_id": None,
+    }
+    key = {
+        CareHome: "care_home_id",
+        HealthCentre: "health_centre_id",
+        Municipality: "municipality_id",
+        Region: "region_id",
+    }[type(owner)]
     fields[key] = owner.id
     return fields
 
 
-def save_contact(contact: Contact | None, *, name: str, email: str, phone: str,
-                 role: ContactRole, owner, actor=None, commit: bool = True) -> Contact:
+def save_contact(
+    contact: Contact | None,
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    role: ContactRole,
+    owner,
+    actor=None,
+    commit: bool = True,
+) -> Contact:
     name = _clean(name, 160)
     if not name:
         raise RegisterError("Ange kontaktpersonens namn.")
     email = normalise_email(email)
     phone = _clean(phone, 40)
     fields = owner_fields(owner)
-    clash = db.session.scalar(sa.select(Contact.id).where(
-        Contact.email == email, Contact.role == role, Contact.active.is_(True),
-        *[getattr(Contact, k).is_(None) if v is None else getattr(Contact, k) == v
-          for k, v in fields.items()],
-        Contact.id != (contact.id if contact else -1)))
+    clash = db.session.scalar(
+        sa.select(Contact.id).where(
+            Contact.email == email,
+            Contact.role == role,
+            Contact.active.is_(True),
+            *[
+                getattr(Contact, k).is_(None) if v is None else getattr(Contact, k) == v
+                for k, v in fields.items()
+            ],
+            Contact.id != (contact.id if contact else -1),
+        )
+    )
     if clash is not None:
         raise RegisterError(f"{email} finns redan som {role.label.lower()} hos {owner.name}.")
-    obj = _save(contact or Contact(), CONTACT_FIELDS, {
-        "name": name, "email": email, "phone": phone, "role": role, **fields,
-    } | ({"active": True} if contact is None else {}), actor, created=contact is None)
+    obj = _save(
+        contact or Contact(),
+        CONTACT_FIELDS,
+        {
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "role": role,
+            **fields,
+        }
+        | ({"active": True} if contact is None else {}),
+        actor,
+        created=contact is None,
+    )
     if commit:
         db.session.commit()
     return obj
 
 
-def save_municipality(municipality: Municipality | None, *, name: str, region: Region,
-                      actor=None) -> Municipality:
+def save_municipality(
+    municipality: Municipality | None, *, name: str, region: Region, actor=None
+) -> Municipality:
     name = _clean(name, 120)
     if not name:
         raise RegisterError("Ange kommunens namn.")
-    clash = db.session.scalar(sa.select(Municipality.id).where(
-        sa.func.lower(Municipality.name) == name.lower(), Municipality.region_id == region.id,
-        Municipality.id != (municipality.id if municipality else -1)))
+    clash = db.session.scalar(
+        sa.select(Municipality.id).where(
+            sa.func.lower(Municipality.name) == name.lower(),
+            Municipality.region_id == region.id,
+            Municipality.id != (municipality.id if municipality else -1),
+        )
+    )
     if clash is not None:
         raise RegisterError(f"Kommunen {name} finns redan i {region.name}.")
-    obj = _save(municipality or Municipality(), MUNICIPALITY_FIELDS,
-                {"name": name, "region_id": region.id}
-                | ({"active": True} if municipality is None else {}),
-                actor, created=municipality is None)
+    obj = _save(
+        municipality or Municipality(),
+        MUNICIPALITY_FIELDS,
+        {"name": name, "region_id": region.id} | ({"active": True} if municipality is None else {}),
+        actor,
+        created=municipality is None,
+    )
     db.session.commit()
     return obj
 
@@ -150,13 +254,20 @@ def save_region(region: Region | None, *, name: str, actor=None) -> Region:
     name = _clean(name, 120)
     if not name:
         raise RegisterError("Ange regionens namn.")
-    clash = db.session.scalar(sa.select(Region.id).where(
-        sa.func.lower(Region.name) == name.lower(), Region.id != (region.id if region else -1)))
+    clash = db.session.scalar(
+        sa.select(Region.id).where(
+            sa.func.lower(Region.name) == name.lower(), Region.id != (region.id if region else -1)
+        )
+    )
     if clash is not None:
         raise RegisterError(f"Regionen {name} finns redan.")
-    obj = _save(region or Region(), REGION_FIELDS,
-                {"name": name} | ({"active": True} if region is None else {}),
-                actor, created=region is None)
+    obj = _save(
+        region or Region(),
+        REGION_FIELDS,
+        {"name": name} | ({"active": True} if region is None else {}),
+        actor,
+        created=region is None,
+    )
     db.session.commit()
     return obj
 
@@ -167,6 +278,11 @@ def set_active(obj, active: bool, *, actor=None) -> None:
         return
     obj.active = active
     verb = "återaktiverade " if active else "inaktiverade "
-    audit.record(verb + LABELS[type(obj)], obj, actor=actor,
-                 changes={"active": [not active, active]}, summary=getattr(obj, "name", ""))
+    audit.record(
+        verb + LABELS[type(obj)],
+        obj,
+        actor=actor,
+        changes={"active": [not active, active]},
+        summary=getattr(obj, "name", ""),
+    )
     db.session.commit()

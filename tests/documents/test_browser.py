@@ -1,4 +1,5 @@
 """The documents' pages in Chromium: accessible (axe-core), and a download that really arrives."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """Downloads from the dialogue page and the year view's ZIP: names, scope and streaming."""
+
 from __future__ import annotations
 
 import io
@@ -26,7 +27,8 @@ def test_download_is_named_and_scope_checked(client, app, world, book):
     assert "filename*=UTF-8''" + quote("Agenda Testboendet Två 2027-03-10.docx") in disposition
     assert "no-store" in response.headers["Cache-Control"]
     assert Document(io.BytesIO(response.data)).core_properties.title.endswith(
-        "Testboendet Två 2027-03-10")
+        "Testboendet Två 2027-03-10"
+    )
     # The health centre side may read the documents of dialogues it takes part in.
     client.post("/logga-ut")
     login(client, "vc_alfa")
@@ -62,20 +64,27 @@ def test_zip_for_a_municipality_and_year(client, app, world, book):
     book("b1", date(2027, 3, 12))
     book("c1", date(2027, 3, 15))
     login(client, "regional_norr")
-    response = client.get(f"/dokument/zip?dokument=agenda&ar=2027&kommun={world.municipalities['A']}")
+    response = client.get(
+        f"/dokument/zip?dokument=agenda&ar=2027&kommun={world.municipalities['A']}"
+    )
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert response.is_streamed
-    assert "filename*=UTF-8''Agenda%20Testkommun%20A%202027.zip" in \
-        response.headers["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''Agenda%20Testkommun%20A%202027.zip"
+        in response.headers["Content-Disposition"]
+    )
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert archive.testzip() is None
-    assert sorted(archive.namelist()) == ["Agenda Testboendet Ett 2027-03-10.docx",
-                                          "Agenda Testboendet Två 2027-03-11.docx"]
+    assert sorted(archive.namelist()) == [
+        "Agenda Testboendet Ett 2027-03-10.docx",
+        "Agenda Testboendet Två 2027-03-11.docx",
+    ]
     for name in archive.namelist():
         Document(io.BytesIO(archive.read(name)))  # each one opens
     # Without a municipality: the user's whole scope (region Norr, not Syd's c1).
-    archive = zipfile.ZipFile(io.BytesIO(
-        client.get("/dokument/zip?dokument=kallelse&ar=2027").data))
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get("/dokument/zip?dokument=kallelse&ar=2027").data)
+    )
     assert len(archive.namelist()) == 3
     assert not any("Fyra" in n for n in archive.namelist())
 
@@ -85,8 +94,12 @@ def test_zip_respects_scope(client, app, world, book):
     book("b1", date(2027, 3, 12))
     login(client, "mas_b")
     # Another municipality: not found, and nothing about it is revealed.
-    assert client.get(f"/dokument/zip?dokument=agenda&ar=2027&kommun="
-                      f"{world.municipalities['A']}").status_code == 404
+    assert (
+        client.get(
+            f"/dokument/zip?dokument=agenda&ar=2027&kommun={world.municipalities['A']}"
+        ).status_code
+        == 404
+    )
     archive = zipfile.ZipFile(io.BytesIO(client.get("/dokument/zip?dokument=agenda&ar=2027").data))
     assert archive.namelist() == ["Agenda Testboendet Tre 2027-03-12.docx"]
     # A year without dialogues: back to the year view with a message.

@@ -2,6 +2,7 @@
 
 Page 1 of each is kept as test-artifacts/documents/<kind>.png, to look at.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -13,21 +14,29 @@ import pytest
 from docx import Document
 
 from dialog.documents import minutes_layout as L
-
 from dialog.documents import services
 from dialog.documents.kinds import KINDS
 from dialog.extensions import db
 from dialog.models import Dialogue
 from tests.conftest import require_tool
-from tests.support.office import (convert_to_pdf, first_page_png, pdf_page_count, pdf_text,
-                                  soffice_path)
+from tests.support.office import (
+    convert_to_pdf,
+    first_page_png,
+    pdf_page_count,
+    pdf_text,
+    soffice_path,
+)
 
 from .helpers import LONG_WORD, dialogue_with_history
 
 pytestmark = pytest.mark.libreoffice
 
-EXPECTED_PAGES = {"agenda": (1, 4), "kallelse": (1, 3), "dokumentationsmall": (2, 6),
-                  "stodmaterial": (2, 6)}
+EXPECTED_PAGES = {
+    "agenda": (1, 4),
+    "kallelse": (1, 3),
+    "dokumentationsmall": (2, 6),
+    "stodmaterial": (2, 6),
+}
 
 
 def test_libreoffice_renders_every_document(app, book, tmp_path):
@@ -67,9 +76,22 @@ def _libreoffice_docx_round_trip(docx: Path, outdir: Path) -> Path:
     """Open and save as .docx in LibreOffice, as a user filling in the template there would."""
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
     try:
-        subprocess.run([soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--norestore", "--convert-to", "docx:MS Word 2007 XML", "--outdir",
-                        str(outdir), str(docx)], check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                soffice_path(),
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(outdir),
+                str(docx),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return outdir / docx.name

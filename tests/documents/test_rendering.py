@@ -1,4 +1,5 @@
 """Rendering the four documents for a real dialogue, read back by readers that did not write them."""
+
 from __future__ import annotations
 
 import io
@@ -41,20 +42,39 @@ def _tables(data: bytes) -> list[list[list[str]]]:
         tables = []
         for block in result.body:
             if len(block) > 1 or (block and len(block[0]) > 1):
-                tables.append([["\n".join(p for p in cell).strip() for cell in row]
-                               for row in block])
+                tables.append(
+                    [["\n".join(p for p in cell).strip() for cell in row] for row in block]
+                )
         return tables
 
 
 def test_agenda_has_the_dialogues_facts_and_last_years_actions(rendered):
     _, _, _, docs = rendered
     text = _all_text(docs["agenda"])
-    for fact in ("Testboendet Ett", "Testkommun A", "Test-VC Alfa", "2027-03-10", "onsdag",
-                 "13.00–15.00", "Test SSK a1", "Sjuksköterska", "Test lakare alfa",
-                 "SÄBO-läkare", "Välkomna och syfte", "Uppföljning av förra årets åtgärder",
-                 "Gemensamma data för året", "Brister, risker och framgångsfaktorer per område",
-                 "Överenskomna åtgärder", "Att lyfta till MAS/MAR och regionen", "Nästa dialog",
-                 "Läkemedel", "Avvikelsehantering", "Pågår", "Klar", "inte om enskilda patienter"):
+    for fact in (
+        "Testboendet Ett",
+        "Testkommun A",
+        "Test-VC Alfa",
+        "2027-03-10",
+        "onsdag",
+        "13.00–15.00",
+        "Test SSK a1",
+        "Sjuksköterska",
+        "Test lakare alfa",
+        "SÄBO-läkare",
+        "Välkomna och syfte",
+        "Uppföljning av förra årets åtgärder",
+        "Gemensamma data för året",
+        "Brister, risker och framgångsfaktorer per område",
+        "Överenskomna åtgärder",
+        "Att lyfta till MAS/MAR och regionen",
+        "Nästa dialog",
+        "Läkemedel",
+        "Avvikelsehantering",
+        "Pågår",
+        "Klar",
+        "inte om enskilda patienter",
+    ):
         assert fact in text, fact
     # User text with XML special characters, Swedish letters and a long word comes through.
     assert TRICKY in text
@@ -77,11 +97,19 @@ def test_every_document_is_accessible_word(rendered):
         document = Document(io.BytesIO(data))
         props = document.core_properties
         assert props.language == "sv-SE"
-        assert props.title.startswith(KINDS[key].title) and "Testboendet Ett 2027-03-10" in props.title
+        assert (
+            props.title.startswith(KINDS[key].title) and "Testboendet Ett 2027-03-10" in props.title
+        )
         styles = {p.style.name for p in document.paragraphs}
         assert "Heading 1" in styles, key
-        assert document.styles.element.find(qn("w:docDefaults")).find(
-            qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "sv-SE"
+        assert (
+            document.styles.element.find(qn("w:docDefaults"))
+            .find(qn("w:rPrDefault"))
+            .find(qn("w:rPr"))
+            .find(qn("w:lang"))
+            .get(qn("w:val"))
+            == "sv-SE"
+        )
         section = document.sections[0]
         assert "Testboendet Ett" in section.header.paragraphs[0].text
         assert "2027-03-10" in section.header.paragraphs[0].text
@@ -140,8 +168,7 @@ def test_documentation_template_filled_in_keeps_its_structure(rendered, tmp_path
     out = io.BytesIO()
     document.save(out)
     again = Document(io.BytesIO(out.getvalue()))
-    risks = next(t for t in again.tables
-                 if L.table_key(c.text for c in t.rows[0].cells) == L.RISKS)
+    risks = next(t for t in again.tables if L.table_key(c.text for c in t.rows[0].cells) == L.RISKS)
     assert [c.text for c in risks.rows[1].cells][:3] == ["Fall", "Risk att larm inte hörs.", "SÄBO"]
 
 
@@ -150,8 +177,12 @@ def test_pandoc_reads_every_document(rendered, tmp_path):
     for key, data in docs.items():
         path = tmp_path / f"{key}.docx"
         path.write_bytes(data)
-        text = subprocess.run(["pandoc", "-f", "docx", "-t", "plain", str(path)],
-                              check=True, capture_output=True, text=True).stdout
+        text = subprocess.run(
+            ["pandoc", "-f", "docx", "-t", "plain", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         assert "Testboendet Ett" in text, key
         assert "Test-VC Alfa" in text, key
     tables = _tables(docs["kallelse"])
@@ -162,8 +193,10 @@ def test_download_name_and_safe_filename(app, book, world):
     dialogue_id = book("a1", date(2027, 3, 10))
     with app.app_context():
         dialogue = db.session.get(Dialogue, dialogue_id)
-        assert services.download_name(KINDS["agenda"], dialogue) == \
-            "Agenda Testboendet Ett 2027-03-10.docx"
+        assert (
+            services.download_name(KINDS["agenda"], dialogue)
+            == "Agenda Testboendet Ett 2027-03-10.docx"
+        )
     assert services.safe_filename('Ett/två: "tre"?') == "Ett två tre"
 
 

@@ -1,4 +1,5 @@
 """Replaceable templates: checks on upload, preview, activation, going back, scope and audit."""
+
 from __future__ import annotations
 
 import io
@@ -18,14 +19,23 @@ from tests.conftest import login
 
 from . import helpers
 
-GOOD_LINES = ["Plats: {{ dialogue.location }} den {{ dialogue.date }}",
-              "{% for p in participants %}{{ p.name }} ({{ p.role }}); {% endfor %}"]
+GOOD_LINES = [
+    "Plats: {{ dialogue.location }} den {{ dialogue.date }}",
+    "{% for p in participants %}{{ p.name }} ({{ p.role }}); {% endfor %}",
+]
 
 
 def _post(client, data: bytes, filename: str, kind="agenda", target="alla", comment=""):
-    return client.post("/mallar", data={"kind": kind, "target": target, "comment": comment,
-                                        "file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/mallar",
+        data={
+            "kind": kind,
+            "target": target,
+            "comment": comment,
+            "file": (io.BytesIO(data), filename),
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def _count(app, model) -> int:
@@ -43,10 +53,14 @@ BROKEN = {
     "macros": lambda good: (helpers.docm(good), "mall.docx"),
     "not_zip": lambda good: ("Det här är bara text.\n".encode() * 50, "mall.docx"),
     "zip_bomb": lambda good: (helpers.zip_bomb(good, 30), "mall.docx"),
-    "unknown_variable": lambda good: (helpers.simple_template(["{{ patient.name }} {{ secret }}"]),
-                                      "mall.docx"),
-    "syntax": lambda good: (helpers.simple_template(["{% for p in participants %}{{ p.name }"]),
-                            "mall.docx"),
+    "unknown_variable": lambda good: (
+        helpers.simple_template(["{{ patient.name }} {{ secret }}"]),
+        "mall.docx",
+    ),
+    "syntax": lambda good: (
+        helpers.simple_template(["{% for p in participants %}{{ p.name }"]),
+        "mall.docx",
+    ),
     "external": lambda good: (helpers.with_external_link(good), "mall.docx"),
     "unknown_field": lambda good: (helpers.simple_template(["{{ home.phone }}"]), "mall.docx"),
     "unsafe": lambda good: (helpers.simple_template(["{{ home.__init__ }}"]), "mall.docx"),
@@ -72,8 +86,14 @@ def test_each_broken_upload_is_refused_with_its_own_message(client, app, world, 
     assert first_words.replace('"', "&#34;").replace("'", "&#39;") in page
     assert _count(app, DocumentTemplate) == 0
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
-            AuditEntry.action.like("%dokumentmall%"))) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action.like("%dokumentmall%"))
+            )
+            == 0
+        )
 
 
 def test_messages_are_distinct():
@@ -92,8 +112,12 @@ def test_upload_preview_activate_and_go_back(client, app, world, book):
     page = client.get("/mallar").get_data(as_text=True)
     assert "participants_home" in page and "Deltagare från boendet" in page  # documented
 
-    response = _post(client, helpers.simple_template(GOOD_LINES), "Vår agenda.docx",
-                     comment="Regionens logga & färger")
+    response = _post(
+        client,
+        helpers.simple_template(GOOD_LINES),
+        "Vår agenda.docx",
+        comment="Regionens logga & färger",
+    )
     assert response.status_code == 302
     with app.app_context():
         row = db.session.scalar(sa.select(DocumentTemplate))
@@ -119,24 +143,36 @@ def test_upload_preview_activate_and_go_back(client, app, world, book):
         second_id = second.id
     client.post(f"/mallar/{second_id}/aktivera")
     with app.app_context():
-        states = dict(db.session.execute(sa.select(DocumentTemplate.version,
-                                                   DocumentTemplate.active)).all())
+        states = dict(
+            db.session.execute(sa.select(DocumentTemplate.version, DocumentTemplate.active)).all()
+        )
     assert states == {1: False, 2: True}
     assert "Version två Testboendet Ett" in _text(
-        client.get(f"/dialoger/{dialogue_id}/dokument/agenda").data)
+        client.get(f"/dialoger/{dialogue_id}/dokument/agenda").data
+    )
     # Back to the shipped default.
-    response = client.post("/mallar/aterga", data={"kind": "agenda", "target": "alla"},
-                           follow_redirects=True)
+    response = client.post(
+        "/mallar/aterga", data={"kind": "agenda", "target": "alla"}, follow_redirects=True
+    )
     assert "Standardmallen" in response.get_data(as_text=True)
     text = _text(client.get(f"/dialoger/{dialogue_id}/dokument/agenda").data)
     assert "Version två" not in text and "Dagordning" in text
     assert _count(app, DocumentTemplate) == 2
     with app.app_context():
-        actions = list(db.session.scalars(sa.select(AuditEntry.action).where(
-            AuditEntry.action.like("%mall%")).order_by(AuditEntry.id)))
-    assert actions == ["laddade upp dokumentmall", "aktiverade dokumentmall",
-                       "laddade upp dokumentmall", "aktiverade dokumentmall",
-                       "återgick till standardmall"]
+        actions = list(
+            db.session.scalars(
+                sa.select(AuditEntry.action)
+                .where(AuditEntry.action.like("%mall%"))
+                .order_by(AuditEntry.id)
+            )
+        )
+    assert actions == [
+        "laddade upp dokumentmall",
+        "aktiverade dokumentmall",
+        "laddade upp dokumentmall",
+        "aktiverade dokumentmall",
+        "återgick till standardmall",
+    ]
 
 
 def test_regional_template_applies_to_its_region_only(client, app, world, book):
@@ -146,23 +182,23 @@ def test_regional_template_applies_to_its_region_only(client, app, world, book):
     # A regional user cannot upload for every region or for another region.
     template = helpers.simple_template(["Norrs egen mall {{ home.name }}"])
     assert _post(client, template, "n.docx", target="alla").status_code == 400
-    assert _post(client, template, "n.docx",
-                 target=str(world.regions["syd"])).status_code == 400
+    assert _post(client, template, "n.docx", target=str(world.regions["syd"])).status_code == 400
     assert _count(app, DocumentTemplate) == 0
-    assert _post(client, template, "n.docx",
-                 target=str(world.regions["norr"])).status_code == 302
+    assert _post(client, template, "n.docx", target=str(world.regions["norr"])).status_code == 302
     with app.app_context():
         row_id = db.session.scalar(sa.select(DocumentTemplate.id))
     client.post(f"/mallar/{row_id}/aktivera")
     with app.app_context():
-        entry = db.session.scalar(sa.select(AuditEntry).where(
-            AuditEntry.action == "aktiverade dokumentmall"))
+        entry = db.session.scalar(
+            sa.select(AuditEntry).where(AuditEntry.action == "aktiverade dokumentmall")
+        )
         assert entry.region_id == world.regions["norr"]
     assert "Norrs egen mall" in _text(client.get(f"/dialoger/{norr_dialogue}/dokument/agenda").data)
     client.post("/logga-ut")
     login(client, "admin")
     assert "Norrs egen mall" not in _text(
-        client.get(f"/dialoger/{syd_dialogue}/dokument/agenda").data)
+        client.get(f"/dialoger/{syd_dialogue}/dokument/agenda").data
+    )
     client.post("/logga-ut")
     login(client, "regional_syd")
     assert client.get(f"/mallar/{row_id}/forhandsgranska").status_code == 404
@@ -187,8 +223,12 @@ def test_activation_needs_csrf(client, app, world):
 
 def test_documentation_template_must_keep_the_readable_tables(client, app, world):
     login(client, "admin")
-    response = _post(client, helpers.simple_template(["{{ dialogue.id }}"]), "dok.docx",
-                     kind="dokumentationsmall")
+    response = _post(
+        client,
+        helpers.simple_template(["{{ dialogue.id }}"]),
+        "dok.docx",
+        kind="dokumentationsmall",
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Dokumentationsmallen måste behålla tabellerna" in page
@@ -196,10 +236,16 @@ def test_documentation_template_must_keep_the_readable_tables(client, app, world
     assert _count(app, DocumentTemplate) == 0
 
 
-@pytest.mark.parametrize("tag", ["{% for i in range(100000) %}x{% endfor %}",
-                                 "{{ 'x' * 100000000 }}", "{{ 9 ** 999999 }}",
-                                 "{{ ''.__class__.__mro__ }}",
-                                 "{{ areas[0].questions.append('x') }}"])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{% for i in range(100000) %}x{% endfor %}",
+        "{{ 'x' * 100000000 }}",
+        "{{ 9 ** 999999 }}",
+        "{{ ''.__class__.__mro__ }}",
+        "{{ areas[0].questions.append('x') }}",
+    ],
+)
 def test_sandbox_refuses_expensive_or_unsafe_tags(app, tag):
     with app.app_context():
         with pytest.raises(TemplateRejected) as caught:
@@ -211,10 +257,19 @@ def test_database_allows_one_active_version_per_target(app, world):
     from sqlalchemy.exc import IntegrityError
 
     with app.app_context():
+
         def row(version, active, region_id=None):
-            return DocumentTemplate(kind="agenda", region_id=region_id, version=version,
-                                    filename="a.docx", size=1, sha256="0" * 64, content=b"x",
-                                    active=active)
+            return DocumentTemplate(
+                kind="agenda",
+                region_id=region_id,
+                version=version,
+                filename="a.docx",
+                size=1,
+                sha256="0" * 64,
+                content=b"x",
+                active=active,
+            )
+
         db.session.add_all([row(1, True), row(2, False), row(1, True, world.regions["norr"])])
         db.session.commit()
         db.session.add(row(3, True))

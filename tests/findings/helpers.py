@@ -1,4 +1,5 @@
 """Shared helpers for the findings tests."""
+
 from __future__ import annotations
 
 import re
@@ -19,14 +20,20 @@ def version_of(app, dialogue_id: int) -> int:
 
 def area_id(app, name: str = "Läkemedel") -> int:
     with app.app_context():
-        return db.session.scalar(sa.select(Area.id).where(Area.name == name,
-                                                          Area.region_id.is_(None)))
+        return db.session.scalar(
+            sa.select(Area.id).where(Area.name == name, Area.region_id.is_(None))
+        )
 
 
 def finding_form(app, dialogue_id, **overrides) -> dict:
-    data = {"version": str(version_of(app, dialogue_id)), "kind": "brist",
-            "area_id": str(area_id(app)), "plan_area_id": "",
-            "description": "Ordinationer uppdateras inte efter ronden.", "concerns": "gemensamt"}
+    data = {
+        "version": str(version_of(app, dialogue_id)),
+        "kind": "brist",
+        "area_id": str(area_id(app)),
+        "plan_area_id": "",
+        "description": "Ordinationer uppdateras inte efter ronden.",
+        "concerns": "gemensamt",
+    }
     data.update(overrides)
     return data
 

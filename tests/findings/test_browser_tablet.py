@@ -1,5 +1,6 @@
 """End to end on a tablet: attendance, a finding refused once for a personnummer and rewritten,
 an action, documented. Screenshots and axe-core (WCAG 2 A/AA) on every form."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,9 +19,14 @@ PNR = "19121212-1212"
 
 @pytest.fixture
 def tablet(browser):
-    context = browser.new_context(viewport={"width": 820, "height": 1180}, locale="sv-SE",
-                                  timezone_id="Europe/Stockholm", has_touch=True,
-                                  is_mobile=True, device_scale_factor=1)
+    context = browser.new_context(
+        viewport={"width": 820, "height": 1180},
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=1,
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -57,7 +63,8 @@ def test_record_dialogue_on_tablet(app, live_server, tablet, world, book):
     page.locator("input[name=concerns][value=vardcentral]").check()
     page.get_by_label("Lyft till MAS/MAR och region").check()
     page.get_by_label("Beskrivning").fill(
-        f"Patienten {PNR} fick fel dos eftersom läkemedelslistan inte uppdaterades efter ronden.")
+        f"Patienten {PNR} fick fel dos eftersom läkemedelslistan inte uppdaterades efter ronden."
+    )
     _axe_clean(page)
     screenshot(page, "findings-tablet-2-new-finding")
     page.get_by_role("button", name="Spara iakttagelsen").click()
@@ -75,13 +82,16 @@ def test_record_dialogue_on_tablet(app, live_server, tablet, world, book):
 
     # rewritten structurally, saved
     page.get_by_label("Beskrivning").fill(
-        "Läkemedelslistan uppdateras inte efter ronden, vilket har gett fel dos.")
+        "Läkemedelslistan uppdateras inte efter ronden, vilket har gett fel dos."
+    )
     page.get_by_role("button", name="Spara iakttagelsen").click()
     page.wait_for_selector(".flash-success")
 
     # an action for the finding
     page.get_by_role("link", name="Ny åtgärd för brist om Läkemedel").click()
-    page.get_by_label("Åtgärd", exact=True).fill("Sjuksköterskan uppdaterar listan direkt efter ronden.")
+    page.get_by_label("Åtgärd", exact=True).fill(
+        "Sjuksköterskan uppdaterar listan direkt efter ronden."
+    )
     page.get_by_label("Ansvarig part").select_option("sabo")
     page.get_by_label("Ansvarig roll").select_option("sjukskoterska")
     page.get_by_label("Klart senast").fill("2026-06-30")
@@ -108,8 +118,9 @@ def test_import_preview_on_tablet(app, live_server, tablet, world, book, tmp_pat
     page = tablet
     dialogue_id = book("a1", PAST_DAY)
     path = tmp_path / "dokumentation.docx"
-    path.write_bytes(to_bytes(filled(app, dialogue_id, area="Läkemedelshantering",
-                                     due="2026-02-01")))
+    path.write_bytes(
+        to_bytes(filled(app, dialogue_id, area="Läkemedelshantering", due="2026-02-01"))
+    )
     login_in_browser(page, live_server.url, "chef_a1", PASSWORD)
     page.goto(f"{live_server.url}/dialoger/{dialogue_id}/importera")
     _axe_clean(page)
@@ -142,8 +153,14 @@ def test_review_section_and_area_catalogue_are_accessible(app, live_server, tabl
     page = tablet
     old_id = book("a1", date(2025, 3, 11))
     with app.app_context():
-        db.session.add(Action(dialogue_id=old_id, description="Inför vätskelista på alla avdelningar.",
-                              responsible_party=Party.CARE_HOME, due_date=date(2025, 9, 1)))
+        db.session.add(
+            Action(
+                dialogue_id=old_id,
+                description="Inför vätskelista på alla avdelningar.",
+                responsible_party=Party.CARE_HOME,
+                due_date=date(2025, 9, 1),
+            )
+        )
         db.session.commit()
     dialogue_id = book("a1", PAST_DAY)
     login_in_browser(page, live_server.url, "admin", PASSWORD)
@@ -160,7 +177,9 @@ def test_review_section_and_area_catalogue_are_accessible(app, live_server, tabl
     page.get_by_role("button", name="Spara uppföljningen").click()
     page.wait_for_selector(".flash-success")
     page.goto(f"{live_server.url}/regioner/{world.regions['norr']}/omraden")
-    page.get_by_role("button", name="Skapa regionens egen katalog utifrån standardkatalogen").click()
+    page.get_by_role(
+        "button", name="Skapa regionens egen katalog utifrån standardkatalogen"
+    ).click()
     page.wait_for_selector("table")
     _axe_clean(page)
     screenshot(page, "findings-tablet-9-area-catalogue")

@@ -1,4 +1,5 @@
 """Editing the area catalogue per region."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -16,8 +17,12 @@ def test_region_builds_own_catalogue(app, client, world):
     login(client, "regional_norr")
     assert client.get("/omraden").status_code == 302
     assert client.post(f"/regioner/{norr}/omraden", data={"op": "start"}).status_code == 302
-    assert client.post(f"/regioner/{norr}/omraden",
-                       data={"op": "add", "name": "Nattlig tillsyn"}).status_code == 302
+    assert (
+        client.post(
+            f"/regioner/{norr}/omraden", data={"op": "add", "name": "Nattlig tillsyn"}
+        ).status_code
+        == 302
+    )
     response = client.post(f"/regioner/{norr}/omraden", data={"op": "add", "name": "fall"})
     assert response.status_code == 400 and "finns redan" in plain_text(response)
     response = client.post(f"/regioner/{norr}/omraden", data={"op": "add", "name": "Gunvors rum"})
@@ -25,8 +30,10 @@ def test_region_builds_own_catalogue(app, client, world):
     with app.app_context():
         bpsd = db.session.scalar(sa.select(Area).where(Area.region_id == norr, Area.name == "BPSD"))
         bpsd_id = bpsd.id
-    assert client.post(f"/regioner/{norr}/omraden",
-                       data={"op": "hide", "area": bpsd_id}).status_code == 302
+    assert (
+        client.post(f"/regioner/{norr}/omraden", data={"op": "hide", "area": bpsd_id}).status_code
+        == 302
+    )
     with app.app_context():
         names = [a.name for a in areas_for_region(norr)]
         assert "Nattlig tillsyn" in names and "BPSD" not in names

@@ -1,8 +1,9 @@
 """Import of a filled-in documentation template: good and broken documents."""
+
 from __future__ import annotations
 
 import io
-from datetime import time, date
+from datetime import date, time
 
 import docx
 import pytest
@@ -30,7 +31,9 @@ from .helpers import PAST_DAY, plain_text, text_of
 
 def template_for(app, dialogue_id) -> docx.Document:
     with app.app_context():
-        data = render_for_dialogue(db.session.get(Dialogue, dialogue_id), KINDS["dokumentationsmall"])
+        data = render_for_dialogue(
+            db.session.get(Dialogue, dialogue_id), KINDS["dokumentationsmall"]
+        )
     return docx.Document(io.BytesIO(data))
 
 
@@ -53,45 +56,88 @@ def to_bytes(document) -> bytes:
     return out.getvalue()
 
 
-def filled(app, dialogue_id, *, deficiency="Läkemedelslistan uppdateras inte efter ronden.",
-           area="Läkemedel", due="2026-09-30"):
+def filled(
+    app,
+    dialogue_id,
+    *,
+    deficiency="Läkemedelslistan uppdateras inte efter ronden.",
+    area="Läkemedel",
+    due="2026-09-30",
+):
     document = template_for(app, dialogue_id)
     attendance = table(document, L.ATTENDANCE)
     for row in attendance.rows[1:]:
         if row.cells[0].text.strip():
             row.cells[L.ATTENDANCE_COLUMNS.index("attendance")].text = "Ja"
     attendance.rows[2].cells[4].text = "Nej"
-    fill_row(table(document, L.DEFICIENCIES), 1, {
-        "area": area, "description": deficiency, "concerns": "Gemensamt", "escalate": "Ja",
-        "spread_as_lesson": "Nej"}, L.DEFICIENCIES)
-    fill_row(table(document, L.SUCCESS_FACTORS), 1, {
-        "area": "Fall", "description": "Teamträffar varje månad minskar fallen.",
-        "concerns": "SÄBO", "spread_as_lesson": "Ja"}, L.SUCCESS_FACTORS)
-    fill_row(table(document, L.ACTIONS), 1, {
-        "area": area, "description": "Sjuksköterskan uppdaterar listan efter ronden.",
-        "responsible_party": "SÄBO", "responsible_role": "Sjuksköterska", "due_date": due},
-        L.ACTIONS)
+    fill_row(
+        table(document, L.DEFICIENCIES),
+        1,
+        {
+            "area": area,
+            "description": deficiency,
+            "concerns": "Gemensamt",
+            "escalate": "Ja",
+            "spread_as_lesson": "Nej",
+        },
+        L.DEFICIENCIES,
+    )
+    fill_row(
+        table(document, L.SUCCESS_FACTORS),
+        1,
+        {
+            "area": "Fall",
+            "description": "Teamträffar varje månad minskar fallen.",
+            "concerns": "SÄBO",
+            "spread_as_lesson": "Ja",
+        },
+        L.SUCCESS_FACTORS,
+    )
+    fill_row(
+        table(document, L.ACTIONS),
+        1,
+        {
+            "area": area,
+            "description": "Sjuksköterskan uppdaterar listan efter ronden.",
+            "responsible_party": "SÄBO",
+            "responsible_role": "Sjuksköterska",
+            "due_date": due,
+        },
+        L.ACTIONS,
+    )
     return document
 
 
 def upload(client, dialogue_id, data: bytes, name="dokumentation.docx"):
-    return client.post(f"/dialoger/{dialogue_id}/importera",
-                       data={"document": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/dialoger/{dialogue_id}/importera",
+        data={"document": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_good_document_previews_then_saves(app, client, world, book):
     old_id = book("a1", date(2025, 3, 11))
     with app.app_context():
-        db.session.add(Action(dialogue_id=old_id, description="Inför vätskelista.",
-                              responsible_party=Party.CARE_HOME, due_date=date(2025, 9, 1)))
+        db.session.add(
+            Action(
+                dialogue_id=old_id,
+                description="Inför vätskelista.",
+                responsible_party=Party.CARE_HOME,
+                due_date=date(2025, 9, 1),
+            )
+        )
         db.session.commit()
     dialogue_id = book("a1", PAST_DAY)
     document = filled(app, dialogue_id)
     previous = table(document, L.PREVIOUS_ACTIONS)
     assert len(previous.rows) == 2
-    fill_row(previous, 1, {"status": "Klar", "comment": "Används på alla avdelningar."},
-             L.PREVIOUS_ACTIONS)
+    fill_row(
+        previous,
+        1,
+        {"status": "Klar", "comment": "Används på alla avdelningar."},
+        L.PREVIOUS_ACTIONS,
+    )
     login(client, "chef_a1")
     response = upload(client, dialogue_id, to_bytes(document))
     page = text_of(response)
@@ -100,14 +146,16 @@ def test_good_document_previews_then_saves(app, client, world, book):
     with app.app_context():  # nothing saved before the user confirms
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 0
     token = response.get_data(as_text=True).split('name="rows" value="')[1].split('"')[0]
-    response = client.post(f"/dialoger/{dialogue_id}/importera/spara",
-                           data={"rows": token, "version": "1"})
+    response = client.post(
+        f"/dialoger/{dialogue_id}/importera/spara", data={"rows": token, "version": "1"}
+    )
     assert response.status_code == 302
     with app.app_context():
         findings = db.session.scalars(sa.select(Finding).order_by(Finding.id)).all()
         assert [(f.kind, f.area.name, f.escalate, f.spread_as_lesson) for f in findings] == [
             (FindingKind.DEFICIENCY, "Läkemedel", True, False),
-            (FindingKind.SUCCESS_FACTOR, "Fall", False, True)]
+            (FindingKind.SUCCESS_FACTOR, "Fall", False, True),
+        ]
         action = db.session.scalar(sa.select(Action).where(Action.dialogue_id == dialogue_id))
         assert action.finding_id == findings[0].id and action.due_date == date(2026, 9, 30)
         dialogue = db.session.get(Dialogue, dialogue_id)
@@ -116,8 +164,12 @@ def test_good_document_previews_then_saves(app, client, world, book):
         assert marks.count(Attendance.ABSENT) == 1 and marks.count(Attendance.ATTENDED) == 4
         review = db.session.scalar(sa.select(ActionReview))
         assert review.status is ActionStatus.DONE
-        assert db.session.scalar(sa.select(AuditEntry).where(
-            AuditEntry.action == "läste in dokumentationsmall")) is not None
+        assert (
+            db.session.scalar(
+                sa.select(AuditEntry).where(AuditEntry.action == "läste in dokumentationsmall")
+            )
+            is not None
+        )
     # importing the same document again adds nothing twice
     response = upload(client, dialogue_id, to_bytes(document))
     token = response.get_data(as_text=True).split('name="rows" value="')[1].split('"')[0]
@@ -128,10 +180,19 @@ def test_good_document_previews_then_saves(app, client, world, book):
 
 def test_problems_are_marked_and_nothing_saved(app, client, world, book):
     dialogue_id = book("a1", PAST_DAY)
-    document = filled(app, dialogue_id, deficiency="Gunvor i rum 14 fick fel dos.",
-                      area="Okänt område", due="2020-01-01")
-    fill_row(table(document, L.RISKS), 2, {"area": "Fall", "description": "",
-                                            "concerns": "Kanske"}, L.RISKS)
+    document = filled(
+        app,
+        dialogue_id,
+        deficiency="Gunvor i rum 14 fick fel dos.",
+        area="Okänt område",
+        due="2020-01-01",
+    )
+    fill_row(
+        table(document, L.RISKS),
+        2,
+        {"area": "Fall", "description": "", "concerns": "Kanske"},
+        L.RISKS,
+    )
     login(client, "chef_a1")
     response = upload(client, dialogue_id, to_bytes(document))
     page = plain_text(response)
@@ -201,8 +262,11 @@ def test_wrong_extension_and_tampered_token(app, client, world, book):
     login(client, "chef_a1")
     response = upload(client, dialogue_id, b"x", name="protokoll.pdf")
     assert response.status_code == 400 and "(.docx)" in text_of(response)
-    response = client.post(f"/dialoger/{dialogue_id}/importera/spara",
-                           data={"rows": "forged.token"}, follow_redirects=True)
+    response = client.post(
+        f"/dialoger/{dialogue_id}/importera/spara",
+        data={"rows": "forged.token"},
+        follow_redirects=True,
+    )
     assert "kunde inte läsas" in text_of(response)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 0

@@ -16,10 +16,12 @@ def data(app, world):
 @pytest.fixture
 def api_token(app, world):
     """api_token('mas_a') -> a bearer token acting as that user."""
+
     def _token(username: str) -> str:
         with app.app_context():
             user = db.session.get(User, world.users[username])
             _, token = create_token(user, f"Test {username}")
             db.session.commit()
             return token
+
     return _token

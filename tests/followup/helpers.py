@@ -1,4 +1,5 @@
 """Reading numbers back from what the app produced: HTML, xlsx, csv, docx."""
+
 from __future__ import annotations
 
 import csv

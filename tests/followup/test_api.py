@@ -1,4 +1,5 @@
 """The read-only JSON API: tokens, authentication, scope, pagination, and its OpenAPI schema."""
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,9 @@ def test_tokens_are_created_and_revoked_on_the_account_page(app, client, data, w
     login(client, "mas_a")
     page = client.get("/konto").get_data(as_text=True)
     assert "API-nycklar" in page and "Skapa API-nyckel" in page
-    assert client.post("/uppfoljning/api-nycklar", data={"name": "BI"}, csrf=False
-                       ).status_code == 400
+    assert (
+        client.post("/uppfoljning/api-nycklar", data={"name": "BI"}, csrf=False).status_code == 400
+    )
     response = client.post("/uppfoljning/api-nycklar", data={"name": "BI-verktyget"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -50,8 +52,12 @@ def test_tokens_are_created_and_revoked_on_the_account_page(app, client, data, w
         # Only a hash is stored, never the token.
         assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
         assert token not in (row.prefix, row.name, row.token_hash)
-        assert db.session.scalar(sa.select(AuditEntry).where(
-            AuditEntry.action == "skapade API-nyckel")) is not None
+        assert (
+            db.session.scalar(
+                sa.select(AuditEntry).where(AuditEntry.action == "skapade API-nyckel")
+            )
+            is not None
+        )
         token_id = row.id
     assert client.get("/api/v1/dialogues", headers=bearer(token)).status_code == 200
     assert "BI-verktyget" in client.get("/konto").get_data(as_text=True)
@@ -62,8 +68,12 @@ def test_tokens_are_created_and_revoked_on_the_account_page(app, client, data, w
     assert client.post(f"/uppfoljning/api-nycklar/{token_id}/aterkalla").status_code == 302
     assert client.get("/api/v1/dialogues", headers=bearer(token)).status_code == 401
     with app.app_context():
-        assert db.session.scalar(sa.select(AuditEntry).where(
-            AuditEntry.action == "återkallade API-nyckel")) is not None
+        assert (
+            db.session.scalar(
+                sa.select(AuditEntry).where(AuditEntry.action == "återkallade API-nyckel")
+            )
+            is not None
+        )
 
 
 def test_pagination(client, data, api_token):
@@ -71,8 +81,9 @@ def test_pagination(client, data, api_token):
     first = client.get("/api/v1/findings?year=2026&per_page=3", headers=bearer(token)).get_json()
     assert first["total"] == 6 and first["pages"] == 2 and len(first["items"]) == 3
     assert first["next"] and "page=2" in first["next"]
-    second = client.get(first["next"].replace("http://localhost", ""),
-                        headers=bearer(token)).get_json()
+    second = client.get(
+        first["next"].replace("http://localhost", ""), headers=bearer(token)
+    ).get_json()
     assert len(second["items"]) == 3 and second["next"] is None
     ids = [i["id"] for i in first["items"] + second["items"]]
     assert len(set(ids)) == 6
@@ -97,10 +108,16 @@ def test_schemathesis_against_the_openapi_document(app, data, api_token):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 4
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, database=None, derandomize=True,
-                  phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=15,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case):
             case.call_and_validate(headers=bearer(token))
 

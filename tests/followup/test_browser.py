@@ -1,4 +1,5 @@
 """The dashboard in real Chromium: charts load as images under the CSP, axe-core finds nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 def _images_loaded(page) -> bool:
     return page.evaluate(
-        "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+    )
 
 
 def test_dashboard_in_the_browser(live_server, page, data):
@@ -24,7 +26,8 @@ def test_dashboard_in_the_browser(live_server, page, data):
         img.scroll_into_view_if_needed()
     page.wait_for_function(
         "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)",
-        timeout=60000)
+        timeout=60000,
+    )
     assert page.locator("figure.fu-chart img").count() == 6
     assert _images_loaded(page)
     screenshot(page, "followup-dashboard")

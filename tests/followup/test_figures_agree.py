@@ -1,5 +1,6 @@
 """The dashboard, the API summary, the Excel and CSV exports and the Word report show the same
 figures, and they equal an independent computation from the raw rows."""
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("username,year,regions,municipalities", CASES)
-def test_every_view_agrees_with_the_raw_rows(app, client, data, api_token, username, year,
-                                             regions, municipalities):
+def test_every_view_agrees_with_the_raw_rows(
+    app, client, data, api_token, username, year, regions, municipalities
+):
     with app.app_context():
         expected = independent_figures(regions, municipalities, year, today_local())
     login(client, username)
@@ -38,11 +40,19 @@ def test_every_view_agrees_with_the_raw_rows(app, client, data, api_token, usern
     assert nums["dokumenterade dialoger"][0] == expected["documented"]
     assert nums["full representation"][0] == expected["full"]
     assert nums["alla fynd"][0] == sum(expected["findings"].values())
-    for kind, label in (("brist", "Brist"), ("risk", "Risk"),
-                        ("framgangsfaktor", "Framgångsfaktor")):
+    for kind, label in (
+        ("brist", "Brist"),
+        ("risk", "Risk"),
+        ("framgangsfaktor", "Framgångsfaktor"),
+    ):
         assert nums[f"{label}, alla områden"][0] == expected["findings"][kind]
-    for key, label in (("open", "öppna"), ("overdue", "försenade"), ("done", "klara"),
-                       ("cancelled", "avbrutna"), ("total", "alla åtgärder")):
+    for key, label in (
+        ("open", "öppna"),
+        ("overdue", "försenade"),
+        ("done", "klara"),
+        ("cancelled", "avbrutna"),
+        ("total", "alla åtgärder"),
+    ):
         assert nums[label][0] == expected["actions"][key], label
 
     # The list behind a number holds that many rows.
@@ -53,8 +63,9 @@ def test_every_view_agrees_with_the_raw_rows(app, client, data, api_token, usern
 
     # API summary.
     token = api_token(username)
-    summary = client.get(f"/api/v1/summary?year={year}",
-                         headers={"Authorization": f"Bearer {token}"}).get_json()
+    summary = client.get(
+        f"/api/v1/summary?year={year}", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
     assert summary["coverage"]["booked"] == expected["booked"]
     assert summary["coverage"]["held"] == expected["held"]
     assert summary["coverage"]["documented"] == expected["documented"]
@@ -62,11 +73,14 @@ def test_every_view_agrees_with_the_raw_rows(app, client, data, api_token, usern
     assert summary["findings"]["by_kind"] == expected["findings"]
     assert summary["actions"]["totals"] == expected["actions"]
     # API lists: totals agree.
-    for kind, n in (("dialogues", expected["booked"] + expected["cancelled"]),
-                    ("findings", sum(expected["findings"].values())),
-                    ("actions", expected["actions"]["total"])):
-        body = client.get(f"/api/v1/{kind}?year={year}&per_page=2",
-                          headers={"Authorization": f"Bearer {token}"}).get_json()
+    for kind, n in (
+        ("dialogues", expected["booked"] + expected["cancelled"]),
+        ("findings", sum(expected["findings"].values())),
+        ("actions", expected["actions"]["total"]),
+    ):
+        body = client.get(
+            f"/api/v1/{kind}?year={year}&per_page=2", headers={"Authorization": f"Bearer {token}"}
+        ).get_json()
         assert body["total"] == n
         assert len(body["items"]) == min(2, n)
 
@@ -76,14 +90,19 @@ def test_every_view_agrees_with_the_raw_rows(app, client, data, api_token, usern
     assert list(sheets) == ["Dialoger", "Deltagare", "Fynd", "Åtgärder"]
     dialogues = sheets["Dialoger"]
     assert len(dialogues) == expected["booked"] + expected["cancelled"]
-    assert sum(1 for r in dialogues if r["Status"] in ("Genomförd", "Dokumenterad")) \
+    assert (
+        sum(1 for r in dialogues if r["Status"] in ("Genomförd", "Dokumenterad"))
         == expected["held"]
+    )
     assert sum(1 for r in dialogues if r["Full representation"] == "Ja") == expected["full"]
     for r in dialogues:
         assert r["Start"].year == year  # a real datetime cell, not text
     findings = sheets["Fynd"]
-    for kind, label in (("brist", "Brist"), ("risk", "Risk"),
-                        ("framgangsfaktor", "Framgångsfaktor")):
+    for kind, label in (
+        ("brist", "Brist"),
+        ("risk", "Risk"),
+        ("framgangsfaktor", "Framgångsfaktor"),
+    ):
         assert sum(1 for r in findings if r["Slag"] == label) == expected["findings"][kind]
     actions = sheets["Åtgärder"]
     assert len(actions) == expected["actions"]["total"]
@@ -92,12 +111,15 @@ def test_every_view_agrees_with_the_raw_rows(app, client, data, api_token, usern
     assert all(isinstance(r["Klart senast"], (date, type(None))) for r in actions)
 
     # CSV: the same rows.
-    assert len(csv_rows(client.get(f"/uppfoljning/export-fynd.csv?ar={year}").data)) \
-        == len(findings)
-    assert len(csv_rows(client.get(f"/uppfoljning/export-atgarder.csv?ar={year}").data)) \
-        == len(actions)
-    assert len(csv_rows(client.get(f"/uppfoljning/export-deltagare.csv?ar={year}").data)) \
-        == len(sheets["Deltagare"])
+    assert len(csv_rows(client.get(f"/uppfoljning/export-fynd.csv?ar={year}").data)) == len(
+        findings
+    )
+    assert len(csv_rows(client.get(f"/uppfoljning/export-atgarder.csv?ar={year}").data)) == len(
+        actions
+    )
+    assert len(csv_rows(client.get(f"/uppfoljning/export-deltagare.csv?ar={year}").data)) == len(
+        sheets["Deltagare"]
+    )
 
     # Word report: the summary sentence carries the same figures.
     report = client.get(f"/uppfoljning/rapport.docx?ar={year}")
@@ -106,8 +128,10 @@ def test_every_view_agrees_with_the_raw_rows(app, client, data, api_token, usern
     assert f"bokades {expected['booked']} patientsäkerhetsdialoger" in text
     assert f"{expected['held']} genomfördes och {expected['documented']} är dokumenterade" in text
     assert f"{sum(expected['findings'].values())} fynd registrerades" in text
-    assert (f"{expected['actions']['open']} åtgärder är öppna, varav "
-            f"{expected['actions']['overdue']} försenade") in text
+    assert (
+        f"{expected['actions']['open']} åtgärder är öppna, varav "
+        f"{expected['actions']['overdue']} försenade"
+    ) in text
 
 
 def test_half_year_and_filters(app, client, data, world):
@@ -117,12 +141,18 @@ def test_half_year_and_filters(app, client, data, world):
     # a1 in March; a2 (planned, September) and b1 (held, October) in the second half.
     assert first["bokade dialoger"][0] == 1 and second["bokade dialoger"][0] == 2
     assert first["genomförda dialoger"][0] == 1 and second["genomförda dialoger"][0] == 1
-    only_b = dashboard_numbers(client.get(
-        f"/uppfoljning/?ar=2026&kommun={world.municipalities['B']}").get_data(as_text=True))
+    only_b = dashboard_numbers(
+        client.get(f"/uppfoljning/?ar=2026&kommun={world.municipalities['B']}").get_data(
+            as_text=True
+        )
+    )
     assert only_b["bokade dialoger"][0] == 1
     assert only_b["Risk, alla områden"][0] == 1
-    by_centre = dashboard_numbers(client.get(
-        f"/uppfoljning/?ar=2026&vardcentral={world.centres['alfa']}").get_data(as_text=True))
+    by_centre = dashboard_numbers(
+        client.get(f"/uppfoljning/?ar=2026&vardcentral={world.centres['alfa']}").get_data(
+            as_text=True
+        )
+    )
     assert by_centre["bokade dialoger"][0] == 2
 
 

@@ -1,4 +1,5 @@
 """The lessons library: success factors and findings marked to spread, searchable and filtered."""
+
 from __future__ import annotations
 
 from tests.conftest import login

@@ -1,4 +1,5 @@
 """The Word report renders in LibreOffice: PDF text read back, page 1 as PNG to look at."""
+
 from __future__ import annotations
 
 import pytest

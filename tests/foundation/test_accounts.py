@@ -1,4 +1,5 @@
 """Logging in and out, password storage, rate limiting, cookies and security headers."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -10,12 +11,15 @@ from tests.support.world import PASSWORD
 
 
 def test_login_with_username_or_email_and_logout(client, world):
-    assert client.post("/logga-in", data={"login": "MAS_A", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/logga-in", data={"login": "MAS_A", "password": PASSWORD}).status_code == 302
+    )
     assert client.get("/arsoversikt").status_code == 200
     assert client.post("/logga-ut").status_code == 302
     assert client.get("/arsoversikt").status_code == 302
-    response = client.post("/logga-in", data={"login": "mas_a@test.example.org",
-                                             "password": PASSWORD})
+    response = client.post(
+        "/logga-in", data={"login": "mas_a@test.example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
 
 
@@ -30,7 +34,9 @@ def test_inactive_user_cannot_log_in(client, app, world):
     with app.app_context():
         db.session.get(User, world.users["mas_a"]).active = False
         db.session.commit()
-    assert client.post("/logga-in", data={"login": "mas_a", "password": PASSWORD}).status_code == 401
+    assert (
+        client.post("/logga-in", data={"login": "mas_a", "password": PASSWORD}).status_code == 401
+    )
 
 
 def test_passwords_are_stored_as_scrypt_hashes(app, world):
@@ -44,8 +50,14 @@ def _rate_limited_app(limit: str):
     from dialog import create_app
     from tests.conftest import CSRFClient
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": True,
-                      "LOGIN_RATE_LIMIT": limit})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_RATE_LIMIT": limit,
+        }
+    )
     app.test_client_class = CSRFClient
     return app
 
@@ -53,8 +65,10 @@ def _rate_limited_app(limit: str):
 def test_repeated_failed_logins_are_slowed_down(app, world):
     limited = _rate_limited_app("3 per minute")
     client = limited.test_client()
-    statuses = [client.post("/logga-in", data={"login": "mas_a", "password": "x"}).status_code
-                for _ in range(4)]
+    statuses = [
+        client.post("/logga-in", data={"login": "mas_a", "password": "x"}).status_code
+        for _ in range(4)
+    ]
     assert statuses == [401, 401, 401, 429]
     response = client.post("/logga-in", data={"login": "mas_a", "password": PASSWORD})
     assert response.status_code == 429
@@ -65,8 +79,10 @@ def test_successful_logins_do_not_count_towards_the_limit(app, world):
     limited = _rate_limited_app("2 per minute")
     for _ in range(4):
         client = limited.test_client()
-        assert client.post("/logga-in", data={"login": "mas_a",
-                                             "password": PASSWORD}).status_code == 302
+        assert (
+            client.post("/logga-in", data={"login": "mas_a", "password": PASSWORD}).status_code
+            == 302
+        )
 
 
 def test_cookies_and_security_headers(client, world):
@@ -85,44 +101,91 @@ def test_cookies_and_security_headers(client, world):
 def test_secure_cookie_flag_when_configured(app, world):
     app.config["SESSION_COOKIE_SECURE"] = True
     client = app.test_client()
-    response = client.post("/logga-in", data={"login": "admin", "password": PASSWORD},
-                           base_url="https://localhost")
+    response = client.post(
+        "/logga-in", data={"login": "admin", "password": PASSWORD}, base_url="https://localhost"
+    )
     assert "Secure" in response.headers["Set-Cookie"]
 
 
 def test_open_redirect_after_login_is_refused(client, world):
-    response = client.post("/logga-in?next=//evil.example.org/", data={"login": "admin",
-                                                                       "password": PASSWORD})
+    response = client.post(
+        "/logga-in?next=//evil.example.org/", data={"login": "admin", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_admin_creates_a_user_with_a_scope(client, app, world):
     login(client, "admin")
-    response = client.post("/anvandare", data={
-        "username": "ny_mas", "name": "Ny Testmas", "email": "ny.mas@test.example.org",
-        "password": "ett-langt-losenord", "role": "kommun",
-        "target": f"municipality:{world.municipalities['B']}"})
+    response = client.post(
+        "/anvandare",
+        data={
+            "username": "ny_mas",
+            "name": "Ny Testmas",
+            "email": "ny.mas@test.example.org",
+            "password": "ett-langt-losenord",
+            "role": "kommun",
+            "target": f"municipality:{world.municipalities['B']}",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "ny_mas"))
         assert user.scopes[0].municipality_id == world.municipalities["B"]
-        assert db.session.scalar(sa.select(AuditEntry).where(
-            AuditEntry.action == "skapade användare")).actor == "admin"
-    response = client.post("/anvandare", data={
-        "username": "ny_mas2", "name": "X", "email": "x2@test.example.org",
-        "password": "ett-langt-losenord", "role": "kommun",
-        "target": f"region:{world.regions['norr']}"})
+        assert (
+            db.session.scalar(
+                sa.select(AuditEntry).where(AuditEntry.action == "skapade användare")
+            ).actor
+            == "admin"
+        )
+    response = client.post(
+        "/anvandare",
+        data={
+            "username": "ny_mas2",
+            "name": "X",
+            "email": "x2@test.example.org",
+            "password": "ett-langt-losenord",
+            "role": "kommun",
+            "target": f"region:{world.regions['norr']}",
+        },
+    )
     assert response.status_code == 400
     assert "Välj en organisation som passar rollen" in response.get_data(as_text=True)
 
 
 def test_cli_create_user(runner, app, world):
-    result = runner.invoke(args=["create-user", "--username", "cli_mas", "--email",
-                                 "cli@test.example.org", "--name", "Cli Test", "--password",
-                                 "ett-langt-losenord", "--role", "kommun", "--target",
-                                 "Testkommun C"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--username",
+            "cli_mas",
+            "--email",
+            "cli@test.example.org",
+            "--name",
+            "Cli Test",
+            "--password",
+            "ett-langt-losenord",
+            "--role",
+            "kommun",
+            "--target",
+            "Testkommun C",
+        ]
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["create-user", "--username", "cli2", "--email",
-                                 "cli2@test.example.org", "--name", "Cli Test", "--password",
-                                 "ett-langt-losenord", "--role", "kommun", "--target", "Atlantis"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--username",
+            "cli2",
+            "--email",
+            "cli2@test.example.org",
+            "--name",
+            "Cli Test",
+            "--password",
+            "ett-langt-losenord",
+            "--role",
+            "kommun",
+            "--target",
+            "Atlantis",
+        ]
+    )
     assert result.exit_code != 0 and "Hittar ingen organisation" in result.output

@@ -1,5 +1,6 @@
 """The authorisation matrix: every foundation route × every role, objects reached by guessing ids,
 and that refused requests change nothing."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,39 +28,105 @@ GET_MATRIX = [
     ("/register/vardcentraler", {r: OK for r in ROLES}),
     ("/register/kontakter", {r: OK for r in ROLES}),
     ("/konto", {r: OK for r in ROLES}),
-    ("/register/boenden/{a1}", expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK,
-                                      vc_alfa=OK)),
+    (
+        "/register/boenden/{a1}",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=OK),
+    ),
     ("/register/boenden/{c1}", expect(admin=OK, regional_syd=OK)),
-    ("/register/boenden/{a1}/redigera", expect(admin=OK, regional_norr=OK, mas_a=OK,
-                                               chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
-    ("/register/boenden/ny", expect(admin=OK, regional_norr=OK, regional_syd=OK, mas_a=OK,
-                                    mas_b=OK, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
-    ("/boenden/{a1}/boka", expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK,
-                                  vc_alfa=FORBIDDEN)),
+    (
+        "/register/boenden/{a1}/redigera",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/register/boenden/ny",
+        expect(
+            admin=OK,
+            regional_norr=OK,
+            regional_syd=OK,
+            mas_a=OK,
+            mas_b=OK,
+            chef_a1=FORBIDDEN,
+            vc_alfa=FORBIDDEN,
+        ),
+    ),
+    (
+        "/boenden/{a1}/boka",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=FORBIDDEN),
+    ),
     ("/boenden/{b1}/boka", expect(admin=OK, regional_norr=OK, mas_b=OK)),
     ("/dialoger/{d_a1}", expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=OK)),
     ("/dialoger/{d_b1}", expect(admin=OK, regional_norr=OK, mas_b=OK)),
-    ("/dialoger/{d_a1}/boka-om", expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK,
-                                        vc_alfa=FORBIDDEN)),
-    ("/dialoger/{d_a1}/stall-in", expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK,
-                                         vc_alfa=FORBIDDEN)),
-    ("/dialoger/{d_a1}/deltagare", expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK,
-                                          vc_alfa=FORBIDDEN)),
-    ("/register/vardcentraler/{alfa}/redigera", expect(
-        admin=OK, regional_norr=OK, mas_a=FORBIDDEN, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
-    ("/register/kontakter/{a1_chef}/redigera", expect(
-        admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=FORBIDDEN)),
+    (
+        "/dialoger/{d_a1}/boka-om",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/dialoger/{d_a1}/stall-in",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/dialoger/{d_a1}/deltagare",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/register/vardcentraler/{alfa}/redigera",
+        expect(admin=OK, regional_norr=OK, mas_a=FORBIDDEN, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/register/kontakter/{a1_chef}/redigera",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=FORBIDDEN),
+    ),
     ("/register/kontakter/{b1_chef}/redigera", expect(admin=OK, regional_norr=OK, mas_b=OK)),
-    ("/register/kommuner", expect(admin=OK, regional_norr=OK, regional_syd=OK, mas_a=OK, mas_b=OK,
-                                  chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
+    (
+        "/register/kommuner",
+        expect(
+            admin=OK,
+            regional_norr=OK,
+            regional_syd=OK,
+            mas_a=OK,
+            mas_b=OK,
+            chef_a1=FORBIDDEN,
+            vc_alfa=FORBIDDEN,
+        ),
+    ),
     ("/register/kommuner/{A}/redigera", {r: (OK if r == "admin" else FORBIDDEN) for r in ROLES}),
-    ("/register/regioner", expect(admin=OK, regional_norr=OK, regional_syd=OK, mas_a=FORBIDDEN,
-                                  mas_b=FORBIDDEN, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
+    (
+        "/register/regioner",
+        expect(
+            admin=OK,
+            regional_norr=OK,
+            regional_syd=OK,
+            mas_a=FORBIDDEN,
+            mas_b=FORBIDDEN,
+            chef_a1=FORBIDDEN,
+            vc_alfa=FORBIDDEN,
+        ),
+    ),
     ("/register/regioner/ny", {r: (OK if r == "admin" else FORBIDDEN) for r in ROLES}),
-    ("/register/import", expect(admin=OK, regional_norr=OK, regional_syd=OK, mas_a=OK, mas_b=OK,
-                                chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
-    ("/granskningslogg", expect(admin=OK, regional_norr=OK, regional_syd=OK, mas_a=OK, mas_b=OK,
-                                chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
+    (
+        "/register/import",
+        expect(
+            admin=OK,
+            regional_norr=OK,
+            regional_syd=OK,
+            mas_a=OK,
+            mas_b=OK,
+            chef_a1=FORBIDDEN,
+            vc_alfa=FORBIDDEN,
+        ),
+    ),
+    (
+        "/granskningslogg",
+        expect(
+            admin=OK,
+            regional_norr=OK,
+            regional_syd=OK,
+            mas_a=OK,
+            mas_b=OK,
+            chef_a1=FORBIDDEN,
+            vc_alfa=FORBIDDEN,
+        ),
+    ),
     ("/anvandare", {r: (OK if r == "admin" else FORBIDDEN) for r in ROLES}),
     ("/dialoger/999999", {r: HIDDEN for r in ROLES}),
     ("/register/boenden/999999", {r: HIDDEN for r in ROLES}),
@@ -69,10 +136,15 @@ GET_MATRIX = [
 @pytest.fixture
 def ids(world, book):
     values = {
-        "a1": world.homes["a1"], "b1": world.homes["b1"], "c1": world.homes["c1"],
-        "alfa": world.centres["alfa"], "A": world.municipalities["A"],
-        "a1_chef": world.contacts["a1_chef"], "b1_chef": world.contacts["b1_chef"],
-        "d_a1": book("a1", date(2027, 3, 10)), "d_b1": book("b1", date(2027, 3, 11)),
+        "a1": world.homes["a1"],
+        "b1": world.homes["b1"],
+        "c1": world.homes["c1"],
+        "alfa": world.centres["alfa"],
+        "A": world.municipalities["A"],
+        "a1_chef": world.contacts["a1_chef"],
+        "b1_chef": world.contacts["b1_chef"],
+        "d_a1": book("a1", date(2027, 3, 10)),
+        "d_b1": book("b1", date(2027, 3, 11)),
     }
     return values
 
@@ -93,15 +165,24 @@ def _state(app):
     """Everything a refused request must leave untouched."""
     with app.app_context():
         return {
-            "dialogues": db.session.execute(sa.select(
-                Dialogue.id, Dialogue.status, Dialogue.starts_at, Dialogue.location,
-                Dialogue.version).order_by(Dialogue.id)).all(),
-            "homes": db.session.execute(sa.select(CareHome.id, CareHome.name, CareHome.active)
-                                        .order_by(CareHome.id)).all(),
-            "centres": db.session.execute(sa.select(HealthCentre.id, HealthCentre.name,
-                                                    HealthCentre.active)).all(),
-            "contacts": db.session.execute(sa.select(Contact.id, Contact.name, Contact.active)
-                                           .order_by(Contact.id)).all(),
+            "dialogues": db.session.execute(
+                sa.select(
+                    Dialogue.id,
+                    Dialogue.status,
+                    Dialogue.starts_at,
+                    Dialogue.location,
+                    Dialogue.version,
+                ).order_by(Dialogue.id)
+            ).all(),
+            "homes": db.session.execute(
+                sa.select(CareHome.id, CareHome.name, CareHome.active).order_by(CareHome.id)
+            ).all(),
+            "centres": db.session.execute(
+                sa.select(HealthCentre.id, HealthCentre.name, HealthCentre.active)
+            ).all(),
+            "contacts": db.session.execute(
+                sa.select(Contact.id, Contact.name, Contact.active).order_by(Contact.id)
+            ).all(),
             "audit": db.session.scalar(sa.select(sa.func.count(AuditEntry.id))),
         }
 
@@ -109,28 +190,59 @@ def _state(app):
 def _foreign_writes(ids, world):
     """State-changing requests by MAS of municipality A against municipality B's objects."""
     return [
-        (f"/boenden/{ids['b1']}/boka", {"day": "2027-05-05", "start": "09:00", "end": "10:00",
-                                        "location": "X", "health_centre": str(world.centres["beta"])}),
-        (f"/dialoger/{ids['d_b1']}/boka-om", {"day": "2027-05-05", "start": "09:00",
-                                              "end": "10:00", "location": "X"}),
+        (
+            f"/boenden/{ids['b1']}/boka",
+            {
+                "day": "2027-05-05",
+                "start": "09:00",
+                "end": "10:00",
+                "location": "X",
+                "health_centre": str(world.centres["beta"]),
+            },
+        ),
+        (
+            f"/dialoger/{ids['d_b1']}/boka-om",
+            {"day": "2027-05-05", "start": "09:00", "end": "10:00", "location": "X"},
+        ),
         (f"/dialoger/{ids['d_b1']}/stall-in", {"reason": "Gissat id"}),
         (f"/dialoger/{ids['d_b1']}/deltagare", {"participants": []}),
-        (f"/register/boenden/{ids['b1']}/redigera", {"name": "Kapad", "municipality":
-                                                     str(world.municipalities["B"]),
-                                                     "health_centre": "0"}),
+        (
+            f"/register/boenden/{ids['b1']}/redigera",
+            {"name": "Kapad", "municipality": str(world.municipalities["B"]), "health_centre": "0"},
+        ),
         (f"/register/boenden/{ids['b1']}/aktiv", {}),
-        (f"/register/kontakter/{ids['b1_chef']}/redigera", {"name": "Kapad", "email":
-                                                            "x@test.example.org",
-                                                            "role": "enhetschef",
-                                                            "owner": f"care_home:{ids['b1']}"}),
+        (
+            f"/register/kontakter/{ids['b1_chef']}/redigera",
+            {
+                "name": "Kapad",
+                "email": "x@test.example.org",
+                "role": "enhetschef",
+                "owner": f"care_home:{ids['b1']}",
+            },
+        ),
         (f"/register/kontakter/{ids['b1_chef']}/aktiv", {}),
-        (f"/register/kontakter/ny", {"name": "Inplanterad", "email": "y@test.example.org",
-                                     "role": "enhetschef", "owner": f"care_home:{ids['b1']}"}),
-        (f"/register/boenden/ny", {"name": "Inplanterat", "municipality":
-                                   str(world.municipalities["B"]), "health_centre": "0"}),
+        (
+            "/register/kontakter/ny",
+            {
+                "name": "Inplanterad",
+                "email": "y@test.example.org",
+                "role": "enhetschef",
+                "owner": f"care_home:{ids['b1']}",
+            },
+        ),
+        (
+            "/register/boenden/ny",
+            {
+                "name": "Inplanterat",
+                "municipality": str(world.municipalities["B"]),
+                "health_centre": "0",
+            },
+        ),
         (f"/register/vardcentraler/{world.centres['beta']}/aktiv", {}),
-        (f"/register/kommuner/{world.municipalities['B']}/redigera", {"name": "Kapad",
-                                                                      "region": "1"}),
+        (
+            f"/register/kommuner/{world.municipalities['B']}/redigera",
+            {"name": "Kapad", "region": "1"},
+        ),
     ]
 
 
@@ -147,8 +259,10 @@ def test_health_centre_user_cannot_change_the_homes_data(client, app, ids, world
     login(client, "vc_alfa")
     before = _state(app)
     for url, data in [
-        (f"/boenden/{ids['a1']}/boka", {"day": "2027-05-05", "start": "09:00", "end": "10:00",
-                                        "location": "X"}),
+        (
+            f"/boenden/{ids['a1']}/boka",
+            {"day": "2027-05-05", "start": "09:00", "end": "10:00", "location": "X"},
+        ),
         (f"/dialoger/{ids['d_a1']}/stall-in", {"reason": "Nej"}),
         (f"/register/boenden/{ids['a1']}/aktiv", {}),
         (f"/register/kontakter/{ids['a1_chef']}/aktiv", {}),
@@ -191,8 +305,9 @@ def test_a_user_with_two_scopes_sees_both(app, client, world):
 
     with app.app_context():
         user = db.session.get(User, world.users["mas_a"])
-        user.scopes.append(UserScope(role=Role.MUNICIPALITY,
-                                     municipality_id=world.municipalities["B"]))
+        user.scopes.append(
+            UserScope(role=Role.MUNICIPALITY, municipality_id=world.municipalities["B"])
+        )
         db.session.commit()
     login(client, "mas_a")
     page = client.get("/arsoversikt?ar=2027").get_data(as_text=True)

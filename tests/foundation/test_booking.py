@@ -1,4 +1,5 @@
 """Booking, rebooking and cancelling; one live dialogue per home and year, also under races."""
+
 from __future__ import annotations
 
 import threading
@@ -10,14 +11,13 @@ import sqlalchemy as sa
 from dialog.dialogues.services import (
     Booking,
     BookingError,
-    StaleDialogueError,
     book_dialogue,
     cancel_dialogue,
     rebook_dialogue,
 )
 from dialog.extensions import db
-from dialog.privacy import PatientDataError
 from dialog.models import AuditEntry, CareHome, Dialogue, DialogueStatus
+from dialog.privacy import PatientDataError
 from dialog.timeutil import local
 from tests.conftest import login
 
@@ -26,14 +26,21 @@ YEAR = 2027
 
 def _count_dialogues(app, home_id):
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count(Dialogue.id))
-                                 .where(Dialogue.care_home_id == home_id))
+        return db.session.scalar(
+            sa.select(sa.func.count(Dialogue.id)).where(Dialogue.care_home_id == home_id)
+        )
 
 
 def _booking_form(world, day="2027-03-10", start="13:00", end="15:00", **extra):
-    data = {"day": day, "start": start, "end": end, "location": "Samlingsrummet",
-            "video_link": "", "health_centre": str(world.centres["alfa"]),
-            "participants": [str(world.contacts["a1_chef"]), str(world.contacts["alfa_lakare"])]}
+    data = {
+        "day": day,
+        "start": start,
+        "end": end,
+        "location": "Samlingsrummet",
+        "video_link": "",
+        "health_centre": str(world.centres["alfa"]),
+        "participants": [str(world.contacts["a1_chef"]), str(world.contacts["alfa_lakare"])],
+    }
     data.update(extra)
     return data
 
@@ -66,8 +73,9 @@ def test_summer_time_is_stored_as_utc_plus_two(app, world, book):
 def test_second_booking_same_year_is_refused_with_a_clear_message(client, app, world, book):
     book("a1", date(YEAR, 3, 10))
     login(client, "chef_a1")
-    response = client.post(f"/boenden/{world.homes['a1']}/boka",
-                           data=_booking_form(world, day="2027-09-14"))
+    response = client.post(
+        f"/boenden/{world.homes['a1']}/boka", data=_booking_form(world, day="2027-09-14")
+    )
     assert response.status_code == 409
     assert "har redan en patientsäkerhetsdialog 2027" in response.get_data(as_text=True)
     assert _count_dialogues(app, world.homes["a1"]) == 1
@@ -81,27 +89,34 @@ def test_other_year_is_free(app, world, book):
 
 def test_bad_times_and_missing_place_are_refused(client, app, world):
     login(client, "chef_a1")
-    response = client.post(f"/boenden/{world.homes['a1']}/boka",
-                           data=_booking_form(world, start="15:00", end="13:00"))
+    response = client.post(
+        f"/boenden/{world.homes['a1']}/boka", data=_booking_form(world, start="15:00", end="13:00")
+    )
     assert response.status_code == 409
     assert "Sluttiden måste vara efter starttiden" in response.get_data(as_text=True)
-    response = client.post(f"/boenden/{world.homes['a1']}/boka",
-                           data=_booking_form(world, location=""))
+    response = client.post(
+        f"/boenden/{world.homes['a1']}/boka", data=_booking_form(world, location="")
+    )
     assert "Ange en plats eller en videolänk" in response.get_data(as_text=True)
-    response = client.post(f"/boenden/{world.homes['a1']}/boka",
-                           data=_booking_form(world, day="14/3/2027"))
+    response = client.post(
+        f"/boenden/{world.homes['a1']}/boka", data=_booking_form(world, day="14/3/2027")
+    )
     assert response.status_code == 400
     assert "Ange ett datum" in response.get_data(as_text=True)
-    response = client.post(f"/boenden/{world.homes['a1']}/boka",
-                           data=_booking_form(world, video_link="javascript:alert(1)"))
+    response = client.post(
+        f"/boenden/{world.homes['a1']}/boka",
+        data=_booking_form(world, video_link="javascript:alert(1)"),
+    )
     assert response.status_code == 400
     assert _count_dialogues(app, world.homes["a1"]) == 0
 
 
 def test_participant_of_another_home_is_refused(client, app, world):
     login(client, "mas_a")
-    response = client.post(f"/boenden/{world.homes['a1']}/boka",
-                           data=_booking_form(world, participants=[str(world.contacts["b1_chef"])]))
+    response = client.post(
+        f"/boenden/{world.homes['a1']}/boka",
+        data=_booking_form(world, participants=[str(world.contacts["b1_chef"])]),
+    )
     assert response.status_code in (400, 409)
     assert _count_dialogues(app, world.homes["a1"]) == 0
 
@@ -111,24 +126,41 @@ def test_rebook_changes_time_and_is_audited(client, app, world, book):
     login(client, "chef_a1")
     with app.app_context():
         version = db.session.get(Dialogue, dialogue_id).version
-    response = client.post(f"/dialoger/{dialogue_id}/boka-om", data={
-        "day": "2027-04-14", "start": "09:00", "end": "11:00", "location": "Biblioteket",
-        "video_link": "https://video.example.org/rum/1", "version": str(version)})
+    response = client.post(
+        f"/dialoger/{dialogue_id}/boka-om",
+        data={
+            "day": "2027-04-14",
+            "start": "09:00",
+            "end": "11:00",
+            "location": "Biblioteket",
+            "video_link": "https://video.example.org/rum/1",
+            "version": str(version),
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         dialogue = db.session.get(Dialogue, dialogue_id)
         assert local(dialogue.starts_at).strftime("%Y-%m-%d %H:%M") == "2027-04-14 09:00"
         assert dialogue.location == "Biblioteket"
-        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "bokade om dialog"))
+        entry = db.session.scalar(
+            sa.select(AuditEntry).where(AuditEntry.action == "bokade om dialog")
+        )
         assert "starts_at" in entry.changes and "location" in entry.changes
 
 
 def test_rebook_with_stale_version_is_refused(client, app, world, book):
     dialogue_id = book("a1", date(YEAR, 3, 10))
     login(client, "chef_a1")
-    response = client.post(f"/dialoger/{dialogue_id}/boka-om", data={
-        "day": "2027-04-14", "start": "09:00", "end": "11:00", "location": "X",
-        "version": "999"})
+    response = client.post(
+        f"/dialoger/{dialogue_id}/boka-om",
+        data={
+            "day": "2027-04-14",
+            "start": "09:00",
+            "end": "11:00",
+            "location": "X",
+            "version": "999",
+        },
+    )
     assert response.status_code == 409
     assert "ändrats av någon annan" in response.get_data(as_text=True)
     with app.app_context():
@@ -141,8 +173,10 @@ def test_rebook_into_a_taken_year_is_refused(app, world, book):
     with app.app_context():
         dialogue = db.session.get(Dialogue, first)
         with pytest.raises(BookingError, match="redan en patientsäkerhetsdialog 2028"):
-            rebook_dialogue(dialogue, Booking(day=date(YEAR + 1, 5, 5), start=time(9),
-                                              end=time(10), location="X"))
+            rebook_dialogue(
+                dialogue,
+                Booking(day=date(YEAR + 1, 5, 5), start=time(9), end=time(10), location="X"),
+            )
 
 
 def test_cancel_needs_a_reason_and_frees_the_year(client, app, world, book):
@@ -150,16 +184,18 @@ def test_cancel_needs_a_reason_and_frees_the_year(client, app, world, book):
     login(client, "chef_a1")
     response = client.post(f"/dialoger/{dialogue_id}/stall-in", data={"reason": "  "})
     assert response.status_code == 400
-    response = client.post(f"/dialoger/{dialogue_id}/stall-in",
-                           data={"reason": "Lokalen var upptagen."})
+    response = client.post(
+        f"/dialoger/{dialogue_id}/stall-in", data={"reason": "Lokalen var upptagen."}
+    )
     assert response.status_code == 302
     with app.app_context():
         dialogue = db.session.get(Dialogue, dialogue_id)
         assert dialogue.status is DialogueStatus.CANCELLED
         assert dialogue.cancel_reason == "Lokalen var upptagen."
     # The year is free again.
-    response = client.post(f"/boenden/{world.homes['a1']}/boka",
-                           data=_booking_form(world, day="2027-05-12"))
+    response = client.post(
+        f"/boenden/{world.homes['a1']}/boka", data=_booking_form(world, day="2027-05-12")
+    )
     assert response.status_code == 302
     assert _count_dialogues(app, world.homes["a1"]) == 2
 
@@ -181,8 +217,9 @@ def test_cancelled_dialogue_cannot_be_rebooked(app, world, book):
         dialogue = db.session.get(Dialogue, dialogue_id)
         cancel_dialogue(dialogue, "Flyttad till hösten.")
         with pytest.raises(BookingError):
-            rebook_dialogue(dialogue, Booking(day=date(YEAR, 9, 1), start=time(9), end=time(10),
-                                              location="X"))
+            rebook_dialogue(
+                dialogue, Booking(day=date(YEAR, 9, 1), start=time(9), end=time(10), location="X")
+            )
 
 
 def test_inactive_home_cannot_be_booked(app, world):
@@ -191,8 +228,9 @@ def test_inactive_home_cannot_be_booked(app, world):
         home.active = False
         db.session.commit()
         with pytest.raises(BookingError, match="inaktiverat"):
-            book_dialogue(home, Booking(day=date(YEAR, 3, 10), start=time(9), end=time(10),
-                                        location="X"))
+            book_dialogue(
+                home, Booking(day=date(YEAR, 3, 10), start=time(9), end=time(10), location="X")
+            )
 
 
 def test_database_refuses_a_second_live_dialogue_even_without_the_service(app, world, book):
@@ -202,8 +240,14 @@ def test_database_refuses_a_second_live_dialogue_even_without_the_service(app, w
     dialogue_id = book("a1", date(YEAR, 3, 10))
     with app.app_context():
         first = db.session.get(Dialogue, dialogue_id)
-        db.session.add(Dialogue(care_home_id=first.care_home_id, year=YEAR,
-                                starts_at=first.starts_at, ends_at=first.ends_at))
+        db.session.add(
+            Dialogue(
+                care_home_id=first.care_home_id,
+                year=YEAR,
+                starts_at=first.starts_at,
+                ends_at=first.ends_at,
+            )
+        )
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
@@ -236,9 +280,13 @@ def test_concurrent_bookings_of_the_same_home_end_with_exactly_one(app, world):
     refused = [b for b, s in zip(bodies, results) if s == 409]
     assert all("har redan en patientsäkerhetsdialog 2027" in b for b in refused)
     with app.app_context():
-        live = db.session.scalar(sa.select(sa.func.count(Dialogue.id)).where(
-            Dialogue.care_home_id == world.homes["a1"], Dialogue.year == YEAR,
-            Dialogue.status != DialogueStatus.CANCELLED))
+        live = db.session.scalar(
+            sa.select(sa.func.count(Dialogue.id)).where(
+                Dialogue.care_home_id == world.homes["a1"],
+                Dialogue.year == YEAR,
+                Dialogue.status != DialogueStatus.CANCELLED,
+            )
+        )
         assert live == 1
 
 
@@ -251,18 +299,35 @@ def test_service_level_race_in_separate_sessions(app, world):
         home_id = world.homes["b1"]
         with Session(engine) as s1, Session(engine) as s2:
             for s in (s1, s2):
-                assert s.scalar(sa.select(Dialogue.id).where(
-                    Dialogue.care_home_id == home_id, Dialogue.year == YEAR)) is None
+                assert (
+                    s.scalar(
+                        sa.select(Dialogue.id).where(
+                            Dialogue.care_home_id == home_id, Dialogue.year == YEAR
+                        )
+                    )
+                    is None
+                )
                 s.rollback()  # end the read; the check's answer is now stale for both
             home1 = s1.get(CareHome, home_id)
             from dialog.timeutil import local_to_utc
-            s1.add(Dialogue(care_home_id=home1.id, year=YEAR,
-                            starts_at=local_to_utc(date(YEAR, 3, 10), time(9)),
-                            ends_at=local_to_utc(date(YEAR, 3, 10), time(10))))
+
+            s1.add(
+                Dialogue(
+                    care_home_id=home1.id,
+                    year=YEAR,
+                    starts_at=local_to_utc(date(YEAR, 3, 10), time(9)),
+                    ends_at=local_to_utc(date(YEAR, 3, 10), time(10)),
+                )
+            )
             s1.commit()
-            s2.add(Dialogue(care_home_id=home_id, year=YEAR,
-                            starts_at=local_to_utc(date(YEAR, 4, 10), time(9)),
-                            ends_at=local_to_utc(date(YEAR, 4, 10), time(10))))
+            s2.add(
+                Dialogue(
+                    care_home_id=home_id,
+                    year=YEAR,
+                    starts_at=local_to_utc(date(YEAR, 4, 10), time(9)),
+                    ends_at=local_to_utc(date(YEAR, 4, 10), time(10)),
+                )
+            )
             with pytest.raises(sa.exc.IntegrityError):
                 s2.commit()
 
@@ -272,14 +337,20 @@ def test_participants_can_be_changed(client, app, world, book):
     login(client, "chef_a1")
     with app.app_context():
         version = db.session.get(Dialogue, dialogue_id).version
-    response = client.post(f"/dialoger/{dialogue_id}/deltagare", data={
-        "participants": [str(world.contacts["a1_ssk"]), str(world.contacts["alfa_lakare"])],
-        "version": str(version)})
+    response = client.post(
+        f"/dialoger/{dialogue_id}/deltagare",
+        data={
+            "participants": [str(world.contacts["a1_ssk"]), str(world.contacts["alfa_lakare"])],
+            "version": str(version),
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         dialogue = db.session.get(Dialogue, dialogue_id)
-        assert {p.name for p in dialogue.current_participants} == {"Test SSK a1",
-                                                                   "Test lakare alfa"}
+        assert {p.name for p in dialogue.current_participants} == {
+            "Test SSK a1",
+            "Test lakare alfa",
+        }
         removed = [p for p in dialogue.participants if p.removed_at is not None]
         assert [p.name for p in removed] == ["Test CHEF a1"]
 
@@ -296,12 +367,14 @@ def test_held_dialogue_cannot_be_rebooked_from_the_page(client, app, world, book
     assert "genomförd och kan inte ändras" in page
 
 
-def test_refused_cancel_reason_is_shown_in_the_form_and_not_in_the_session(client, app, world,
-                                                                          book):
+def test_refused_cancel_reason_is_shown_in_the_form_and_not_in_the_session(
+    client, app, world, book
+):
     dialogue_id = book("a1", date(YEAR, 3, 10))
     login(client, "chef_a1")
-    response = client.post(f"/dialoger/{dialogue_id}/stall-in",
-                           data={"reason": "Herr Testsson i rum 14 blev sämre"})
+    response = client.post(
+        f"/dialoger/{dialogue_id}/stall-in", data={"reason": "Herr Testsson i rum 14 blev sämre"}
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "patientuppgifter" in page and "rum 14" in page
@@ -314,10 +387,18 @@ def test_refused_cancel_reason_is_shown_in_the_form_and_not_in_the_session(clien
 def test_a_person_cannot_be_in_two_dialogues_at_the_same_time(app, world, book):
     # The health centre's physician serves both a1 and a2.
     book("a1", date(YEAR, 3, 10), time(13, 0), time(15, 0), contact_keys=["a1_chef", "alfa_lakare"])
-    with pytest.raises(BookingError, match="Test lakare alfa är redan kallad till dialogen på "
-                                           "Testboendet Ett 2027-03-10 kl. 13.00"):
-        book("a2", date(YEAR, 3, 10), time(14, 0), time(16, 0),
-             contact_keys=["a2_chef", "alfa_lakare"])
+    with pytest.raises(
+        BookingError,
+        match="Test lakare alfa är redan kallad till dialogen på "
+        "Testboendet Ett 2027-03-10 kl. 13.00",
+    ):
+        book(
+            "a2",
+            date(YEAR, 3, 10),
+            time(14, 0),
+            time(16, 0),
+            contact_keys=["a2_chef", "alfa_lakare"],
+        )
     # Right after is fine, and so is the same time without the shared physician.
     book("a2", date(YEAR, 3, 10), time(15, 0), time(16, 0), contact_keys=["alfa_lakare"])
     book("b1", date(YEAR, 3, 10), time(13, 0), time(15, 0), contact_keys=["b1_chef"])
@@ -329,5 +410,6 @@ def test_rebooking_onto_a_colleagues_dialogue_is_refused(app, world, book):
     with app.app_context():
         dialogue = db.session.get(Dialogue, second)
         with pytest.raises(BookingError, match="överlappar"):
-            rebook_dialogue(dialogue, Booking(day=date(YEAR, 3, 10), start=time(14),
-                                              end=time(15), location="X"))
+            rebook_dialogue(
+                dialogue, Booking(day=date(YEAR, 3, 10), start=time(14), end=time(15), location="X")
+            )

@@ -1,5 +1,6 @@
 """The foundation in real Chromium: log in, year view, book, rebook, the second-booking error;
 axe-core (WCAG 2.0/2.1 A and AA) on the login page, year view, home page and booking form."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,7 +47,11 @@ def test_book_rebook_and_refused_second_booking(live_server, page, world):
     page.get_by_role("button", name="Boka dialog").click()
     page.wait_for_url("**/dialoger/*")
     assert "2027-03-10 kl. 13.00–15.00" in page.locator("dl.facts").inner_text()
-    assert page.locator(".flash-success").inner_text().startswith("Dialogen för Testboendet Ett är bokad")
+    assert (
+        page.locator(".flash-success")
+        .inner_text()
+        .startswith("Dialogen för Testboendet Ett är bokad")
+    )
     assert_accessible(page, "06-dialogue")
 
     page.get_by_role("link", name="Boka om").click()
@@ -97,10 +102,15 @@ def test_tablet_width_has_no_horizontal_page_scroll(live_server, browser, world)
 def test_register_and_admin_pages_are_accessible(live_server, page, world, book):
     dialogue_id = book("a1", __import__("datetime").date(2027, 3, 10))
     login_in_browser(page, live_server.url, "admin", PASSWORD)
-    for path, name in [("/register/boenden", "10-homes"), ("/register/vardcentraler", "11-centres"),
-                       ("/register/kontakter", "12-contacts"), ("/register/import", "13-import"),
-                       ("/granskningslogg", "14-audit"), ("/anvandare", "15-users"),
-                       (f"/dialoger/{dialogue_id}/stall-in", "16-cancel"),
-                       (f"/register/kontakter/ny", "17-new-contact")]:
+    for path, name in [
+        ("/register/boenden", "10-homes"),
+        ("/register/vardcentraler", "11-centres"),
+        ("/register/kontakter", "12-contacts"),
+        ("/register/import", "13-import"),
+        ("/granskningslogg", "14-audit"),
+        ("/anvandare", "15-users"),
+        (f"/dialoger/{dialogue_id}/stall-in", "16-cancel"),
+        ("/register/kontakter/ny", "17-new-contact"),
+    ]:
         page.goto(live_server.url + path)
         assert_accessible(page, name)

@@ -1,4 +1,5 @@
 """CSV import: preview, then all or nothing; every bad row reported with its line number."""
+
 from __future__ import annotations
 
 import io
@@ -13,20 +14,27 @@ from tests.conftest import login
 
 def _counts(app):
     with app.app_context():
-        return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(m))
-                     for m in (CareHome, HealthCentre, Contact, AuditEntry))
+        return tuple(
+            db.session.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in (CareHome, HealthCentre, Contact, AuditEntry)
+        )
 
 
 def _upload(client, kind: str, content: bytes, filename="fil.csv"):
-    return client.post("/register/import", data={
-        "kind": kind, "file": (io.BytesIO(content), filename)},
-        content_type="multipart/form-data")
+    return client.post(
+        "/register/import",
+        data={"kind": kind, "file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def _confirm(client, kind: str, content: bytes):
     import base64
-    return client.post("/register/import/bekrafta", data={
-        "kind": kind, "payload": base64.b64encode(content).decode()})
+
+    return client.post(
+        "/register/import/bekrafta",
+        data={"kind": kind, "payload": base64.b64encode(content).decode()},
+    )
 
 
 HOMES_SEMICOLON_BOM = (
@@ -50,17 +58,25 @@ def test_preview_then_import_homes_from_excel_style_file(client, app, world):
         home = db.session.scalar(sa.select(CareHome).where(CareHome.name == "Nya Testgården"))
         assert home.address == "Provvägen 3" and home.health_centre.name == "Test-VC Alfa"
         assert db.session.scalar(sa.select(CareHome).where(CareHome.name == "Äppelbo Test"))
-        assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
-            AuditEntry.action == "skapade boendet")) == 2
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(AuditEntry.id)).where(
+                    AuditEntry.action == "skapade boendet"
+                )
+            )
+            == 2
+        )
 
 
 def test_comma_separated_utf8_without_bom_and_contacts(client, app, world):
     login(client, "admin")
-    content = ("namn,e-post,telefon,roll,boende,vårdcentral,kommun\n"
-               "Ny Testperson,ny.testperson@test.example.org,010-000 00 00,Sjuksköterska,"
-               "Testboendet Ett,,Testkommun A\n"
-               "Annan Testperson,annan@test.example.org,,SÄBO-läkare,,Test-VC Beta,\n"
-               "Tredje Testperson,tredje@test.example.org,,MAS,,,Testkommun B\n").encode()
+    content = (
+        "namn,e-post,telefon,roll,boende,vårdcentral,kommun\n"
+        "Ny Testperson,ny.testperson@test.example.org,010-000 00 00,Sjuksköterska,"
+        "Testboendet Ett,,Testkommun A\n"
+        "Annan Testperson,annan@test.example.org,,SÄBO-läkare,,Test-VC Beta,\n"
+        "Tredje Testperson,tredje@test.example.org,,MAS,,,Testkommun B\n"
+    ).encode()
     assert _upload(client, "kontakter", content).status_code == 200
     assert _confirm(client, "kontakter", content).status_code == 302
     with app.app_context():
@@ -78,25 +94,37 @@ def test_health_centres_import(client, app, world):
     assert _upload(client, "vardcentraler", content).status_code == 200
     assert _confirm(client, "vardcentraler", content).status_code == 302
     with app.app_context():
-        centre = db.session.scalar(sa.select(HealthCentre).where(HealthCentre.name == "Test-VC Delta"))
+        centre = db.session.scalar(
+            sa.select(HealthCentre).where(HealthCentre.name == "Test-VC Delta")
+        )
         assert centre.operator.value == "privat"
 
 
 BROKEN_FILES = [
-    ("wrong encoding", "boenden",
-     "namn;kommun\nGården Åsa;Testkommun A\n".encode("cp1252"), "inte sparad som UTF-8"),
-    ("missing columns", "boenden", "namn;adress\nX;Y\n".encode(), "Kolumner saknas"),
+    (
+        "wrong encoding",
+        "boenden",
+        "namn;kommun\nGården Åsa;Testkommun A\n".encode("cp1252"),
+        "inte sparad som UTF-8",
+    ),
+    ("missing columns", "boenden", b"namn;adress\nX;Y\n", "Kolumner saknas"),
     ("empty file", "boenden", b"", "Filen är tom"),
-    ("header only", "boenden", "namn;kommun\n".encode(), "inga rader"),
-    ("10 MB file", "boenden",
-     ("namn;kommun\n" + "Testgård;Testkommun A\n" * 500_000).encode(), "för stor"),
+    ("header only", "boenden", b"namn;kommun\n", "inga rader"),
+    (
+        "10 MB file",
+        "boenden",
+        ("namn;kommun\n" + "Testgård;Testkommun A\n" * 500_000).encode(),
+        "för stor",
+    ),
 ]
 
 
-@pytest.mark.parametrize("label, kind, content, message", BROKEN_FILES,
-                         ids=[b[0] for b in BROKEN_FILES])
-def test_broken_files_get_a_clear_error_and_nothing_is_written(client, app, world, label, kind,
-                                                               content, message):
+@pytest.mark.parametrize(
+    "label, kind, content, message", BROKEN_FILES, ids=[b[0] for b in BROKEN_FILES]
+)
+def test_broken_files_get_a_clear_error_and_nothing_is_written(
+    client, app, world, label, kind, content, message
+):
     login(client, "admin")
     before = _counts(app)
     response = _upload(client, kind, content)
@@ -113,10 +141,10 @@ def test_every_bad_row_is_reported_and_nothing_is_written(client, app, world):
     content = (
         "namn;e-post;telefon;roll;boende;vårdcentral;kommun\n"
         "Okej Person;okej@test.example.org;;Sjuksköterska;Testboendet Ett;;Testkommun A\n"  # 2 ok
-        ";saknar@test.example.org;;Sjuksköterska;Testboendet Ett;;Testkommun A\n"          # 3
-        "Fel Post;inte-en-adress;;Sjuksköterska;Testboendet Ett;;Testkommun A\n"           # 4
-        "Okänd Kommun;k@test.example.org;;Sjuksköterska;Testboendet Ett;;Påhittby\n"       # 5
-        "Okänd Roll;r@test.example.org;;Trollkarl;Testboendet Ett;;Testkommun A\n"         # 6
+        ";saknar@test.example.org;;Sjuksköterska;Testboendet Ett;;Testkommun A\n"  # 3
+        "Fel Post;inte-en-adress;;Sjuksköterska;Testboendet Ett;;Testkommun A\n"  # 4
+        "Okänd Kommun;k@test.example.org;;Sjuksköterska;Testboendet Ett;;Påhittby\n"  # 5
+        "Okänd Roll;r@test.example.org;;Trollkarl;Testboendet Ett;;Testkommun A\n"  # 6
         "Okej Person;okej@test.example.org;;Sjuksköterska;Testboendet Ett;;Testkommun A\n"  # 7 dup
         "Finns Redan;chef.a1@test.example.org;;Enhetschef;Testboendet Ett;;Testkommun A\n"  # 8
     ).encode()
@@ -124,9 +152,14 @@ def test_every_bad_row_is_reported_and_nothing_is_written(client, app, world):
     response = _upload(client, "kontakter", content)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    for expected in ["Rad 3: namn saknas", "Rad 4: ogiltig e-postadress",
-                     "Rad 5: okänd kommun", "Rad 6: okänd roll", "Rad 7: dubblett av rad 2",
-                     "Rad 8: chef.a1@test.example.org finns redan"]:
+    for expected in [
+        "Rad 3: namn saknas",
+        "Rad 4: ogiltig e-postadress",
+        "Rad 5: okänd kommun",
+        "Rad 6: okänd roll",
+        "Rad 7: dubblett av rad 2",
+        "Rad 8: chef.a1@test.example.org finns redan",
+    ]:
         assert expected in page, expected
     assert "Rad 2:" not in page
     assert "Importera" not in page.split("</h1>", 1)[1].split("<table", 1)[0]  # no confirm button
@@ -136,10 +169,12 @@ def test_every_bad_row_is_reported_and_nothing_is_written(client, app, world):
 
 def test_duplicate_home_and_unknown_references(client, app, world):
     login(client, "admin")
-    content = ("namn;kommun;vårdcentral\n"
-               "Testboendet Ett;Testkommun A;\n"
-               "Ny Gård;Testkommun A;Test-VC Gamma\n"
-               "Ny Gård 2;Testkommun A;Finns Inte\n").encode()
+    content = (
+        "namn;kommun;vårdcentral\n"
+        "Testboendet Ett;Testkommun A;\n"
+        "Ny Gård;Testkommun A;Test-VC Gamma\n"
+        "Ny Gård 2;Testkommun A;Finns Inte\n"
+    ).encode()
     page = _upload(client, "boenden", content).get_data(as_text=True)
     assert "Rad 2: boendet Testboendet Ett finns redan i Testkommun A" in page
     assert "Rad 3: okänd vårdcentral ”Test-VC Gamma” i kommunens region" in page

@@ -1,4 +1,5 @@
 """Migrations create exactly the schema the models describe; setup and demo-data commands."""
+
 from __future__ import annotations
 
 import uuid
@@ -19,8 +20,9 @@ def empty_database_url(database_url, tmp_path):
         yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
         return
     name = f"fresh_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(database_url.rsplit("/", 1)[0] + "/postgres",
-                             isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        database_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     yield database_url.rsplit("/", 1)[0] + "/" + name
@@ -56,8 +58,11 @@ def test_migrations_create_exactly_the_models_schema(fresh_app):
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(context, db.metadata)
         # Expression indexes cannot be compared by autogenerate on SQLite: check them by name.
-        assert {"uq_document_template_active", "uq_document_template_version",
-                "uq_dialogue_home_year_live"} <= _index_names()
+        assert {
+            "uq_document_template_active",
+            "uq_document_template_version",
+            "uq_dialogue_home_year_live",
+        } <= _index_names()
     assert diff == [], f"models and migrations differ: {diff}"
 
 
@@ -66,7 +71,14 @@ def test_setup_migrates_loads_demo_data_once_and_demo_is_fictional(fresh_app):
     result = runner.invoke(args=["setup"])
     assert result.exit_code == 0, result.output
     assert "Demoinloggningar" in result.output and "admin" in result.output
-    from dialog.models import CareHome, Contact, Dialogue, DialogueStatus, HealthCentre, Municipality
+    from dialog.models import (
+        CareHome,
+        Contact,
+        Dialogue,
+        DialogueStatus,
+        HealthCentre,
+        Municipality,
+    )
 
     with fresh_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Municipality.id))) == 9
@@ -77,8 +89,12 @@ def test_setup_migrates_loads_demo_data_once_and_demo_is_fictional(fresh_app):
         emails = db.session.scalars(sa.select(Contact.email)).all()
         assert all(e.endswith(".example.org") for e in emails)
         states = set(db.session.scalars(sa.select(Dialogue.status)).all())
-        assert {DialogueStatus.PLANNED, DialogueStatus.DOCUMENTED, DialogueStatus.HELD,
-                DialogueStatus.CANCELLED} <= states or len(states) >= 3
+        assert {
+            DialogueStatus.PLANNED,
+            DialogueStatus.DOCUMENTED,
+            DialogueStatus.HELD,
+            DialogueStatus.CANCELLED,
+        } <= states or len(states) >= 3
         years = set(db.session.scalars(sa.select(Dialogue.year)).all())
         assert len(years) >= 2
         count = db.session.scalar(sa.select(sa.func.count(CareHome.id)))

@@ -1,4 +1,5 @@
 """Registers: create, edit, search, deactivate (never delete); the year view; the audit log."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,40 +13,64 @@ from tests.conftest import login
 
 def test_mas_creates_and_edits_a_home(client, app, world):
     login(client, "mas_a")
-    response = client.post("/register/boenden/ny", data={
-        "name": "Nya Provgården", "address": "Testvägen 9",
-        "municipality": str(world.municipalities["A"]),
-        "health_centre": str(world.centres["alfa"])})
+    response = client.post(
+        "/register/boenden/ny",
+        data={
+            "name": "Nya Provgården",
+            "address": "Testvägen 9",
+            "municipality": str(world.municipalities["A"]),
+            "health_centre": str(world.centres["alfa"]),
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         home = db.session.scalar(sa.select(CareHome).where(CareHome.name == "Nya Provgården"))
         home_id = home.id
-    response = client.post(f"/register/boenden/{home_id}/redigera", data={
-        "name": "Nya Provgården", "address": "Ny adress 1",
-        "municipality": str(world.municipalities["A"]), "health_centre": "0"})
+    response = client.post(
+        f"/register/boenden/{home_id}/redigera",
+        data={
+            "name": "Nya Provgården",
+            "address": "Ny adress 1",
+            "municipality": str(world.municipalities["A"]),
+            "health_centre": "0",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         home = db.session.get(CareHome, home_id)
         assert home.address == "Ny adress 1" and home.health_centre_id is None
-        entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_id == home_id,
-                                   AuditEntry.object_type == "CareHome")
-                                   .order_by(AuditEntry.id)).all()[-1]
+        entry = db.session.scalars(
+            sa.select(AuditEntry)
+            .where(AuditEntry.object_id == home_id, AuditEntry.object_type == "CareHome")
+            .order_by(AuditEntry.id)
+        ).all()[-1]
         assert entry.changes["address"] == ["Testvägen 9", "Ny adress 1"]
 
 
 def test_duplicate_home_name_in_the_same_municipality_is_refused(client, app, world):
     login(client, "mas_a")
-    response = client.post("/register/boenden/ny", data={
-        "name": "testboendet ett", "municipality": str(world.municipalities["A"]),
-        "health_centre": "0"})
+    response = client.post(
+        "/register/boenden/ny",
+        data={
+            "name": "testboendet ett",
+            "municipality": str(world.municipalities["A"]),
+            "health_centre": "0",
+        },
+    )
     assert response.status_code == 409
     assert "Det finns redan ett boende som heter" in response.get_data(as_text=True)
 
 
 def test_mas_cannot_create_a_home_in_another_municipality(client, app, world):
     login(client, "mas_a")
-    response = client.post("/register/boenden/ny", data={
-        "name": "Smuggel", "municipality": str(world.municipalities["B"]), "health_centre": "0"})
+    response = client.post(
+        "/register/boenden/ny",
+        data={
+            "name": "Smuggel",
+            "municipality": str(world.municipalities["B"]),
+            "health_centre": "0",
+        },
+    )
     assert response.status_code in (400, 403)
     with app.app_context():
         assert db.session.scalar(sa.select(CareHome).where(CareHome.name == "Smuggel")) is None
@@ -85,23 +110,41 @@ def test_search_homes_and_contacts(client, world):
 def test_unit_manager_adds_a_contact_to_their_home_with_a_valid_email_only(client, app, world):
     login(client, "chef_a1")
     owner = f"care_home:{world.homes['a1']}"
-    response = client.post("/register/kontakter/ny", data={
-        "name": "Ny Fysioterapeut", "email": "inte en adress", "role": "fysioterapeut",
-        "owner": owner})
+    response = client.post(
+        "/register/kontakter/ny",
+        data={
+            "name": "Ny Fysioterapeut",
+            "email": "inte en adress",
+            "role": "fysioterapeut",
+            "owner": owner,
+        },
+    )
     assert response.status_code == 400
     assert "Ange en giltig e-postadress" in response.get_data(as_text=True)
-    response = client.post("/register/kontakter/ny", data={
-        "name": "Ny Fysioterapeut", "email": "Fysio@Test.Example.org", "role": "fysioterapeut",
-        "owner": owner})
+    response = client.post(
+        "/register/kontakter/ny",
+        data={
+            "name": "Ny Fysioterapeut",
+            "email": "Fysio@Test.Example.org",
+            "role": "fysioterapeut",
+            "owner": owner,
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         contact = db.session.scalar(sa.select(Contact).where(Contact.name == "Ny Fysioterapeut"))
         assert contact.email == "fysio@test.example.org"
         assert contact.care_home_id == world.homes["a1"]
     # Not for another home.
-    response = client.post("/register/kontakter/ny", data={
-        "name": "Fel Plats", "email": "fel@test.example.org", "role": "fysioterapeut",
-        "owner": f"care_home:{world.homes['b1']}"})
+    response = client.post(
+        "/register/kontakter/ny",
+        data={
+            "name": "Fel Plats",
+            "email": "fel@test.example.org",
+            "role": "fysioterapeut",
+            "owner": f"care_home:{world.homes['b1']}",
+        },
+    )
     assert response.status_code in (400, 403)
 
 
@@ -110,9 +153,13 @@ def test_names_with_line_breaks_are_flattened(app, world):
     from dialog.registers.services import save_home
 
     with app.app_context():
-        home = save_home(None, name="Rad ett\r\nRad två", address="A\nB",
-                         municipality=db.session.get(Municipality, world.municipalities["A"]),
-                         health_centre=None)
+        home = save_home(
+            None,
+            name="Rad ett\r\nRad två",
+            address="A\nB",
+            municipality=db.session.get(Municipality, world.municipalities["A"]),
+            health_centre=None,
+        )
         assert home.name == "Rad ett Rad två" and home.address == "A B"
 
 
@@ -161,8 +208,15 @@ def test_audit_log_is_scoped(client, app, world, book):
 def test_audit_changes_are_shown_in_swedish_local_time():
     from dialog.audit.display import change_rows, object_label
 
-    rows = dict(change_rows({"starts_at": ["2027-03-10T12:00:00+00:00", "2027-06-10T07:00:00+00:00"],
-                             "active": [True, False], "location": [None, "Biblioteket"]}))
+    rows = dict(
+        change_rows(
+            {
+                "starts_at": ["2027-03-10T12:00:00+00:00", "2027-06-10T07:00:00+00:00"],
+                "active": [True, False],
+                "location": [None, "Biblioteket"],
+            }
+        )
+    )
     assert rows["Start"] == "2027-03-10 kl. 13.00 → 2027-06-10 kl. 09.00"
     assert rows["Aktiv"] == "ja → nej"
     assert rows["Plats"] == "Biblioteket"

@@ -1,4 +1,5 @@
 """Shared helpers for the invitations tests."""
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 
 Run with Debian's /usr/bin/python3 (python3-gi, gir1.2-ical-3.0), not the venv.
 """
+
 import json
 import sys
 
@@ -14,8 +15,7 @@ text = sys.stdin.read()
 root = ICal.Component.new_from_string(text)
 utc = ICal.Timezone.get_utc_timezone()
 method_prop = root.get_first_property(ICal.PropertyKind.METHOD_PROPERTY)
-out = {"method": method_prop.get_value_as_string() if method_prop else None,
-       "events": []}
+out = {"method": method_prop.get_value_as_string() if method_prop else None, "events": []}
 event = root.get_first_component(ICal.ComponentKind.VEVENT_COMPONENT)
 while event is not None:
     start = event.get_dtstart()
@@ -38,17 +38,19 @@ while event is not None:
         cn = prop.get_first_parameter(ICal.ParameterKind.CN_PARAMETER)
         attendees.append({"email": prop.get_attendee(), "cn": cn.get_cn() if cn else None})
         prop = event.get_next_property(ICal.PropertyKind.ATTENDEE_PROPERTY)
-    out["events"].append({
-        "uid": event.get_uid(),
-        "sequence": event.get_sequence(),
-        "summary": event.get_summary(),
-        "location": event.get_location(),
-        "description": event.get_description(),
-        "status": status_prop.get_value_as_string() if status_prop else None,
-        "tzid": start.get_tzid(),
-        "start_utc": times[0],
-        "end_utc": times[1],
-        "attendees": attendees,
-    })
+    out["events"].append(
+        {
+            "uid": event.get_uid(),
+            "sequence": event.get_sequence(),
+            "summary": event.get_summary(),
+            "location": event.get_location(),
+            "description": event.get_description(),
+            "status": status_prop.get_value_as_string() if status_prop else None,
+            "tzid": start.get_tzid(),
+            "start_utc": times[0],
+            "end_utc": times[1],
+            "attendees": attendees,
+        }
+    )
     event = root.get_next_component(ICal.ComponentKind.VEVENT_COMPONENT)
 print(json.dumps(out))

@@ -1,5 +1,6 @@
 """Test support for the invitations feature: a real SMTP server on loopback (aiosmtpd) and
 three calendar parsers that did not write our files (libical, ical.js, vobject)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,7 +9,7 @@ import shutil
 import socket
 import subprocess
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
@@ -45,8 +46,9 @@ class Recorder:
                 answer = self.refuse(len(self.messages), envelope)
                 if answer:
                     return answer
-            self.messages.append((list(envelope.rcpt_tos), envelope.original_content
-                                  or envelope.content))
+            self.messages.append(
+                (list(envelope.rcpt_tos), envelope.original_content or envelope.content)
+            )
         return "250 Message accepted for delivery"
 
     def parsed(self):
@@ -79,8 +81,10 @@ class SmtpServer:
 def libical_available() -> bool:
     if not Path(SYSTEM_PYTHON).exists():
         return False
-    check = subprocess.run([SYSTEM_PYTHON, "-c", "import gi; gi.require_version('ICalGLib', '3.0')"],
-                           capture_output=True)
+    check = subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import gi; gi.require_version('ICalGLib', '3.0')"],
+        capture_output=True,
+    )
     return check.returncode == 0
 
 
@@ -89,14 +93,26 @@ def icaljs_available() -> bool:
 
 
 def read_libical(ics: str) -> dict:
-    out = subprocess.run([SYSTEM_PYTHON, str(HERE / "read_libical.py")], input=ics,
-                         capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [SYSTEM_PYTHON, str(HERE / "read_libical.py")],
+        input=ics,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
 def read_icaljs(ics: str) -> dict:
-    out = subprocess.run(["node", str(HERE / "read_icaljs.cjs")], input=ics,
-                         capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        ["node", str(HERE / "read_icaljs.cjs")],
+        input=ics,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -108,20 +124,27 @@ def read_vobject(ics: str) -> dict:
     events = []
     for ev in cal.vevent_list:
         start, end = ev.dtstart.value, ev.dtend.value
-        events.append({
-            "uid": ev.uid.value,
-            "sequence": int(ev.sequence.value),
-            "summary": ev.summary.value,
-            "location": ev.location.value if hasattr(ev, "location") else None,
-            "description": ev.description.value if hasattr(ev, "description") else None,
-            "status": ev.status.value if hasattr(ev, "status") else None,
-            "tzid": (ev.dtstart.params.get("TZID") or ev.dtstart.params.get(
-                "X-VOBJ-ORIGINAL-TZID") or [None])[0],
-            "start_utc": int(start.astimezone(timezone.utc).timestamp()),
-            "end_utc": int(end.astimezone(timezone.utc).timestamp()),
-            "attendees": [{"email": a.value, "cn": a.params.get("CN", [None])[0]}
-                          for a in getattr(ev, "attendee_list", [])],
-        })
+        events.append(
+            {
+                "uid": ev.uid.value,
+                "sequence": int(ev.sequence.value),
+                "summary": ev.summary.value,
+                "location": ev.location.value if hasattr(ev, "location") else None,
+                "description": ev.description.value if hasattr(ev, "description") else None,
+                "status": ev.status.value if hasattr(ev, "status") else None,
+                "tzid": (
+                    ev.dtstart.params.get("TZID")
+                    or ev.dtstart.params.get("X-VOBJ-ORIGINAL-TZID")
+                    or [None]
+                )[0],
+                "start_utc": int(start.astimezone(UTC).timestamp()),
+                "end_utc": int(end.astimezone(UTC).timestamp()),
+                "attendees": [
+                    {"email": a.value, "cn": a.params.get("CN", [None])[0]}
+                    for a in getattr(ev, "attendee_list", [])
+                ],
+            }
+        )
     return {"method": method, "events": events}
 
 
@@ -129,7 +152,7 @@ PARSERS = {"libical": read_libical, "ical.js": read_icaljs, "vobject": read_vobj
 
 
 def utc_iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def calendar_parts(msg):

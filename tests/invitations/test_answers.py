@@ -1,8 +1,11 @@
 """Answer links: no login, signed, expiring, single-use; comments guarded; stand-ins invited."""
+
 from __future__ import annotations
 
 import re
 from datetime import date
+from email import message_from_bytes
+from email.policy import default as default_policy
 
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
@@ -11,14 +14,15 @@ from dialog.extensions import db
 from dialog.models import AuditEntry, Dialogue, Participant, ResponseStatus
 from dialog.models.invitations import MessageKind, OutboxMessage
 from tests.invitations.helpers import answer_links, book_with_organiser, send_invitations
-from email import message_from_bytes
-from email.policy import default as default_policy
 
 
 def _links_for(app, email: str) -> list[str]:
     with app.app_context():
-        row = db.session.scalars(sa.select(OutboxMessage).where(
-            OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())).first()
+        row = db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.recipient == email)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
         msg = message_from_bytes(row.raw, policy=default_policy)
     return answer_links(msg.get_body(preferencelist=("plain",)).get_content())
 
@@ -29,8 +33,11 @@ def _path(url: str) -> str:
 
 def _participant(app, email):
     with app.app_context():
-        p = db.session.scalar(sa.select(Participant).where(Participant.email == email,
-                                                           Participant.removed_at.is_(None)))
+        p = db.session.scalar(
+            sa.select(Participant).where(
+                Participant.email == email, Participant.removed_at.is_(None)
+            )
+        )
         db.session.expunge(p)
         return p
 
@@ -43,7 +50,9 @@ def test_answer_yes_without_login_then_link_is_used_up(app, world, book, client)
     assert page.status_code == 200
     assert "Svara på kallelsen" in page.text
     assert re.search(r'<input checked[^>]*value="ja"', page.text)  # the link's answer is chosen
-    response = client.post(_path(yes), data={"response": "ja", "comment": "Jag kommer tio minuter sent."})
+    response = client.post(
+        _path(yes), data={"response": "ja", "comment": "Jag kommer tio minuter sent."}
+    )
     assert response.status_code == 200 and "Tack för ditt svar" in response.text
     p = _participant(app, "ssk.a1@test.example.org")
     assert p.response is ResponseStatus.ACCEPTED and p.responded_at is not None
@@ -55,8 +64,14 @@ def test_answer_yes_without_login_then_link_is_used_up(app, world, book, client)
         assert client.get(_path(url)).status_code == 409
     assert _participant(app, "ssk.a1@test.example.org").response is ResponseStatus.ACCEPTED
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "svarade på kallelse")) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "svarade på kallelse")
+            )
+            == 1
+        )
 
 
 def test_tampered_and_expired_links_change_nothing(app, world, book, client):
@@ -69,7 +84,8 @@ def test_tampered_and_expired_links_change_nothing(app, world, book, client):
     assert response.status_code == 404 and "Länken är ogiltig" in response.text
     # Someone else's participant id with a forged signature:
     forged = URLSafeTimedSerializer("not-the-secret", salt="dialog-answer-link-v1").dumps(
-        {"p": 1, "n": "x" * 32})
+        {"p": 1, "n": "x" * 32}
+    )
     assert client.get(f"/svar/{forged}").status_code == 404
     app.config["ANSWER_LINK_DAYS"] = -1  # every link is now older than its lifetime
     response = client.post(f"/svar/{token}", data={"response": "nej"})
@@ -98,23 +114,37 @@ def test_stand_in_gets_own_invitation_and_counts_for_the_seat(app, world, book, 
     dialogue_id = book_with_organiser(app, world, book)
     send_invitations(app, dialogue_id)
     no = _links_for(app, "lakare.alfa@test.example.org")[1]
-    invalid = client.post(_path(no), data={
-        "response": "nej", "stand_in_name": "Test Ersättare", "stand_in_email": "inte en adress",
-        "stand_in_role": "sabo_lakare"})
+    invalid = client.post(
+        _path(no),
+        data={
+            "response": "nej",
+            "stand_in_name": "Test Ersättare",
+            "stand_in_email": "inte en adress",
+            "stand_in_role": "sabo_lakare",
+        },
+    )
     assert invalid.status_code == 400 and "inte giltig" in invalid.text
-    response = client.post(_path(no), data={
-        "response": "nej", "stand_in_name": 'Test "Ersättare", läkare;\nX',
-        "stand_in_email": "ersattare@test.example.org", "stand_in_role": "sabo_lakare"})
+    response = client.post(
+        _path(no),
+        data={
+            "response": "nej",
+            "stand_in_name": 'Test "Ersättare", läkare;\nX',
+            "stand_in_email": "ersattare@test.example.org",
+            "stand_in_role": "sabo_lakare",
+        },
+    )
     assert response.status_code == 200 and "egen kallelse" in response.text
     with app.app_context():
         dialogue = db.session.get(Dialogue, dialogue_id)
-        substitute = next(p for p in dialogue.current_participants
-                          if p.email == "ersattare@test.example.org")
+        substitute = next(
+            p for p in dialogue.current_participants if p.email == "ersattare@test.example.org"
+        )
         assert substitute.stand_in_for.email == "lakare.alfa@test.example.org"
         assert substitute.name == 'Test "Ersättare", läkare; X'
         assert substitute.invited_sequence == dialogue.calendar_sequence
-        row = db.session.scalar(sa.select(OutboxMessage).where(
-            OutboxMessage.recipient == "ersattare@test.example.org"))
+        row = db.session.scalar(
+            sa.select(OutboxMessage).where(OutboxMessage.recipient == "ersattare@test.example.org")
+        )
         assert row.kind is MessageKind.INVITATION
         msg = message_from_bytes(row.raw, policy=default_policy)
         assert msg["To"].addresses[0].display_name == 'Test "Ersättare", läkare; X'

@@ -1,5 +1,6 @@
 """In Chromium: send invitations, answer through the links that arrived over SMTP, and watch
 the representation panel turn complete. Screenshots and axe-core on every page."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,8 +8,7 @@ from datetime import date
 import pytest
 
 from tests.invitations.helpers import answer_links, body_text, book_with_organiser, deliver
-from tests.support.browser import (axe_violations, describe_violations, login_in_browser,
-                                   screenshot)
+from tests.support.browser import axe_violations, describe_violations, login_in_browser, screenshot
 from tests.support.world import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -19,8 +19,9 @@ def _axe_clean(page):
     assert not violations, describe_violations(violations)
 
 
-def test_send_answer_and_representation_turns_complete(app, world, book, smtp, live_server,
-                                                       page, browser):
+def test_send_answer_and_representation_turns_complete(
+    app, world, book, smtp, live_server, page, browser
+):
     dialogue_id = book_with_organiser(app, world, book, day=date(2027, 4, 14))
     login_in_browser(page, live_server.url, "chef_a1", PASSWORD)
     page.goto(f"{live_server.url}/dialoger/{dialogue_id}")
@@ -37,12 +38,14 @@ def test_send_answer_and_representation_turns_complete(app, world, book, smtp, l
     guest = browser.new_context(viewport={"width": 820, "height": 1000}, locale="sv-SE")
     answer_page = guest.new_page()
     try:
-        for number, (email, text) in enumerate(sorted(arrived.items())):
+        for number, (_email, text) in enumerate(sorted(arrived.items())):
             yes = next(link for link in answer_links(text) if link.endswith("?svar=ja"))
-            answer_page.goto(live_server.url + yes[yes.index("/svar/"):])
+            answer_page.goto(live_server.url + yes[yes.index("/svar/") :])
             assert answer_page.get_by_label("Ja, jag kommer").is_checked()
             if number == 0:
-                answer_page.get_by_label("Kommentar (valfri)").fill("Jag tar med förra årets åtgärder.")
+                answer_page.get_by_label("Kommentar (valfri)").fill(
+                    "Jag tar med förra årets åtgärder."
+                )
                 _axe_clean(answer_page)
                 screenshot(answer_page, "invitations-answer-form")
             answer_page.get_by_role("button", name="Skicka svar").click()
@@ -51,7 +54,7 @@ def test_send_answer_and_representation_turns_complete(app, world, book, smtp, l
                 _axe_clean(answer_page)
                 screenshot(answer_page, "invitations-answer-done")
                 # The same link again: a clear page, nothing changes.
-                answer_page.goto(live_server.url + yes[yes.index("/svar/"):])
+                answer_page.goto(live_server.url + yes[yes.index("/svar/") :])
                 answer_page.get_by_role("heading", name="Länken är redan använd").wait_for()
                 _axe_clean(answer_page)
                 screenshot(answer_page, "invitations-answer-used")
@@ -78,7 +81,9 @@ def test_send_answer_and_representation_turns_complete(app, world, book, smtp, l
 
 def test_outbox_and_account_pages_are_accessible(app, world, book, live_server, page):
     dialogue_id = book_with_organiser(app, world, book, day=date(2027, 4, 14))
-    book_with_organiser(app, world, book, home="a2", day=date(2027, 4, 15), contact_keys=["a2_chef"])
+    book_with_organiser(
+        app, world, book, home="a2", day=date(2027, 4, 15), contact_keys=["a2_chef"]
+    )
     login_in_browser(page, live_server.url, "admin", PASSWORD)
     page.goto(f"{live_server.url}/arsoversikt?ar=2027")
     page.locator(f'input[name="dialogue_ids"][value="{dialogue_id}"]').check()

@@ -1,9 +1,9 @@
 """Three parsers that did not write our calendars read the same UTC instants as zoneinfo."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -29,22 +29,28 @@ CASES = {
 # The repeated hour on the autumn day, given as UTC instants: 02.30 summer time, then 02.30
 # winter time. Written in UTC (with Z) because parsers disagree on ambiguous wall-clock times.
 AMBIGUOUS = {
-    "höst-DST 2027-10-31 02.30 CEST (första)": datetime(2027, 10, 31, 0, 30, tzinfo=timezone.utc),
-    "höst-DST 2027-10-31 02.30 CET (andra)": datetime(2027, 10, 31, 1, 30, tzinfo=timezone.utc),
+    "höst-DST 2027-10-31 02.30 CEST (första)": datetime(2027, 10, 31, 0, 30, tzinfo=UTC),
+    "höst-DST 2027-10-31 02.30 CET (andra)": datetime(2027, 10, 31, 1, 30, tzinfo=UTC),
 }
 ARTIFACTS = ROOT / "test-artifacts" / "invitations"
 
 
 def _event(name: str, wall: datetime, method: str) -> Event:
     if wall.tzinfo is None:
-        start = wall.replace(tzinfo=STOCKHOLM).astimezone(timezone.utc)
+        start = wall.replace(tzinfo=STOCKHOLM).astimezone(UTC)
     else:
         start = wall
-    return Event(uid=f"dst-{start:%Y%m%d%H%M}Z@test", sequence=1 if method == "CANCEL" else 0,
-                 start=start, end=start + timedelta(hours=1), summary=f"Test {name}",
-                 organizer_name="Test Organisatör", organizer_email="org@test.example.org",
-                 attendees=[Attendee("Test Deltagare", "d@test.example.org")],
-                 status="CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    return Event(
+        uid=f"dst-{start:%Y%m%d%H%M}Z@test",
+        sequence=1 if method == "CANCEL" else 0,
+        start=start,
+        end=start + timedelta(hours=1),
+        summary=f"Test {name}",
+        organizer_name="Test Organisatör",
+        organizer_email="org@test.example.org",
+        attendees=[Attendee("Test Deltagare", "d@test.example.org")],
+        status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
+    )
 
 
 @pytest.mark.parametrize("method", ["REQUEST", "CANCEL", "PUBLISH"])
@@ -68,21 +74,34 @@ def test_every_parser_reads_the_zoneinfo_instant(parsers, method):
         assert got == expected, f"{parser_name} differs from zoneinfo"
     if method == "REQUEST":
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        table = {name: {"zoneinfo": utc_iso(expected[e.uid]),
-                        **{p: utc_iso(readings[p][e.uid]) for p in readings}}
-                 for name, e in zip(cases, events)}
-        (ARTIFACTS / "dst_readings.json").write_text(json.dumps(table, indent=2,
-                                                                ensure_ascii=False))
+        table = {
+            name: {
+                "zoneinfo": utc_iso(expected[e.uid]),
+                **{p: utc_iso(readings[p][e.uid]) for p in readings},
+            }
+            for name, e in zip(cases, events)
+        }
+        (ARTIFACTS / "dst_readings.json").write_text(
+            json.dumps(table, indent=2, ensure_ascii=False)
+        )
 
 
 def test_hostile_text_cannot_break_the_calendar(parsers):
     nasty = 'Rum 3; "Stora salen", plan 2:\nBEGIN:VEVENT\r\nX:1 \\ slut'
-    ev = Event(uid="nasty@test", sequence=0, start=datetime(2027, 2, 1, 12, tzinfo=timezone.utc),
-               end=datetime(2027, 2, 1, 13, tzinfo=timezone.utc), summary=nasty, location=nasty,
-               description=nasty, organizer_name='Öst, "Chefen": A;B',
-               organizer_email="org@test.example.org",
-               attendees=[Attendee('Åsa "Å" Öberg, sjuksköterska; natt:\nEND:VCALENDAR',
-                                   "asa@test.example.org")])
+    ev = Event(
+        uid="nasty@test",
+        sequence=0,
+        start=datetime(2027, 2, 1, 12, tzinfo=UTC),
+        end=datetime(2027, 2, 1, 13, tzinfo=UTC),
+        summary=nasty,
+        location=nasty,
+        description=nasty,
+        organizer_name='Öst, "Chefen": A;B',
+        organizer_email="org@test.example.org",
+        attendees=[
+            Attendee('Åsa "Å" Öberg, sjuksköterska; natt:\nEND:VCALENDAR', "asa@test.example.org")
+        ],
+    )
     ics = calendar.calendar([ev], method="REQUEST")
     lines = ics.split("\r\n")
     assert lines.count("BEGIN:VEVENT") == 1 and lines.count("END:VCALENDAR") == 1
@@ -94,8 +113,9 @@ def test_hostile_text_cannot_break_the_calendar(parsers):
         event = result["events"][0]
         assert event["summary"] == nasty.replace("\r\n", "\n"), parser_name
         assert event["location"] == nasty.replace("\r\n", "\n"), parser_name
-        assert event["attendees"][0]["cn"].startswith("Åsa 'Å' Öberg, sjuksköterska; natt:"), \
+        assert event["attendees"][0]["cn"].startswith("Åsa 'Å' Öberg, sjuksköterska; natt:"), (
             parser_name
+        )
         assert "asa@test.example.org" in event["attendees"][0]["email"].lower()
 
 

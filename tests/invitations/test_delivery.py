@@ -1,4 +1,5 @@
 """Invitations over a real SMTP server on loopback: what arrived is parsed, not what we meant."""
+
 from __future__ import annotations
 
 from datetime import date, time, timedelta
@@ -10,8 +11,14 @@ from dialog.extensions import db
 from dialog.models import Dialogue, ResponseStatus
 from dialog.models.base import now_utc
 from dialog.models.invitations import MessageKind, OutboxMessage, OutboxStatus
-from tests.invitations.helpers import (answer_links, body_text, book_with_organiser, deliver,
-                                       outbox_rows, send_invitations)
+from tests.invitations.helpers import (
+    answer_links,
+    body_text,
+    book_with_organiser,
+    deliver,
+    outbox_rows,
+    send_invitations,
+)
 from tests.invitations.support import calendar_parts, part_text
 
 
@@ -50,7 +57,10 @@ def test_invitation_is_imip_with_swedish_intact(app, world, book, smtp, parsers)
         alternative = msg.get_payload()[0]
         assert alternative.get_content_type() == "multipart/alternative"
         assert [p.get_content_type() for p in alternative.get_payload()] == [
-            "text/plain", "text/html", "text/calendar"]
+            "text/plain",
+            "text/html",
+            "text/calendar",
+        ]
         assert method == "REQUEST"
         assert msg["Subject"].startswith("Inbjudan: Patientsäkerhetsdialog Testboendet Ett")
         assert "kl. 13.00" in msg["Subject"]
@@ -66,8 +76,9 @@ def test_invitation_is_imip_with_swedish_intact(app, world, book, smtp, parsers)
             assert event["start_utc"] == starts, name
             assert "inga enskilda patienter" in event["description"], name
             assert len(event["attendees"]) == 5, name
-            assert {a["email"].lower().removeprefix("mailto:") for a in event["attendees"]} \
-                == set(emails), name
+            assert {a["email"].lower().removeprefix("mailto:") for a in event["attendees"]} == set(
+                emails
+            ), name
     rows = outbox_rows(app)
     assert all(r.status is OutboxStatus.SENT and r.attempts == 1 for r in rows)
 
@@ -82,15 +93,23 @@ def test_update_cancel_and_participant_changes(app, world, book, smtp, parsers):
         uid = dialogue.calendar_uid
         dialogue.current_participants[0].response = ResponseStatus.ACCEPTED
         db.session.commit()
-        rebook_dialogue(dialogue, Booking(day=date(2027, 3, 29), start=time(9, 0),
-                                          end=time(11, 0), location="Nya rummet; plan 2, hus C"))
+        rebook_dialogue(
+            dialogue,
+            Booking(
+                day=date(2027, 3, 29),
+                start=time(9, 0),
+                end=time(11, 0),
+                location="Nya rummet; plan 2, hus C",
+            ),
+        )
     deliver(app)
     updates = smtp.recorder.parsed()[seen:]
     seen += len(updates)
     assert len(updates) == 5
     with app.app_context():  # a new time voids the answers given for the old one
-        assert {p.response for p in db.session.get(Dialogue, dialogue_id).current_participants} \
-            == {ResponseStatus.NEEDS_ACTION}
+        assert {p.response for p in db.session.get(Dialogue, dialogue_id).current_participants} == {
+            ResponseStatus.NEEDS_ACTION
+        }
     for msg, method, per_parser, _ in _calendars(updates, parsers):
         assert method == "REQUEST" and msg["Subject"].startswith("Uppdaterad:")
         for name, result in per_parser.items():
@@ -98,8 +117,8 @@ def test_update_cancel_and_participant_changes(app, world, book, smtp, parsers):
             assert (event["uid"], event["sequence"]) == (uid, 1), name
             assert event["location"] == "Nya rummet; plan 2, hus C", name
             assert event["start_utc"] == int(
-                (date(2027, 3, 29).toordinal() - date(1970, 1, 1).toordinal()) * 86400
-                + 7 * 3600), name  # 09.00 CEST = 07.00 UTC, the day after the change
+                (date(2027, 3, 29).toordinal() - date(1970, 1, 1).toordinal()) * 86400 + 7 * 3600
+            ), name  # 09.00 CEST = 07.00 UTC, the day after the change
 
     # One participant removed: a CANCEL to them, the new attendee list to the rest.
     with app.app_context():
@@ -120,8 +139,9 @@ def test_update_cancel_and_participant_changes(app, world, book, smtp, parsers):
         assert (event["uid"], event["sequence"], event["status"]) == (uid, 2, "CANCELLED"), name
     for _, readings in by_method["REQUEST"]:
         for name, result in readings.items():
-            assert result["events"][0]["sequence"] == 2 and \
-                len(result["events"][0]["attendees"]) == 4, name
+            assert (
+                result["events"][0]["sequence"] == 2 and len(result["events"][0]["attendees"]) == 4
+            ), name
 
     # Added back later: only the newcomer gets the current invitation.
     with app.app_context():
@@ -143,7 +163,7 @@ def test_update_cancel_and_participant_changes(app, world, book, smtp, parsers):
     for msg, method, per_parser, _ in _calendars(cancels, parsers):
         assert method == "CANCEL" and msg["Subject"].startswith("Inställd:")
         assert "Vårdcentralen byter lokaler" in body_text(msg)
-        for name, result in per_parser.items():
+        for result in per_parser.values():
             event = result["events"][0]
             assert (event["uid"], event["sequence"], event["status"]) == (uid, 3, "CANCELLED")
     # Nothing further is queued, and nothing was ever sent twice.
@@ -156,8 +176,10 @@ def test_signals_do_nothing_before_invitations_are_sent(app, world, book, smtp):
     dialogue_id = book_with_organiser(app, world, book)
     with app.app_context():
         dialogue = db.session.get(Dialogue, dialogue_id)
-        rebook_dialogue(dialogue, Booking(day=date(2027, 3, 11), start=time(13, 0),
-                                          end=time(14, 0), location="Rummet"))
+        rebook_dialogue(
+            dialogue,
+            Booking(day=date(2027, 3, 11), start=time(13, 0), end=time(14, 0), location="Rummet"),
+        )
         cancel_dialogue(db.session.get(Dialogue, dialogue_id), "Flyttas till hösten")
         assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
         assert db.session.get(Dialogue, dialogue_id).calendar_sequence == 0
@@ -207,7 +229,8 @@ def test_5xx_gives_up_with_a_visible_error_until_an_admin_retries(app, world, bo
     dialogue_id = book_with_organiser(app, world, book)
     send_invitations(app, dialogue_id)
     smtp.recorder.refuse = lambda count, env: (
-        "550 5.1.1 Mottagaren finns inte" if env.rcpt_tos[0] == "ssk.a1@test.example.org" else None)
+        "550 5.1.1 Mottagaren finns inte" if env.rcpt_tos[0] == "ssk.a1@test.example.org" else None
+    )
     result = deliver(app)
     assert (result.sent, result.failed) == (4, 1)
     failed = [r for r in outbox_rows(app) if r.status is OutboxStatus.FAILED]
@@ -252,8 +275,11 @@ def test_hostile_names_cannot_inject_headers_or_recipients(app, world, book, smt
     for (rcpt, _), msg in zip(smtp.recorder.messages, smtp.recorder.parsed()):
         assert rcpt == [msg["To"].addresses[0].addr_spec]
         assert msg["Bcc"] is None and msg["Cc"] is None
-        assert msg["To"].addresses[0].display_name.endswith(
-            ', "Smeknamn"; X Cc: inkraktare@test.example.org')
+        assert (
+            msg["To"]
+            .addresses[0]
+            .display_name.endswith(', "Smeknamn"; X Cc: inkraktare@test.example.org')
+        )
         assert "Ängen Bcc: inkraktare@test.example.org" in msg["Subject"]
     for _, _, per_parser, _ in _calendars(smtp.recorder.parsed()[:1], parsers):
         for name, result in per_parser.items():

@@ -1,4 +1,5 @@
 """Pages: sending, representation, year view, outbox, downloads, calendar feeds, scope."""
+
 from __future__ import annotations
 
 import re
@@ -54,16 +55,20 @@ def test_csrf_is_required(app, world, book, client):
 
 def test_year_view_bulk_send_and_representation_warning(app, world, book, client):
     first = book_with_organiser(app, world, book, home="a1", day=date(2027, 3, 10))
-    second = book_with_organiser(app, world, book, home="a2", day=date(2027, 3, 11),
-                                 contact_keys=["a2_chef"])
+    second = book_with_organiser(
+        app, world, book, home="a2", day=date(2027, 3, 11), contact_keys=["a2_chef"]
+    )
     login(client, "mas_a")
     page = client.get("/arsoversikt?ar=2027")
     assert page.status_code == 200
     assert 'form="bulk-invite"' in page.text
     assert "Representation saknas: Sjuksköterska" in page.text  # a2 invited only its manager
     assert "Representation ej bekräftad" in page.text  # a1 invited all, nobody answered yet
-    response = client.post("/kallelser/skicka", data={"dialogue_ids": [str(first), str(second)],
-                                                       "ar": "2027"}, follow_redirects=True)
+    response = client.post(
+        "/kallelser/skicka",
+        data={"dialogue_ids": [str(first), str(second)], "ar": "2027"},
+        follow_redirects=True,
+    )
     assert "6 kallelser har lagts i utkorgen. (2 dialoger)" in response.text
     with app.app_context():
         for p in db.session.scalars(sa.select(Participant).where(Participant.dialogue_id == first)):
@@ -78,12 +83,16 @@ def test_year_view_queries_do_not_grow_with_rows(app, world, book, client):
 
     login(client, "admin")
     counts = []
-    for home, day in (("a1", date(2027, 3, 10)), ("a2", date(2027, 3, 11)),
-                      ("b1", date(2027, 3, 12)), ("c1", date(2027, 3, 15))):
+    for home, day in (
+        ("a1", date(2027, 3, 10)),
+        ("a2", date(2027, 3, 11)),
+        ("b1", date(2027, 3, 12)),
+        ("c1", date(2027, 3, 15)),
+    ):
         book_with_organiser(app, world, book, home=home, day=day)
         with app.app_context():
             statements = []
-            listener = lambda *args, **kwargs: statements.append(1)  # noqa: E731
+            listener = lambda *args, _seen=statements, **kwargs: _seen.append(1)  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
             try:
                 assert client.get("/arsoversikt?ar=2027").status_code == 200
@@ -97,10 +106,12 @@ def test_year_view_queries_do_not_grow_with_rows(app, world, book, client):
 def test_representation_panel_per_side(app, world, book, client):
     dialogue_id = book_with_organiser(app, world, book)
     with app.app_context():
-        for p in db.session.scalars(sa.select(Participant).where(
-                Participant.dialogue_id == dialogue_id)):
-            p.response = ResponseStatus.ACCEPTED if p.side.value == "sabo" else \
-                ResponseStatus.DECLINED
+        for p in db.session.scalars(
+            sa.select(Participant).where(Participant.dialogue_id == dialogue_id)
+        ):
+            p.response = (
+                ResponseStatus.ACCEPTED if p.side.value == "sabo" else ResponseStatus.DECLINED
+            )
         db.session.commit()
     login(client, "chef_a1")
     page = client.get(f"/dialoger/{dialogue_id}").text
@@ -162,16 +173,25 @@ def test_resend_to_one_participant(app, world, book, client):
     login(client, "chef_a1")
     client.post(f"/dialoger/{dialogue_id}/kallelser")
     with app.app_context():
-        nurse = db.session.scalar(sa.select(Participant).where(
-            Participant.email == "ssk.a1@test.example.org"))
+        nurse = db.session.scalar(
+            sa.select(Participant).where(Participant.email == "ssk.a1@test.example.org")
+        )
         nurse_id = nurse.id
-    response = client.post(f"/dialoger/{dialogue_id}/kallelser/igen",
-                           data={"participant_id": nurse_id}, follow_redirects=True)
+    response = client.post(
+        f"/dialoger/{dialogue_id}/kallelser/igen",
+        data={"participant_id": nurse_id},
+        follow_redirects=True,
+    )
     assert "Kallelsen har skickats igen till Test SSK a1" in response.text
     with app.app_context():
-        to_nurse = db.session.scalars(sa.select(OutboxMessage).where(
-            OutboxMessage.recipient == "ssk.a1@test.example.org")).all()
+        to_nurse = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.recipient == "ssk.a1@test.example.org")
+        ).all()
         assert len(to_nurse) == 2 and len({m.message_id for m in to_nurse}) == 2
     other = book_with_organiser(app, world, book, home="a2", day=date(2027, 3, 11))
-    assert client.post(f"/dialoger/{other}/kallelser/igen",
-                       data={"participant_id": nurse_id}).status_code == 404
+    assert (
+        client.post(
+            f"/dialoger/{other}/kallelser/igen", data={"participant_id": nurse_id}
+        ).status_code
+        == 404
+    )

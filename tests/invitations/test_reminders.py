@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -12,8 +12,9 @@ def test_reminders_go_once_to_those_who_have_not_answered(app, world, book, runn
     dialogue_id = book_with_organiser(app, world, book, day=date(2027, 3, 10))
     send_invitations(app, dialogue_id)
     with app.app_context():
-        nurse = db.session.scalar(sa.select(Participant).where(
-            Participant.email == "ssk.a1@test.example.org"))
+        nurse = db.session.scalar(
+            sa.select(Participant).where(Participant.email == "ssk.a1@test.example.org")
+        )
         nurse.response = ResponseStatus.ACCEPTED
         db.session.commit()
     early = runner.invoke(args=["reminders", "send", "--now", "2027-02-20T08:00:00"])
@@ -23,8 +24,11 @@ def test_reminders_go_once_to_those_who_have_not_answered(app, world, book, runn
     again = runner.invoke(args=["reminders", "send", "--now", "2027-03-05T08:00:00"])
     assert "Köade 0" in again.output
     with app.app_context():
-        rows = db.session.scalars(sa.select(OutboxMessage).where(
-            OutboxMessage.kind.in_([MessageKind.REMINDER, MessageKind.SUMMARY]))).all()
+        rows = db.session.scalars(
+            sa.select(OutboxMessage).where(
+                OutboxMessage.kind.in_([MessageKind.REMINDER, MessageKind.SUMMARY])
+            )
+        ).all()
         reminded = sorted(r.recipient for r in rows if r.kind is MessageKind.REMINDER)
         assert "ssk.a1@test.example.org" not in reminded and len(reminded) == 4
         (summary,) = [r for r in rows if r.kind is MessageKind.SUMMARY]

@@ -1,5 +1,6 @@
 """Several workers at once deliver each message exactly once (FOR UPDATE SKIP LOCKED on
 PostgreSQL; the conditional claim keeps it true on SQLite as well)."""
+
 from __future__ import annotations
 
 import threading
@@ -16,9 +17,13 @@ from tests.conftest import DB_KIND
 def _queue_many(app, n: int) -> None:
     with app.app_context(), app.test_request_context():
         for i in range(n):
-            msg = mail.notice_message(to_name=f"Test Mottagare {i}",
-                                      to_email=f"mottagare{i}@test.example.org",
-                                      subject=f"Testmeddelande {i} åäö", text="Hej", html="<p>Hej</p>")
+            msg = mail.notice_message(
+                to_name=f"Test Mottagare {i}",
+                to_email=f"mottagare{i}@test.example.org",
+                subject=f"Testmeddelande {i} åäö",
+                text="Hej",
+                html="<p>Hej</p>",
+            )
             outbox.queue(msg, kind=MessageKind.REMINDER)
         db.session.commit()
 

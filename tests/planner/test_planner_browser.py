@@ -1,4 +1,5 @@
 """Plan -> adjust -> book in real Chromium, with screenshots and axe-core on every step."""
+
 from datetime import date
 
 import pytest
@@ -34,7 +35,7 @@ def test_plan_adjust_and_book_in_the_browser(app, live_server, page, world):
     assert "Inga konflikter" in page.locator("#planner-status").inner_text()
     screenshot(page, "planner-2-proposal")
     assert_accessible(page)
-    page.set_viewport_size({"width": 800, "height": 1000})      # a tablet in a meeting room
+    page.set_viewport_size({"width": 800, "height": 1000})  # a tablet in a meeting room
     screenshot(page, "planner-2-proposal-tablet")
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -52,8 +53,10 @@ def test_plan_adjust_and_book_in_the_browser(app, live_server, page, world):
     expect(page.locator(".planner-check[aria-busy]")).to_have_count(0)
     cell.get_by_text("Ingen på två boenden samma dag (restid):").wait_for()
     status = page.locator("#planner-status").inner_text()
-    assert "Ingen på två boenden samma dag (restid): Test lakare alfa (SÄBO-läkare) är kallad " \
+    assert (
+        "Ingen på två boenden samma dag (restid): Test lakare alfa (SÄBO-läkare) är kallad "
         "till Testboendet Ett och Testboendet Två samma dag" in status
+    )
     screenshot(page, "planner-3-conflict")
     assert_accessible(page)
 

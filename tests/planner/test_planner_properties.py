@@ -1,18 +1,27 @@
 """Property tests: for random registers and calendars, every proposal respects every hard rule
 or names the rule it cannot meet (and the people who make it impossible)."""
+
 from datetime import date, time, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialog.planning.planner import (CALENDAR_RULES, PERSON_RULES, BlockedPeriod, Booked,
-                                     PlanInputError, Preference, Slot, check, possible_days,
-                                     propose)
+from dialog.planning.planner import (
+    CALENDAR_RULES,
+    PERSON_RULES,
+    BlockedPeriod,
+    Booked,
+    PlanInputError,
+    Preference,
+    Slot,
+    check,
+    possible_days,
+    propose,
+)
 
 from .helpers import YEAR, home, request
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 POOL = [f"delad{i}@ex.org" for i in range(6)]
 
 
@@ -23,10 +32,19 @@ def plan_requests(draw):
     for i in range(1, n_homes + 1):
         shared = draw(st.lists(st.sampled_from(POOL), max_size=3, unique=True))
         previous = draw(st.none() | st.dates(date(YEAR - 1, 1, 1), date(YEAR - 1, 12, 31)))
-        pref = Preference(draw(st.none() | st.integers(0, 4)),
-                          draw(st.none() | st.sampled_from(["fm", "em"])))
-        homes.append(home(i, f"ssk{i}@ex.org", *shared, centre=draw(st.integers(1, 3)),
-                          previous=previous, pref=pref))
+        pref = Preference(
+            draw(st.none() | st.integers(0, 4)), draw(st.none() | st.sampled_from(["fm", "em"]))
+        )
+        homes.append(
+            home(
+                i,
+                f"ssk{i}@ex.org",
+                *shared,
+                centre=draw(st.integers(1, 3)),
+                previous=previous,
+                pref=pref,
+            )
+        )
     start = date(YEAR, 1, 1) + timedelta(days=draw(st.integers(0, 330)))
     end = min(start + timedelta(days=draw(st.integers(0, 90))), date(YEAR, 12, 31))
     blocked = []
@@ -38,14 +56,23 @@ def plan_requests(draw):
     for j in range(draw(st.integers(0, 4))):
         day = start + timedelta(days=draw(st.integers(0, 30)))
         if day.year == YEAR:
-            people = tuple(draw(st.lists(st.sampled_from(POOL), min_size=1, max_size=2,
-                                         unique=True)))
+            people = tuple(
+                draw(st.lists(st.sampled_from(POOL), min_size=1, max_size=2, unique=True))
+            )
             booked.append(Booked(100 + j, f"Bokat {j}", day, time(13), time(15), people))
     length = draw(st.sampled_from([60, 90, 120, 180]))
     day_start = draw(st.sampled_from([time(8), time(9), time(10)]))
-    return request(homes, start=start, end=end, booked=booked, blocked=blocked, length=length,
-                   day_start=day_start, day_end=time(16), usual_start=draw(st.sampled_from(
-                       [time(8), time(10), time(13), time(14, 30)])))
+    return request(
+        homes,
+        start=start,
+        end=end,
+        booked=booked,
+        blocked=blocked,
+        length=length,
+        day_start=day_start,
+        day_end=time(16),
+        usual_start=draw(st.sampled_from([time(8), time(10), time(13), time(14, 30)])),
+    )
 
 
 def violations(req, slots):
@@ -66,10 +93,13 @@ def violations(req, slots):
             found.add((s.home_id, "sparrad"))
         if s.start < req.day_start or s.end > req.day_end or s.end <= s.start:
             found.add((s.home_id, "motestid"))
-        others = [(o.home_id, o.day, o.start, o.end, homes[o.home_id].people)
-                  for o in slots.values() if o.home_id != s.home_id]
+        others = [
+            (o.home_id, o.day, o.start, o.end, homes[o.home_id].people)
+            for o in slots.values()
+            if o.home_id != s.home_id
+        ]
         others += [(b.home_id, b.day, b.start, b.end, b.people) for b in req.booked]
-        for other_id, day, start, end, people in others:
+        for _other_id, day, start, end, people in others:
             if day == s.day and set(people) & set(homes[s.home_id].people):
                 overlap = start < s.end and s.start < end
                 found.add((s.home_id, "samtidigt" if overlap else "restid"))
@@ -84,14 +114,17 @@ def test_every_proposal_respects_the_hard_rules_or_names_them(req):
     except PlanInputError as error:
         # Refused only with a reason that holds.
         text = str(error)
-        assert ("Alla dagar" in text and not possible_days(req, None)) or "får inte plats" in text \
+        assert (
+            ("Alla dagar" in text and not possible_days(req, None))
+            or "får inte plats" in text
             or "före startdatumet" in text
+        )
         return
     assert set(plan.slots) == {h.id for h in req.homes}
-    assert check(req, plan.slots) == plan.issues            # marks agree with a fresh check
+    assert check(req, plan.slots) == plan.issues  # marks agree with a fresh check
     named = {(h, i.rule) for h, items in plan.issues.items() for i in items if i.hard}
-    assert violations(req, plan.slots) == named               # every broken rule is named
-    assert not {rule for _, rule in named} & CALENDAR_RULES   # the calendar is never broken
+    assert violations(req, plan.slots) == named  # every broken rule is named
+    assert not {rule for _, rule in named} & CALENDAR_RULES  # the calendar is never broken
     if named:
         assert plan.problems, "a conflict must come with a plan-wide explanation"
         clashing = {p for items in plan.issues.values() for i in items if i.hard for p in i.people}

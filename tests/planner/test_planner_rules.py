@@ -1,10 +1,18 @@
 """The planner's rules, one by one, on plain data."""
+
 from datetime import date, time, timedelta
 
 import pytest
 
-from dialog.planning.planner import (BlockedPeriod, Booked, PlanInputError, Preference, Slot,
-                                     check, propose)
+from dialog.planning.planner import (
+    BlockedPeriod,
+    Booked,
+    PlanInputError,
+    Preference,
+    Slot,
+    check,
+    propose,
+)
 
 from .helpers import DAYS_OFF, YEAR, home, request
 
@@ -20,7 +28,7 @@ def test_swedish_eves_and_holidays_are_blocked_and_half_days_end_by_two():
     assert names[date(YEAR, 12, 31)] == "Nyårsafton"
     assert names[date(YEAR, 3, 27)] == "Påskafton"
     assert not DAYS_OFF[date(YEAR, 6, 25)].half
-    assert DAYS_OFF[date(YEAR, 4, 30)].half           # Valborgsmässoafton from 14.00
+    assert DAYS_OFF[date(YEAR, 4, 30)].half  # Valborgsmässoafton from 14.00
     req = request([home(1, "x@ex.org")], blocked=[])
     slots = {1: Slot(1, date(YEAR, 6, 25), time(9), time(11))}
     assert [i.rule for i in check(req, slots)[1]] == ["helgdag"]
@@ -69,9 +77,13 @@ def test_booked_dialogue_blocks_its_people_that_day():
 
 
 def test_previous_year_gives_the_rhythm_and_preferences_are_followed():
-    prev = date(YEAR - 1, 10, 14)            # a Wednesday
-    req = request([home(1, "a@ex.org", previous=prev),
-                   home(2, "b@ex.org", pref=Preference(weekday=4, part="fm"))])
+    prev = date(YEAR - 1, 10, 14)  # a Wednesday
+    req = request(
+        [
+            home(1, "a@ex.org", previous=prev),
+            home(2, "b@ex.org", pref=Preference(weekday=4, part="fm")),
+        ]
+    )
     plan = propose(req)
     assert plan.slots[1].day == prev + timedelta(days=364)
     assert plan.slots[1].day.weekday() == prev.weekday()
@@ -92,12 +104,15 @@ def test_too_many_homes_for_one_physician_names_the_rule_and_the_person():
     assert rules(plan.issues) & {"period", "arbetsdag", "helgdag", "sparrad", "motestid"} == set()
 
 
-@pytest.mark.parametrize("start,end,message", [
-    (date(YEAR, 5, 1), date(YEAR, 4, 1), "före startdatumet"),
-    (date(YEAR, 1, 1), date(YEAR + 1, 1, 31), f"inom år {YEAR}"),
-    (date(YEAR, 6, 20), date(YEAR, 8, 10), "Alla dagar i perioden"),
-    (date(YEAR, 12, 24), date(YEAR, 12, 26), "Alla dagar i perioden"),
-])
+@pytest.mark.parametrize(
+    "start,end,message",
+    [
+        (date(YEAR, 5, 1), date(YEAR, 4, 1), "före startdatumet"),
+        (date(YEAR, 1, 1), date(YEAR + 1, 1, 31), f"inom år {YEAR}"),
+        (date(YEAR, 6, 20), date(YEAR, 8, 10), "Alla dagar i perioden"),
+        (date(YEAR, 12, 24), date(YEAR, 12, 26), "Alla dagar i perioden"),
+    ],
+)
 def test_bad_periods_are_refused_with_clear_messages(start, end, message):
     with pytest.raises(PlanInputError, match=message):
         propose(request([home(1, "a@ex.org")], start=start, end=end))
@@ -122,8 +137,11 @@ def test_meeting_that_does_not_fit_the_day_and_no_homes_are_refused():
 
 def test_region_blocked_period_is_respected():
     blocked = [BlockedPeriod("Inventering", date(YEAR, 9, 1), date(YEAR, 9, 20))]
-    plan = propose(request([home(1, "a@ex.org")], start=date(YEAR, 9, 1),
-                           end=date(YEAR, 9, 30), blocked=blocked))
+    plan = propose(
+        request(
+            [home(1, "a@ex.org")], start=date(YEAR, 9, 1), end=date(YEAR, 9, 30), blocked=blocked
+        )
+    )
     assert plan.slots[1].day > date(YEAR, 9, 20)
     edited = {1: Slot(1, date(YEAR, 9, 10), time(13), time(15))}
     assert "Inventering" in check(plan.request, edited)[1][0].message
@@ -132,7 +150,7 @@ def test_region_blocked_period_is_respected():
 def test_last_years_date_moves_to_the_same_weekday_in_the_plan_year():
     from dialog.planning.planner import anniversary
 
-    assert anniversary(date(YEAR - 1, 1, 1), YEAR) == date(YEAR, 1, 7)        # not into YEAR-1
+    assert anniversary(date(YEAR - 1, 1, 1), YEAR) == date(YEAR, 1, 7)  # not into YEAR-1
     assert anniversary(date(YEAR - 1, 10, 14), YEAR) == date(YEAR, 10, 13)
     assert anniversary(date(YEAR - 1, 12, 31), YEAR).year == YEAR
     for prev in (date(YEAR - 1, 1, 1), date(YEAR - 1, 12, 31), date(YEAR - 3, 6, 1)):

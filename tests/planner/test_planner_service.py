@@ -1,4 +1,5 @@
 """The planner against the database (SQLite and PostgreSQL): gather, propose, book, roll back."""
+
 from datetime import date, time
 
 import pytest
@@ -26,15 +27,17 @@ def scope_of(world, username):
 
 
 def counts():
-    return (db.session.scalar(sa.select(sa.func.count(Dialogue.id))),
-            db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))),
-            db.session.scalar(sa.select(sa.func.count(AuditEntry.id))))
+    return (
+        db.session.scalar(sa.select(sa.func.count(Dialogue.id))),
+        db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))),
+        db.session.scalar(sa.select(sa.func.count(AuditEntry.id))),
+    )
 
 
 def test_proposal_covers_homes_in_scope_without_a_dialogue_and_avoids_booked(app, world, book):
     booked_day = date(2027, 3, 10)
     book("a2", booked_day)
-    book("a1", date(2026, 3, 11))                      # last year: the rhythm
+    book("a1", date(2026, 3, 11))  # last year: the rhythm
     with app.test_request_context():
         result = service.propose_plan(scope_of(world, "regional_norr"), params(), TODAY)
         plan = result.plan
@@ -52,12 +55,21 @@ def test_proposal_covers_homes_in_scope_without_a_dialogue_and_avoids_booked(app
 def test_unit_manager_of_two_homes_is_matched_by_email(app, world):
     with app.test_request_context():
         b1 = db.session.get(CareHome, world.homes["b1"])
-        db.session.add(Contact(name="Test CHEF a1", role=ContactRole.UNIT_MANAGER,
-                               email="Chef.A1@test.example.org", care_home=b1))
+        db.session.add(
+            Contact(
+                name="Test CHEF a1",
+                role=ContactRole.UNIT_MANAGER,
+                email="Chef.A1@test.example.org",
+                care_home=b1,
+            )
+        )
         db.session.commit()
         scope = scope_of(world, "regional_norr")
-        p = params(home_ids=[world.homes["a1"], world.homes["b1"]],
-                   period_start=date(2027, 9, 6), period_end=date(2027, 9, 7))
+        p = params(
+            home_ids=[world.homes["a1"], world.homes["b1"]],
+            period_start=date(2027, 9, 6),
+            period_end=date(2027, 9, 7),
+        )
         plan = service.propose_plan(scope, p, TODAY).plan
         assert plan.hard_count == 0
         assert len({s.day for s in plan.slots.values()}) == 2
@@ -92,7 +104,7 @@ def test_book_plan_books_everything_and_queues_invitations_in_one_go(app, world)
         stored = db.session.scalars(sa.select(Dialogue)).all()
         assert {d.care_home_id for d in stored} == set(plan.slots)
         participants = sum(len(d.current_participants) for d in stored)
-        assert participants == 3 * 5          # three home contacts + physician + centre manager
+        assert participants == 3 * 5  # three home contacts + physician + centre manager
         assert queued == participants == counts()[1]
         for d in stored:
             slot = plan.slots[d.care_home_id]
@@ -108,8 +120,10 @@ def test_unresolved_conflict_is_never_booked(app, world):
         scope = scope_of(world, "regional_norr")
         user = db.session.get(User, world.users["regional_norr"])
         a1, a2 = world.homes["a1"], world.homes["a2"]
-        slots = {a1: Slot(a1, date(2027, 3, 10), time(9), time(11)),
-                 a2: Slot(a2, date(2027, 3, 10), time(13), time(15))}
+        slots = {
+            a1: Slot(a1, date(2027, 3, 10), time(9), time(11)),
+            a2: Slot(a2, date(2027, 3, 10), time(13), time(15)),
+        }
         p = params(home_ids=[a1, a2])
         with pytest.raises(service.PlanConflictError, match="Ingenting är bokat"):
             service.book_plan(scope, p, slots, actor=user, today=TODAY)
@@ -151,18 +165,19 @@ def test_two_planners_at_once_cannot_double_book_a_shared_physician(app, world):
             scope = scope_of(world, username)
             user = db.session.get(User, world.users[username])
             slots = {home_id: Slot(home_id, date(2027, 3, 10), time(13), time(15))}
-            db.session.commit()       # end the read transaction: both start level
+            db.session.commit()  # end the read transaction: both start level
             barrier.wait(30)
             try:
-                service.book_plan(scope, params(home_ids=[home_id]), slots, actor=user,
-                                  today=TODAY)
+                service.book_plan(scope, params(home_ids=[home_id]), slots, actor=user, today=TODAY)
                 outcomes[username] = "booked"
             except service.PlanConflictError as error:
                 db.session.rollback()
                 outcomes[username] = str(error)
 
-    threads = [threading.Thread(target=plan, args=(a1, "mas_a")),
-               threading.Thread(target=plan, args=(a2, "regional_norr"))]
+    threads = [
+        threading.Thread(target=plan, args=(a1, "mas_a")),
+        threading.Thread(target=plan, args=(a2, "regional_norr")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -176,8 +191,12 @@ def test_region_blocked_periods_come_from_the_region_settings(app, world):
     from dialog.models import RegionSettings
 
     with app.app_context():
-        db.session.add(RegionSettings(region_id=world.regions["norr"], blocked_periods=[
-            {"name": "Inventering", "start": "09-01", "end": "09-30"}]))
+        db.session.add(
+            RegionSettings(
+                region_id=world.regions["norr"],
+                blocked_periods=[{"name": "Inventering", "start": "09-01", "end": "09-30"}],
+            )
+        )
         db.session.commit()
         scope = scope_of(world, "mas_a")
         sept = params(period_start=date(2027, 9, 1), period_end=date(2027, 9, 30))

@@ -1,4 +1,5 @@
 """The planner's pages through the test client: plan -> adjust -> book, and bad input."""
+
 import re
 from datetime import date
 
@@ -9,8 +10,15 @@ from dialog.models import Dialogue
 from tests.conftest import login
 
 YEAR = date.today().year + 1
-FORM = {"year": str(YEAR), "period_start": f"{YEAR}-01-11", "period_end": f"{YEAR}-12-17",
-        "length": "120", "day_start": "08:00", "day_end": "16:00", "usual_start": "13:00"}
+FORM = {
+    "year": str(YEAR),
+    "period_start": f"{YEAR}-01-11",
+    "period_end": f"{YEAR}-12-17",
+    "length": "120",
+    "day_start": "08:00",
+    "day_end": "16:00",
+    "usual_start": "13:00",
+}
 
 
 def text(response) -> str:
@@ -25,7 +33,7 @@ def dialogue_count(app) -> int:
 def proposal_form(response) -> dict:
     """The proposal page's form as a browser would submit it."""
     html = response.get_data(as_text=True)
-    form = html[html.index('id="planner-form"'):]
+    form = html[html.index('id="planner-form"') :]
     data: dict = {}
     for tag in re.findall(r"<input[^>]*>", form):
         name = re.search(r'name="([^"]+)"', tag)
@@ -48,14 +56,15 @@ def test_link_menu_and_role_check(client, world):
     assert "Planera året" in page
     page = text(client.get(f"/planering/arsplanerare/?ar={YEAR}"))
     assert "Testboendet Ett" in page and "Testboendet Två" in page
-    assert "Testboendet Tre" not in page          # another municipality
+    assert "Testboendet Tre" not in page  # another municipality
 
 
 def test_plan_adjust_and_book_without_javascript(app, client, world):
     login(client, "regional_norr")
     homes = [world.homes[k] for k in ("a1", "a2", "b1")]
-    response = client.post("/planering/arsplanerare/forslag",
-                           data=FORM | {"boende": [str(h) for h in homes]})
+    response = client.post(
+        "/planering/arsplanerare/forslag", data=FORM | {"boende": [str(h) for h in homes]}
+    )
     assert response.status_code == 200
     assert "Inga konflikter" in text(response)
     data = proposal_form(response)
@@ -76,8 +85,9 @@ def test_plan_adjust_and_book_without_javascript(app, client, world):
     assert dialogue_count(app) == 0
 
     # The JSON re-check used by planner.js says the same thing.
-    response = client.post("/planering/arsplanerare/kontrollera", data=data,
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        "/planering/arsplanerare/kontrollera", data=data, headers={"Accept": "application/json"}
+    )
     rows = {r["home_id"]: r for r in response.get_json()["rows"]}
     assert [i["rule"] for i in rows[a2]["issues"] if i["hard"]] == ["restid"]
     assert response.get_json()["hard"] == 2
@@ -96,13 +106,20 @@ def test_plan_adjust_and_book_without_javascript(app, client, world):
 def test_bad_input_gives_clear_messages_and_books_nothing(app, client, world):
     login(client, "mas_a")
     cases = [
-        ({"period_start": f"{YEAR}-05-01", "period_end": f"{YEAR}-04-01"},
-         "Periodens sista dag ligger före den första."),
+        (
+            {"period_start": f"{YEAR}-05-01", "period_end": f"{YEAR}-04-01"},
+            "Periodens sista dag ligger före den första.",
+        ),
         ({"period_start": "", "period_end": ""}, "Ange periodens första dag"),
-        ({"period_start": f"{YEAR}-07-01", "period_end": f"{YEAR}-07-31"},
-         "Alla dagar i perioden"),
-        ({"year": str(YEAR - 2), "period_start": f"{YEAR - 2}-03-01",
-          "period_end": f"{YEAR - 2}-03-31"}, "Perioden har redan passerat"),
+        ({"period_start": f"{YEAR}-07-01", "period_end": f"{YEAR}-07-31"}, "Alla dagar i perioden"),
+        (
+            {
+                "year": str(YEAR - 2),
+                "period_start": f"{YEAR - 2}-03-01",
+                "period_end": f"{YEAR - 2}-03-31",
+            },
+            "Perioden har redan passerat",
+        ),
         ({"boende": [str(world.homes["b1"])]}, "inte bland de boenden du kan planera"),
         ({"day_start": "15:00", "day_end": "16:00"}, "får inte plats"),
         ({"boende": []}, "Välj minst ett boende"),
@@ -112,12 +129,17 @@ def test_bad_input_gives_clear_messages_and_books_nothing(app, client, world):
         response = client.post("/planering/arsplanerare/forslag", data=data)
         assert response.status_code == 400, message
         assert message in text(response), message
-    response = client.post("/planering/arsplanerare/boka",
-                           data=FORM | {"boende": [str(world.homes["b1"])],
-                                        f"boka-{world.homes['b1']}": "1",
-                                        f"datum-{world.homes['b1']}": f"{YEAR}-03-10",
-                                        f"start-{world.homes['b1']}": "13:00",
-                                        f"slut-{world.homes['b1']}": "15:00"})
+    response = client.post(
+        "/planering/arsplanerare/boka",
+        data=FORM
+        | {
+            "boende": [str(world.homes["b1"])],
+            f"boka-{world.homes['b1']}": "1",
+            f"datum-{world.homes['b1']}": f"{YEAR}-03-10",
+            f"start-{world.homes['b1']}": "13:00",
+            f"slut-{world.homes['b1']}": "15:00",
+        },
+    )
     assert response.status_code == 302
     assert "inte bland de boenden" in text(client.get(response.headers["Location"]))
     assert dialogue_count(app) == 0
@@ -126,8 +148,13 @@ def test_bad_input_gives_clear_messages_and_books_nothing(app, client, world):
 def test_booking_needs_csrf(app, client, world):
     login(client, "mas_a")
     a1 = world.homes["a1"]
-    data = FORM | {"boende": [str(a1)], f"boka-{a1}": "1", f"datum-{a1}": f"{YEAR}-03-10",
-                   f"start-{a1}": "13:00", f"slut-{a1}": "15:00"}
+    data = FORM | {
+        "boende": [str(a1)],
+        f"boka-{a1}": "1",
+        f"datum-{a1}": f"{YEAR}-03-10",
+        f"start-{a1}": "13:00",
+        f"slut-{a1}": "15:00",
+    }
     assert client.post("/planering/arsplanerare/boka", data=data, csrf=False).status_code == 400
     assert dialogue_count(app) == 0
     assert client.post("/planering/arsplanerare/boka", data=data).status_code == 302
@@ -139,10 +166,16 @@ def test_unit_manager_plans_own_home_and_bad_rows_are_explained(app, client, wor
     page = text(client.get(f"/planering/arsplanerare/?ar={YEAR}"))
     assert "Testboendet Ett" in page and "Testboendet Två" not in page
     a1 = world.homes["a1"]
-    data = FORM | {"boende": [str(a1)], f"boka-{a1}": "1", f"datum-{a1}": "10/3",
-                   f"start-{a1}": "13:00", f"slut-{a1}": "15:00"}
-    response = client.post("/planering/arsplanerare/kontrollera", data=data,
-                           headers={"Accept": "application/json"})
+    data = FORM | {
+        "boende": [str(a1)],
+        f"boka-{a1}": "1",
+        f"datum-{a1}": "10/3",
+        f"start-{a1}": "13:00",
+        f"slut-{a1}": "15:00",
+    }
+    response = client.post(
+        "/planering/arsplanerare/kontrollera", data=data, headers={"Accept": "application/json"}
+    )
     row = response.get_json()["rows"][0]
     assert row["error"].startswith("Ogiltigt datum")
     response = client.post("/planering/arsplanerare/boka", data=data)

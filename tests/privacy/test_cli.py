@@ -1,11 +1,13 @@
 """`flask privacy-check`: LINE:COLUMN: KIND: message, exit 1 on hits, 0 otherwise."""
+
 from __future__ import annotations
 
 
 def test_privacy_check_file_with_hits(runner, world, tmp_path):
     path = tmp_path / "utkast.txt"
-    path.write_text("Rutinen följs.\nBoende i rum 14 föll.\nPnr 19121212-1212 och Gunvor.\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Rutinen följs.\nBoende i rum 14 föll.\nPnr 19121212-1212 och Gunvor.\n", encoding="utf-8"
+    )
     result = runner.invoke(args=["privacy-check", str(path)])
     assert result.exit_code == 1
     lines = result.stdout.strip().splitlines()

@@ -3,6 +3,7 @@
 Targets from the issue: every personnummer and samordningsnummer found, at least 95 % of the
 sentences naming a person found, at most 3 % of the structural sentences refused.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -28,8 +29,17 @@ def test_corpus_is_large_and_labelled():
     rows = load_corpus()
     kinds = Counter(k for k, _ in rows)
     assert len(rows) >= 300
-    for kind in ("personnummer", "samordningsnummer", "namn", "rumsnummer", "alder",
-                 "fodelsedatum", "telefon", "epost", STRUCTURAL):
+    for kind in (
+        "personnummer",
+        "samordningsnummer",
+        "namn",
+        "rumsnummer",
+        "alder",
+        "fodelsedatum",
+        "telefon",
+        "epost",
+        STRUCTURAL,
+    ):
         assert kinds[kind] > 0, kind
 
 
@@ -50,15 +60,21 @@ def test_guard_meets_targets_on_corpus(app, world):
     print("\nkind                 sentences  refused  recall  same-kind")
     for kind in sorted(total):
         rate = refused[kind] / total[kind]
-        print(f"{kind:<20} {total[kind]:>9} {refused[kind]:>8} {rate:>7.1%} "
-              f"{right_kind[kind] / total[kind]:>9.1%}")
+        print(
+            f"{kind:<20} {total[kind]:>9} {refused[kind]:>8} {rate:>7.1%} "
+            f"{right_kind[kind] / total[kind]:>9.1%}"
+        )
     fp_rate = refused[STRUCTURAL] / total[STRUCTURAL]
     patient_total = sum(v for k, v in total.items() if k != STRUCTURAL)
     patient_found = sum(v for k, v in refused.items() if k != STRUCTURAL)
-    print(f"overall recall on patient data: {patient_found}/{patient_total} "
-          f"= {patient_found / patient_total:.1%}")
-    print(f"false-positive rate on structural sentences: {refused[STRUCTURAL]}/"
-          f"{total[STRUCTURAL]} = {fp_rate:.1%}")
+    print(
+        f"overall recall on patient data: {patient_found}/{patient_total} "
+        f"= {patient_found / patient_total:.1%}"
+    )
+    print(
+        f"false-positive rate on structural sentences: {refused[STRUCTURAL]}/"
+        f"{total[STRUCTURAL]} = {fp_rate:.1%}"
+    )
     for kind, sentence, hits in failures:
         print(f"FAIL {kind}: {sentence!r} -> {hits}")
 

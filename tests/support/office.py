@@ -1,4 +1,5 @@
 """LibreOffice (headless, private profile per call) and poppler, reading back what we write."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,9 +19,20 @@ def convert_to_pdf(docx: Path, outdir: Path) -> Path:
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
     try:
         subprocess.run(
-            [soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless",
-             "--norestore", "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
-            check=True, capture_output=True, timeout=180,
+            [
+                soffice_path(),
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outdir),
+                str(docx),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
@@ -31,8 +43,9 @@ def convert_to_pdf(docx: Path, outdir: Path) -> Path:
 
 
 def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def pdf_page_count(pdf: Path) -> int:
@@ -47,6 +60,21 @@ def first_page_png(pdf: Path, name: str) -> Path:
     """Render page 1 to test-artifacts/documents/NAME.png, to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     prefix = ARTIFACTS / name
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-                    str(pdf), str(prefix)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(prefix),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return prefix.with_suffix(".png")

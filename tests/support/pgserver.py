@@ -1,4 +1,5 @@
 """A throwaway PostgreSQL server on 127.0.0.1 for the test run (Debian's postgresql package)."""
+
 from __future__ import annotations
 
 import glob
@@ -46,12 +47,33 @@ class PostgresServer:
     def start(self) -> None:
         if self.as_root:
             shutil.chown(self.base, "postgres", "postgres")
-        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres",
-                  "-A", "trust", "-E", "UTF8", "--no-locale")
-        options = (f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options,
-                  "-l", str(self.base / "server.log"), "-w", "start")
+        self._run(
+            str(self.bin_dir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        )
+        options = (
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.base / "server.log"),
+            "-w",
+            "start",
+        )
         self.create_database("dialog_test")
 
     def create_database(self, name: str) -> None:

@@ -1,5 +1,6 @@
 """A small, deterministic test world: two regions, three municipalities, homes, health centres,
 contacts and one user per role. All names are fictional."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,26 +50,48 @@ def build_world() -> World:
         "gamma": HealthCentre(name="Test-VC Gamma", region=syd),
     }
     homes = {
-        "a1": CareHome(name="Testboendet Ett", municipality=muni["A"], health_centre=centres["alfa"],
-                       address="Provgatan 1"),
-        "a2": CareHome(name="Testboendet Två", municipality=muni["A"], health_centre=centres["alfa"]),
-        "b1": CareHome(name="Testboendet Tre", municipality=muni["B"], health_centre=centres["beta"]),
-        "c1": CareHome(name="Testboendet Fyra", municipality=muni["C"],
-                       health_centre=centres["gamma"]),
+        "a1": CareHome(
+            name="Testboendet Ett",
+            municipality=muni["A"],
+            health_centre=centres["alfa"],
+            address="Provgatan 1",
+        ),
+        "a2": CareHome(
+            name="Testboendet Två", municipality=muni["A"], health_centre=centres["alfa"]
+        ),
+        "b1": CareHome(
+            name="Testboendet Tre", municipality=muni["B"], health_centre=centres["beta"]
+        ),
+        "c1": CareHome(
+            name="Testboendet Fyra", municipality=muni["C"], health_centre=centres["gamma"]
+        ),
     }
     db.session.add_all([norr, syd, *muni.values(), *centres.values(), *homes.values()])
     for key, home in homes.items():
-        for role, suffix in ((ContactRole.UNIT_MANAGER, "chef"), (ContactRole.NURSE, "ssk"),
-                             (ContactRole.OCCUPATIONAL_THERAPIST, "at")):
-            contact = Contact(name=f"Test {suffix.upper()} {key}", role=role,
-                              email=f"{suffix}.{key}@test.example.org", care_home=home)
+        for role, suffix in (
+            (ContactRole.UNIT_MANAGER, "chef"),
+            (ContactRole.NURSE, "ssk"),
+            (ContactRole.OCCUPATIONAL_THERAPIST, "at"),
+        ):
+            contact = Contact(
+                name=f"Test {suffix.upper()} {key}",
+                role=role,
+                email=f"{suffix}.{key}@test.example.org",
+                care_home=home,
+            )
             db.session.add(contact)
             world.contacts[f"{key}_{suffix}"] = contact
     for key, centre in centres.items():
-        for role, suffix in ((ContactRole.HOME_PHYSICIAN, "lakare"),
-                             (ContactRole.CENTRE_MANAGER, "vc_chef")):
-            contact = Contact(name=f"Test {suffix} {key}", role=role,
-                              email=f"{suffix}.{key}@test.example.org", health_centre=centre)
+        for role, suffix in (
+            (ContactRole.HOME_PHYSICIAN, "lakare"),
+            (ContactRole.CENTRE_MANAGER, "vc_chef"),
+        ):
+            contact = Contact(
+                name=f"Test {suffix} {key}",
+                role=role,
+                email=f"{suffix}.{key}@test.example.org",
+                health_centre=centre,
+            )
             db.session.add(contact)
             world.contacts[f"{key}_{suffix}"] = contact
     users = {
@@ -84,9 +107,13 @@ def build_world() -> World:
     hashed = User(username="", email="", name="")
     hashed.set_password(PASSWORD)  # scrypt is slow by design: hash once for all test users
     for username, scopes in users.items():
-        user = User(username=username, name=f"Test {username}",
-                    email=f"{username}@test.example.org", scopes=scopes,
-                    password_hash=hashed.password_hash)
+        user = User(
+            username=username,
+            name=f"Test {username}",
+            email=f"{username}@test.example.org",
+            scopes=scopes,
+            password_hash=hashed.password_hash,
+        )
         db.session.add(user)
         user_objs[username] = user
     db.session.commit()
