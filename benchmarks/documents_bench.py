@@ -34,7 +34,7 @@ def main() -> None:
     from docx import Document
 
     from dialog import create_app
-    from dialog.demo_data import load_demo_data
+    from dialog.demo import load_demo_data
     from dialog.documents import rendering, services, zipping
     from dialog.documents.context import build_context
     from dialog.documents.kinds import KINDS

@@ -1,7 +1,7 @@
 """Benchmark of the regional follow-up (issue 6) on the national demo data.
 
 For each database (SQLite file, and a throwaway PostgreSQL server from tests/support/pgserver):
-  1. builds the fictional country (dialog/followup/national_demo.build_national) and times it;
+  1. builds the fictional country (dialog/demo/national.build_national) and times it;
   2. median server time (in-process WSGI, no network) of the region dashboard (a regional user,
      one region), the national dashboard (administrator) and the Excel export (region, one
      year), each beside its floor: the same figures (or rows) from ONE hand-written SQL query
@@ -76,8 +76,8 @@ def build(database_url: str, instance: Path) -> float:
     os.environ["DIALOG_DATABASE_URL"] = database_url
     os.environ["DIALOG_INSTANCE_PATH"] = str(instance)
     from dialog import create_app
+    from dialog.demo import build_national
     from dialog.extensions import db
-    from dialog.followup.national_demo import build_national
 
     app = create_app({"RATELIMIT_ENABLED": False})
     with app.app_context():

@@ -9,7 +9,7 @@ a tenth already have this year's dialogue booked (their people are then busy tha
 Prints, per size: time to propose, hard conflicts left, soft-rule misses by rule, and the ratio
 to the issue's targets (under 1 s for a county, under 10 s for the country).
 
-With --db sqlite|postgresql it also builds the national demo data (dialog/followup/national_demo,
+With --db sqlite|postgresql it also builds the national demo data (dialog/demo/national,
 one year of dialogues) in a throwaway database and times the whole service path, queries
 included: planner_service.propose_plan for one region's homes and for all 2,000.
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dialog.planning.planner import (  # noqa: E402
+from dialog.planning.planner.algorithm import (  # noqa: E402
     SOFT_RULES,
     BlockedPeriod,
     Booked,
@@ -171,9 +171,9 @@ def run_db(kind: str) -> None:
     import tempfile
 
     from dialog import create_app
+    from dialog.demo import build_national
     from dialog.extensions import db
-    from dialog.followup.national_demo import build_national
-    from dialog.planning import planner_service
+    from dialog.planning.planner import service as planner_service
     from dialog.scope import Scope
 
     server = None

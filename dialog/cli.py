@@ -26,9 +26,9 @@ def init_app(app) -> None:
 @with_appcontext
 def demo_data_command(scale: str, if_empty: bool) -> None:
     """Ladda fiktiva demodata."""
-    from . import demo_data
+    from . import demo
 
-    if not demo_data.is_empty():
+    if not demo.is_empty():
         if if_empty:
             click.echo("Databasen har redan data; inga demodata laddades.")
             return
@@ -36,16 +36,14 @@ def demo_data_command(scale: str, if_empty: bool) -> None:
             "Databasen har redan data. Demodata laddas bara i en tom databas."
         )
     if scale == "national":
-        from .followup.national_demo import build_national
-
-        build_national(echo=click.echo)
+        demo.build_national(echo=click.echo)
         return
-    logins = demo_data.load_demo_data()
+    logins = demo.load_demo_data()
     _print_logins(logins)
 
 
 def _print_logins(logins: dict[str, str]) -> None:
-    from .demo_data import DEMO_PASSWORD
+    from .demo import DEMO_PASSWORD
 
     click.echo(f"Demodata laddade. Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
     for username, description in logins.items():
@@ -58,16 +56,16 @@ def setup_command() -> None:
     """Skapa eller uppgradera databasen och ladda demodata om den är tom."""
     from flask_migrate import upgrade
 
-    from . import demo_data
+    from . import demo
     from .catalogues import ensure_default_catalogues
 
     upgrade()
-    if demo_data.is_empty() and current_app.config["LOAD_DEMO_DATA"]:
-        _print_logins(demo_data.load_demo_data())
+    if demo.is_empty() and current_app.config["LOAD_DEMO_DATA"]:
+        _print_logins(demo.load_demo_data())
     else:
         ensure_default_catalogues()
         db.session.commit()
-        from .demo_data import DEMO_PASSWORD
+        from .demo import DEMO_PASSWORD
         from .models import User
 
         if db.session.scalar(db.select(User).where(User.username == "admin")) is not None:

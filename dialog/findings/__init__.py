@@ -7,7 +7,7 @@ def init_app(app):
     from ..privacy.cli import privacy_check_command
     from ..web import add_nav_item
     from . import catalogue_views, import_views  # noqa: F401  (routes on the same blueprint)
-    from .services import findings_summary
+    from .lifecycle import findings_summary
     from .views import bp
 
     app.cli.add_command(privacy_check_command)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from .. import audit
 from ..extensions import db
 from ..models import Area, Region
-from .services import Checker, FindingsError
+from .lifecycle import Checker, FindingsError
 
 
 def can_edit_catalogue(scope, region: Region) -> bool:

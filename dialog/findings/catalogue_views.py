@@ -10,7 +10,7 @@ from ..models import Area, Region
 from ..scope import current_scope, get_or_404, require
 from . import catalogue
 from .forms import VersionForm
-from .services import FindingsError, ValidationFailed
+from .lifecycle import FindingsError, ValidationFailed
 from .views import bp
 
 

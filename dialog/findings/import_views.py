@@ -10,10 +10,10 @@ from ..dialogues.services import StaleDialogueError
 from ..extensions import db
 from ..models import ActionStatus, ContactRole, Party
 from ..scope import current_scope
-from . import services
-from .docx_import import read_document
+from . import lifecycle
 from .forms import ImportForm, VersionForm
-from .import_service import save_import, sign, unsign
+from .import_reading import read_document
+from .import_saving import save_import, sign, unsign
 from .views import _dialogue, bp
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -40,7 +40,7 @@ def import_document(dialogue_id):
     dialogue = _dialogue(dialogue_id)
     scope = current_scope()
     form = ImportForm()
-    if not services.can_record(scope, dialogue):
+    if not lifecycle.can_record(scope, dialogue):
         flash(
             "Dialogen är dokumenterad och låst eller inställd; den kan inte läsas in nu.", "error"
         )
@@ -74,10 +74,10 @@ def import_save(dialogue_id):
         counts = save_import(
             dialogue, result, scope=current_scope(), expected_version=version, actor=current_user
         )
-    except (services.FindingsError, StaleDialogueError) as error:
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
         db.session.rollback()
         message = str(error)
-        if isinstance(error, services.ValidationFailed):
+        if isinstance(error, lifecycle.ValidationFailed):
             message = (
                 "Inläsningen stoppades eftersom något inte längre stämmer (till exempel "
                 "ett område som tagits bort). Inget har sparats. Läs in filen igen."

@@ -18,7 +18,7 @@ from ..models import (
     Party,
 )
 from ..scope import current_scope, get_or_404, require
-from . import records, services
+from . import findings_actions, lifecycle
 from .forms import ActionForm, FindingForm, NoteForm, VersionForm, enum_or_none
 
 bp = Blueprint("findings", __name__)
@@ -41,7 +41,7 @@ def _dialogue(dialogue_id: int) -> Dialogue:
 
 def _blocked(dialogue: Dialogue):
     """A GET of an edit form on a dialogue the user may not change: back to the page."""
-    if request.method == "GET" and not services.can_record(current_scope(), dialogue):
+    if request.method == "GET" and not lifecycle.can_record(current_scope(), dialogue):
         flash(
             "Dialogen är dokumenterad och låst eller inställd. Bara MAS/MAR eller en "
             "administratör kan ändra en dokumenterad dialog.",
@@ -57,19 +57,19 @@ def _record_url(dialogue, anchor: str = "") -> str:
 
 def _page_context(dialogue: Dialogue, **extra) -> dict:
     scope = current_scope()
-    status, full = services.achieved_representation(dialogue)
+    status, full = lifecycle.achieved_representation(dialogue)
     context = dict(
         dialogue=dialogue,
-        can_edit=services.can_record(scope, dialogue),
-        locked=services.is_locked(dialogue),
-        can_unlock=services.is_locked(dialogue) and services.can_change_locked(scope, dialogue),
+        can_edit=lifecycle.can_record(scope, dialogue),
+        locked=lifecycle.is_locked(dialogue),
+        can_unlock=lifecycle.is_locked(dialogue) and lifecycle.can_change_locked(scope, dialogue),
         seats=status,
         full=full,
         attendance_choices=list(Attendance),
-        findings=records.findings_by_kind(dialogue),
-        actions=records.dialogue_actions(dialogue),
-        previous=records.previous_actions(dialogue),
-        reviews=records.reviews_by_action(dialogue),
+        findings=findings_actions.findings_by_kind(dialogue),
+        actions=findings_actions.dialogue_actions(dialogue),
+        previous=findings_actions.previous_actions(dialogue),
+        reviews=findings_actions.reviews_by_action(dialogue),
         statuses=list(ActionStatus),
         kinds=list(FindingKind),
         version_form=VersionForm(formdata=None, version=dialogue.version),
@@ -91,10 +91,10 @@ def record(dialogue_id):
 def _fail_page(dialogue, error, *, submitted=None, errors=None):
     """Re-render the recording page with the message and what the user typed; nothing saved."""
     db.session.rollback()
-    code = 409 if isinstance(error, (StaleDialogueError, services.FindingsError)) else 400
-    if isinstance(error, services.LockedError):
+    code = 409 if isinstance(error, (StaleDialogueError, lifecycle.FindingsError)) else 400
+    if isinstance(error, lifecycle.LockedError):
         code = 403
-    if isinstance(error, services.ValidationFailed):
+    if isinstance(error, lifecycle.ValidationFailed):
         code = 400
         errors = error.errors
     flash(str(error), "error")
@@ -111,14 +111,14 @@ def attendance(dialogue_id):
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
-            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
         )
     values = {}
     for p in dialogue.current_participants:
         raw = request.form.get(f"attendance-{p.id}", "")
         values[p.id] = enum_or_none(Attendance, raw)
     try:
-        services.record_attendance(
+        lifecycle.record_attendance(
             dialogue,
             values,
             scope=current_scope(),
@@ -126,7 +126,7 @@ def attendance(dialogue_id):
             actor=current_user,
             mark_held="mark_held" in request.form,
         )
-    except (services.FindingsError, StaleDialogueError) as error:
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(
             dialogue,
             error,
@@ -145,7 +145,7 @@ def _status_change(dialogue_id, service, message):
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
-            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
         )
     try:
         service(
@@ -154,7 +154,7 @@ def _status_change(dialogue_id, service, message):
             expected_version=_version(form.version.data),
             actor=current_user,
         )
-    except (services.FindingsError, StaleDialogueError) as error:
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error)
     flash(message, "success")
     return redirect(_record_url(dialogue))
@@ -163,14 +163,14 @@ def _status_change(dialogue_id, service, message):
 @bp.post("/dialoger/<int:dialogue_id>/genomford")
 @login_required
 def held(dialogue_id):
-    return _status_change(dialogue_id, services.mark_held, "Dialogen är markerad som genomförd.")
+    return _status_change(dialogue_id, lifecycle.mark_held, "Dialogen är markerad som genomförd.")
 
 
 @bp.post("/dialoger/<int:dialogue_id>/dokumenterad")
 @login_required
 def documented(dialogue_id):
     return _status_change(
-        dialogue_id, services.mark_documented, "Dialogen är dokumenterad och låst för ändringar."
+        dialogue_id, lifecycle.mark_documented, "Dialogen är dokumenterad och låst för ändringar."
     )
 
 
@@ -178,7 +178,7 @@ def documented(dialogue_id):
 @login_required
 def unlock(dialogue_id):
     return _status_change(
-        dialogue_id, services.reopen, "Dialogen är upplåst och kan ändras av enhetschefen igen."
+        dialogue_id, lifecycle.reopen, "Dialogen är upplåst och kan ändras av enhetschefen igen."
     )
 
 
@@ -189,23 +189,25 @@ def review(dialogue_id):
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
-            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
         )
     values, submitted = {}, {}
-    for action in records.previous_actions(dialogue):
+    for action in findings_actions.previous_actions(dialogue):
         status_raw = request.form.get(f"status-{action.id}", "")
         comment = request.form.get(f"comment-{action.id}", "")
         submitted[f"status-{action.id}"], submitted[f"comment-{action.id}"] = status_raw, comment
-        values[action.id] = records.ReviewData(enum_or_none(ActionStatus, status_raw), comment)
+        values[action.id] = findings_actions.ReviewData(
+            enum_or_none(ActionStatus, status_raw), comment
+        )
     try:
-        records.review_actions(
+        findings_actions.review_actions(
             dialogue,
             values,
             scope=current_scope(),
             expected_version=_version(form.version.data),
             actor=current_user,
         )
-    except (services.FindingsError, StaleDialogueError) as error:
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error, submitted=submitted)
     flash("Uppföljningen av tidigare åtgärder är sparad.", "success")
     return redirect(_record_url(dialogue, "uppfoljning"))
@@ -215,17 +217,17 @@ def review(dialogue_id):
 
 
 def _finding_choices(form: FindingForm, dialogue: Dialogue, current_area=None) -> None:
-    areas = records.region_areas(dialogue)
+    areas = findings_actions.region_areas(dialogue)
     if current_area is not None and current_area not in areas:
         areas = [current_area] + areas
     form.area_id.choices = [("", "Välj område")] + [(a.id, a.name) for a in areas]
     form.plan_area_id.choices = [("", "Inget valt")] + [
-        (p.id, f"{p.name} ({p.kind.label.lower()})") for p in records.plan_areas()
+        (p.id, f"{p.name} ({p.kind.label.lower()})") for p in findings_actions.plan_areas()
     ]
 
 
-def _finding_data(form: FindingForm) -> records.FindingData:
-    return records.FindingData(
+def _finding_data(form: FindingForm) -> findings_actions.FindingData:
+    return findings_actions.FindingData(
         kind=enum_or_none(FindingKind, form.kind.data),
         area_id=form.area_id.data,
         plan_area_id=form.plan_area_id.data,
@@ -247,7 +249,7 @@ def _save_form(form, template, context, save, success, target):
     if form.validate_on_submit():
         try:
             save()
-        except (services.FindingsError, StaleDialogueError) as error:
+        except (lifecycle.FindingsError, StaleDialogueError) as error:
             db.session.rollback()
             _apply_errors(form, error)
             if isinstance(error, StaleDialogueError):
@@ -255,7 +257,7 @@ def _save_form(form, template, context, save, success, target):
             flash(str(error), "error")
             code = (
                 403
-                if isinstance(error, services.LockedError)
+                if isinstance(error, lifecycle.LockedError)
                 else (409 if isinstance(error, StaleDialogueError) else 400)
             )
             return render_template(template, form=form, **context), code
@@ -281,7 +283,7 @@ def new_finding(dialogue_id):
         form,
         "findings/finding_form.html",
         {"dialogue": dialogue, "finding": None},
-        lambda: records.add_finding(
+        lambda: findings_actions.add_finding(
             dialogue, _finding_data(form), scope=current_scope(), actor=current_user
         ),
         "Iakttagelsen är sparad.",
@@ -305,7 +307,7 @@ def edit_finding(finding_id):
         form,
         "findings/finding_form.html",
         {"dialogue": dialogue, "finding": finding},
-        lambda: records.update_finding(
+        lambda: findings_actions.update_finding(
             finding,
             _finding_data(form),
             scope=current_scope(),
@@ -325,16 +327,16 @@ def delete_finding(finding_id):
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
-            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
         )
     try:
-        records.delete_finding(
+        findings_actions.delete_finding(
             finding,
             scope=current_scope(),
             expected_version=_version(form.version.data),
             actor=current_user,
         )
-    except (services.FindingsError, StaleDialogueError) as error:
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error)
     flash("Iakttagelsen är borttagen. Dess åtgärder finns kvar under dialogen.", "success")
     return redirect(_record_url(dialogue, "iakttagelser"))
@@ -346,18 +348,18 @@ def delete_finding(finding_id):
 def _action_choices(form: ActionForm, dialogue: Dialogue) -> None:
     form.finding_id.choices = [("", "Dialogen i stort")] + [
         (f.id, f"{f.kind.label}: {f.area.name} – {f.description[:60]}")
-        for kind in records.findings_by_kind(dialogue).values()
+        for kind in findings_actions.findings_by_kind(dialogue).values()
         for f in kind
     ]
 
 
-def _action_data(form: ActionForm, current: Action | None = None) -> records.ActionData:
+def _action_data(form: ActionForm, current: Action | None = None) -> findings_actions.ActionData:
     finding_id = form.finding_id.data
     area_id = current.area_id if current is not None else None
     if finding_id is not None:
         finding = db.session.get(Finding, finding_id)
         area_id = finding.area_id if finding is not None else area_id
-    return records.ActionData(
+    return findings_actions.ActionData(
         description=form.description.data or "",
         responsible_party=enum_or_none(Party, form.responsible_party.data),
         responsible_role=enum_or_none(ContactRole, form.responsible_role.data),
@@ -383,7 +385,7 @@ def new_action(dialogue_id):
         form,
         "findings/action_form.html",
         {"dialogue": dialogue, "action": None},
-        lambda: records.add_action(
+        lambda: findings_actions.add_action(
             dialogue, _action_data(form), scope=current_scope(), actor=current_user
         ),
         "Åtgärden är sparad.",
@@ -416,7 +418,7 @@ def edit_action(action_id):
         form,
         "findings/action_form.html",
         context,
-        lambda: records.update_action(
+        lambda: findings_actions.update_action(
             action,
             _action_data(form, action),
             scope=current_scope(),
@@ -443,7 +445,7 @@ def add_note(action_id):
     context = {"dialogue": dialogue, "action": action, "note_form": note_form, "form": form}
     if note_form.validate_on_submit():
         try:
-            records.add_note(
+            findings_actions.add_note(
                 action,
                 note_form.note_date.data,
                 note_form.text.data or "",
@@ -451,7 +453,7 @@ def add_note(action_id):
                 expected_version=_version(note_form.version.data),
                 actor=current_user,
             )
-        except (services.FindingsError, StaleDialogueError) as error:
+        except (lifecycle.FindingsError, StaleDialogueError) as error:
             db.session.rollback()
             _apply_errors(note_form, error)
             note_form.version.data = dialogue.version
@@ -470,16 +472,16 @@ def delete_action(action_id):
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
-            dialogue, services.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
         )
     try:
-        records.delete_action(
+        findings_actions.delete_action(
             action,
             scope=current_scope(),
             expected_version=_version(form.version.data),
             actor=current_user,
         )
-    except (services.FindingsError, StaleDialogueError) as error:
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error)
     flash("Åtgärden är borttagen.", "success")
     return redirect(_record_url(dialogue, "atgarder"))

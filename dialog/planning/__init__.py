@@ -7,7 +7,7 @@ def init_app(app):
 
     app.register_blueprint(bp)
     add_nav_item(app, "Årsöversikt", "planning.year_view", order=10)
-    from .planner_views import bp as planner_bp  # the year planner (issue 7)
+    from .planner.views import bp as planner_bp
 
     app.register_blueprint(planner_bp)
     add_nav_item(app, "Planera året", "planner.start", lambda scope: scope.can_plan, order=11)

@@ -6,7 +6,6 @@ import io
 import zipfile
 from datetime import date
 
-from dialog.documents import docx_build as b
 from dialog.extensions import db
 from dialog.models import (
     Action,
@@ -17,6 +16,7 @@ from dialog.models import (
     Participant,
     Party,
 )
+from tools.templates import docx_build as b
 
 TRICKY = "Ärlig & <tydlig> \"rutin\" för 'överrapportering' – åäö ÅÄÖ é"
 LONG_WORD = "Läkemedelsgenomgångsdokumentationsrutinsuppföljningsansvarsfördelningen"

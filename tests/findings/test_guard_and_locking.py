@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from dialog.dialogues.services import StaleDialogueError
 from dialog.extensions import db
-from dialog.findings import records
+from dialog.findings import findings_actions as records
 from dialog.models import AuditEntry, Dialogue, Finding, FindingKind, Party
 from dialog.scope import Scope
 from tests.conftest import login

@@ -108,7 +108,7 @@ def test_setup_migrates_loads_demo_data_once_and_demo_is_fictional(fresh_app):
 
 
 def test_demo_logins_work(fresh_app):
-    from dialog.demo_data import DEMO_PASSWORD
+    from dialog.demo import DEMO_PASSWORD
     from tests.conftest import CSRFClient
 
     fresh_app.test_client_class = CSRFClient

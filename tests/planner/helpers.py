@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from dialog.planning.planner import (
+from dialog.planning.planner.algorithm import (
     BlockedPeriod,
     Booked,
     Home,

@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialog.planning.planner import (
+from dialog.planning.planner.algorithm import (
     CALENDAR_RULES,
     PERSON_RULES,
     BlockedPeriod,

@@ -4,7 +4,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from dialog.planning.planner import (
+from dialog.planning.planner.algorithm import (
     BlockedPeriod,
     Booked,
     PlanInputError,
@@ -148,7 +148,7 @@ def test_region_blocked_period_is_respected():
 
 
 def test_last_years_date_moves_to_the_same_weekday_in_the_plan_year():
-    from dialog.planning.planner import anniversary
+    from dialog.planning.planner.algorithm import anniversary
 
     assert anniversary(date(YEAR - 1, 1, 1), YEAR) == date(YEAR, 1, 7)  # not into YEAR-1
     assert anniversary(date(YEAR - 1, 10, 14), YEAR) == date(YEAR, 10, 13)

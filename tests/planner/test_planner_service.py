@@ -9,8 +9,8 @@ from dialog import signals
 from dialog.extensions import db
 from dialog.models import AuditEntry, CareHome, Contact, ContactRole, Dialogue, User
 from dialog.models.invitations import OutboxMessage
-from dialog.planning import planner_service as service
-from dialog.planning.planner import PlanInputError, Slot
+from dialog.planning.planner import service
+from dialog.planning.planner.algorithm import PlanInputError, Slot
 from dialog.scope import Scope
 from dialog.timeutil import format_time_range as time_range
 

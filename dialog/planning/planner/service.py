@@ -10,14 +10,14 @@ from datetime import date, time
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ..dialogues.services import Booking, BookingError, book_dialogue, eligible_contacts
-from ..extensions import db
-from ..models import CareHome, Contact, Dialogue, DialogueStatus, Participant
-from ..region_settings import blocked_periods_for_year
-from ..scope import Scope
-from ..timeutil import local
-from . import planner
-from .planner import (
+from ...dialogues.services import Booking, BookingError, book_dialogue, eligible_contacts
+from ...extensions import db
+from ...models import CareHome, Contact, Dialogue, DialogueStatus, Participant
+from ...region_settings import blocked_periods_for_year
+from ...scope import Scope
+from ...timeutil import local
+from . import algorithm as planner
+from .algorithm import (
     BlockedPeriod,
     Booked,
     Home,
@@ -289,7 +289,7 @@ def _book_checked(scope, params, slots, *, actor, today):
             "Ändra de markerade raderna eller ta bort dem ur bokningen och försök igen."
         )
     try:
-        from ..invitations.services import queue_invitations
+        from ...invitations.services import queue_invitations
     except ImportError:
         raise BookingError(
             "Kallelser kan inte köas just nu (modulen för kallelser saknas). Ingenting är bokat."

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, TimeField
 from wtforms.validators import DataRequired, NumberRange, ValidationError
 
-from .planner import PARTS, WEEKDAYS, PlanInputError, Preference, Slot, slot_from_text
+from .algorithm import PARTS, WEEKDAYS, PlanInputError, Preference, Slot, slot_from_text
 
 LENGTHS = [
     (60, "1 timme"),

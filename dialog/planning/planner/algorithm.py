@@ -13,8 +13,8 @@ import bisect
 from collections import defaultdict
 from datetime import date, time
 
-from .planner_check import check, explain
-from .planner_model import (
+from .check import check, explain
+from .model import (
     CALENDAR_RULES,
     COST,
     HALF_DAY_END,

@@ -2,7 +2,7 @@
 
 The layout is dialog.documents.minutes_layout: tables are found by their header row (or, when
 the header was changed, recognised by their Word table title so the message can say which table
-was reshaped). Nothing is saved here; see import_service.py.
+was reshaped). Nothing is saved here; see import_saving.py.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from ..documents import minutes_layout as L
 from ..models import Action, Dialogue, DialogueStatus
 from ..privacy import PatientDataError, ensure_no_patient_data
-from .records import region_areas
-from .services import COMMENT_MAX, DESCRIPTION_MAX, Checker, check_due_date
+from .findings_actions import region_areas
+from .lifecycle import COMMENT_MAX, DESCRIPTION_MAX, Checker, check_due_date
 
 
 @dataclass

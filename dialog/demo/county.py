@@ -11,10 +11,10 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
-from .catalogues import ensure_default_catalogues
-from .dialogues.services import participant_from_contact
-from .extensions import db
-from .models import (
+from ..catalogues import ensure_default_catalogues
+from ..dialogues.services import participant_from_contact
+from ..extensions import db
+from ..models import (
     Action,
     ActionStatus,
     Area,
@@ -36,10 +36,9 @@ from .models import (
     User,
     UserScope,
 )
-from .models.base import now_utc
-from .timeutil import local_to_utc
-
-DEMO_PASSWORD = "demo-losenord"
+from ..models.base import now_utc
+from ..timeutil import local_to_utc
+from . import DEMO_PASSWORD
 
 MUNICIPALITIES = [
     "Eskilstuna",

@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..models.base import now_utc
 from ..timeutil import local
-from .services import (
+from .lifecycle import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
     NOTE_MAX,

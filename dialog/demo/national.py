@@ -42,6 +42,7 @@ from ..models import (
     UserScope,
 )
 from ..timeutil import STOCKHOLM
+from . import DEMO_PASSWORD as PASSWORD
 
 REGIONS = 21
 MUNICIPALITIES = 290
@@ -50,7 +51,6 @@ HOMES = 2000
 YEARS = 10
 FINDINGS_PER_DIALOGUE = 20
 ACTIONS_PER_DIALOGUE = 10
-PASSWORD = "demo-losenord"
 
 REGION_WORDS = [
     "Norrfjäll",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, time
 
-from .planner_model import (
+from .model import (
     HALF_DAY_END,
     NOON,
     PARTS,

@@ -1,18 +1,14 @@
-"""Build agenda_templates/sammanstallning.docx, the docxtpl template of the follow-up report.
+"""agenda_templates/sammanstallning.docx, the docxtpl template of the follow-up report.
 
-Run: .venv/bin/python -m dialog.followup.build_report_template
-An administrator may replace the file with their own template using the same variables.
+`make templates` writes it. An administrator may replace the file with their own template using the same variables.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from docx.shared import Pt
 
-from ..documents import docx_build as b
+from . import docx_build as b
 
-TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "agenda_templates" / "sammanstallning.docx"
 TITLE = "Sammanställning patientsäkerhetsdialoger SÄBO"
 
 
@@ -175,12 +171,3 @@ def build() -> bytes:
     b.loop_rows(t, "for r in m.rows", ("{{ r.label }}", "{{ r.value }}"))
     b.tag_paragraph(d, "endfor")
     return b.to_bytes(d)
-
-
-def main() -> None:
-    TEMPLATE_PATH.write_bytes(build())
-    print(f"Wrote {TEMPLATE_PATH}")
-
-
-if __name__ == "__main__":
-    main()

@@ -28,9 +28,15 @@ from ..models import (
 )
 from ..models.base import now_utc
 from ..timeutil import local
-from .docx_import import ImportResult
-from .records import ActionData, FindingData, reviews_by_action, validate_action, validate_finding
-from .services import (
+from .findings_actions import (
+    ActionData,
+    FindingData,
+    reviews_by_action,
+    validate_action,
+    validate_finding,
+)
+from .import_reading import ImportResult
+from .lifecycle import (
     Checker,
     FindingsError,
     ValidationFailed,

@@ -1,5 +1,5 @@
-"""Small python-docx helpers for building accessible Word templates (used by
-agenda_templates/build_defaults.py and by the tests).
+"""Small python-docx helpers for building accessible Word templates (used by the template
+builders beside this module and by the tests).
 
 What they give every document: Arial (Liberation Sans in LibreOffice, same metrics), real
 heading styles, Swedish as the language, header and footer with page numbers, tables with a
@@ -10,6 +10,8 @@ split over pages.
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import UTC, datetime
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -235,7 +237,28 @@ def bullet(document, text: str):
     return document.add_paragraph(text, style="List Bullet")
 
 
+# Fixed dates make a rebuild byte-for-byte the same when nothing changed (git diffs stay quiet).
+BUILD_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def to_bytes(document) -> bytes:
+    props = document.core_properties
+    props.created = props.modified = BUILD_TIME
+    if props.last_printed is not None:
+        props.last_printed = BUILD_TIME
+    props.revision = 1
     out = io.BytesIO()
     document.save(out)
+    return _normalised_zip(out.getvalue())
+
+
+def _normalised_zip(blob: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(blob))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
     return out.getvalue()

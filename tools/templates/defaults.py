@@ -1,8 +1,6 @@
-"""Build the shipped default Word templates in this folder.
+"""The shipped default Word templates of agenda_templates/ (`make templates` writes them).
 
-    .venv/bin/python agenda_templates/build_defaults.py
-
-Writes agenda.docx, kallelse.docx, dokumentationsmall.docx and stodmaterial.docx. They are
+Builds agenda.docx, kallelse.docx, dokumentationsmall.docx and stodmaterial.docx. They are
 docxtpl templates: the tags use only the variables documented in dialog/documents/kinds.py
 (shown on the upload page), so they are also the examples for a region's own templates. The
 documentation template's tables follow dialog/documents/minutes_layout.py exactly: the findings
@@ -11,16 +9,11 @@ importer reads filled-in copies with those constants.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from docx.shared import Pt
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+from dialog.documents import minutes_layout as L
 
-from docx.shared import Pt  # noqa: E402
-
-from dialog.documents import docx_build as b  # noqa: E402
-from dialog.documents import minutes_layout as L  # noqa: E402
+from . import docx_build as b
 
 HEADER = "{{ home.name }} · Patientsäkerhetsdialog {{ dialogue.date }}"
 
@@ -374,14 +367,3 @@ BUILDERS = {
     "dokumentationsmall": build_minutes,
     "stodmaterial": build_guide,
 }
-
-
-def main() -> None:
-    for key, builder in BUILDERS.items():
-        path = HERE / f"{key}.docx"
-        path.write_bytes(b.to_bytes(builder()))
-        print(f"wrote {path.relative_to(HERE.parent)}")
-
-
-if __name__ == "__main__":
-    main()

@@ -8,13 +8,12 @@ from datetime import date, timedelta
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..dialogues.services import BookingError
-from ..extensions import db
-from ..models import CareHome
-from ..scope import current_scope, require
-from . import planner_forms as forms
-from . import planner_service as service
-from .planner import (
+from ...dialogues.services import BookingError
+from ...extensions import db
+from ...models import CareHome
+from ...scope import current_scope, require
+from . import forms, service
+from .algorithm import (
     HARD_RULES,
     PARTS,
     SOFT_RULES,

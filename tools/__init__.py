@@ -1,0 +1,1 @@
+"""Developer tooling kept apart from the runtime package `dialog`: nothing here runs in the app."""
