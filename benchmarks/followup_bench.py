@@ -85,6 +85,7 @@ def build(database_url: str, instance: Path) -> float:
         db.create_all()
         start = time.perf_counter()
         build_national(echo=lambda msg: print("   ", msg))
+        db.session.commit()
         elapsed = time.perf_counter() - start
         db.session.remove()
         db.engine.dispose()

@@ -230,8 +230,8 @@ def run_measurements(app, dialogue_ids, server, port, db_kind) -> None:
     import sqlalchemy as sa
 
     from dialog.extensions import db
-    from dialog.invitations.outbox import deliver_due
     from dialog.invitations.services import load_for_sending, queue_invitations, sending_in_bulk
+    from dialog.invitations.worker import deliver_due
     from dialog.models.invitations import OutboxMessage, OutboxStatus
 
     with app.app_context():

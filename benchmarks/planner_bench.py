@@ -193,6 +193,7 @@ def run_db(kind: str) -> None:
             db.create_all()
             started = clock.perf_counter()
             build_national(echo=lambda *a: None, years=1, today=TODAY)
+            db.session.commit()
             print(f"{kind}: national demo data built in {clock.perf_counter() - started:.1f} s")
             params = dict(year=YEAR, period_start=date(YEAR, 1, 11), period_end=date(YEAR, 12, 17))
             for label, scope, target in (

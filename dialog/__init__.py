@@ -52,8 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import cli, database, errors, security, web  # noqa: F401
+    from . import cli, database, errors, security, transaction, web  # noqa: F401
 
+    transaction.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     web.init_app(app)

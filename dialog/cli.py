@@ -37,8 +37,11 @@ def demo_data_command(scale: str, if_empty: bool) -> None:
         )
     if scale == "national":
         demo.build_national(echo=click.echo)
+        db.session.commit()
+        demo.analyze()
         return
     logins = demo.load_demo_data()
+    db.session.commit()
     _print_logins(logins)
 
 
@@ -61,7 +64,9 @@ def setup_command() -> None:
 
     upgrade()
     if demo.is_empty() and current_app.config["LOAD_DEMO_DATA"]:
-        _print_logins(demo.load_demo_data())
+        logins = demo.load_demo_data()
+        db.session.commit()
+        _print_logins(logins)
     else:
         ensure_default_catalogues()
         db.session.commit()

@@ -45,14 +45,8 @@ class Scope:
         for s in user.scopes:
             if s.role is Role.ADMIN:
                 admin = True
-            elif s.role is Role.REGIONAL:
-                ids[Role.REGIONAL].add(s.region_id)
-            elif s.role is Role.MUNICIPALITY:
-                ids[Role.MUNICIPALITY].add(s.municipality_id)
-            elif s.role is Role.UNIT_MANAGER:
-                ids[Role.UNIT_MANAGER].add(s.care_home_id)
-            elif s.role is Role.HEALTH_CENTRE:
-                ids[Role.HEALTH_CENTRE].add(s.health_centre_id)
+            else:
+                ids[s.role].add(s.target_id)
         return cls(
             admin=admin,
             region_ids=frozenset(ids[Role.REGIONAL]),

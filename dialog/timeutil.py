@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-def utcnow() -> datetime:
+def now_utc() -> datetime:
+    """The current time, timezone-aware in UTC: the one clock every module reads."""
     return datetime.now(UTC)
 
 

@@ -202,6 +202,7 @@ def book(app, world):
                     contact_ids=contact_ids,
                 ),
             )
+            db.session.commit()  # the test is the edge here
             return dialogue.id
 
     return _book

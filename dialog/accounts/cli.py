@@ -1,15 +1,8 @@
 import click
 
 from ..extensions import db
-from ..models import CareHome, HealthCentre, Municipality, Region, Role
+from ..models import ROLE_TARGETS, Role
 from .services import AccountError, create_user
-
-TARGET_MODEL = {
-    Role.REGIONAL: Region,
-    Role.MUNICIPALITY: Municipality,
-    Role.UNIT_MANAGER: CareHome,
-    Role.HEALTH_CENTRE: HealthCentre,
-}
 
 
 def init_app(app):
@@ -27,7 +20,7 @@ def init_app(app):
         role = Role(role_value)
         target_id = None
         if role is not Role.ADMIN:
-            model = TARGET_MODEL[role]
+            model = ROLE_TARGETS[role].model
             found = db.session.scalar(db.select(model).where(model.name == target))
             if found is None:
                 raise click.ClickException(f"Hittar ingen organisation som heter {target!r}.")

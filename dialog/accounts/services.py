@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .. import audit
+from .. import audit, emails
 from ..extensions import db
-from ..models import Role, User, UserScope
-from ..models.base import now_utc
+from ..models import ROLE_TARGETS, Role, User, UserScope
+from ..timeutil import now_utc
 
 
 class AccountError(ValueError):
@@ -20,7 +20,9 @@ def load_user(user_id: str) -> User | None:
 
 
 def authenticate(login: str, password: str) -> User | None:
-    """The active user whose user name or e-mail is `login` and whose password matches."""
+    """The active user whose user name or e-mail is `login` and whose password matches.
+
+    Records the login time; the caller commits."""
     login = login.strip().lower()
     user = db.session.scalar(
         sa.select(User).where(
@@ -30,16 +32,7 @@ def authenticate(login: str, password: str) -> User | None:
     if user is None or not user.active or not user.check_password(password):
         return None
     user.last_login_at = now_utc()
-    db.session.commit()
     return user
-
-
-TARGET_FIELD = {
-    Role.REGIONAL: "region_id",
-    Role.MUNICIPALITY: "municipality_id",
-    Role.UNIT_MANAGER: "care_home_id",
-    Role.HEALTH_CENTRE: "health_centre_id",
-}
 
 
 def create_user(
@@ -52,7 +45,10 @@ def create_user(
     actor=None,
 ) -> User:
     username = username.strip()
-    email = email.strip().lower()
+    try:
+        email = emails.normalise_email(email)
+    except emails.InvalidEmailError as error:
+        raise AccountError(str(error)) from None
     if len(password) < 10:
         raise AccountError("Lösenordet måste ha minst 10 tecken.")
     taken = db.session.scalar(
@@ -76,7 +72,6 @@ def create_user(
             "scopes": [None, [f"{r.value}:{t}" for r, t in scopes]],
         },
     )
-    db.session.commit()
     return user
 
 
@@ -85,7 +80,7 @@ def _scope_row(role: Role, target_id: int | None) -> UserScope:
         return UserScope(role=role)
     if target_id is None:
         raise AccountError(f"Rollen {role.label} måste kopplas till en organisation.")
-    return UserScope(role=role, **{TARGET_FIELD[role]: target_id})
+    return UserScope(role=role, **{ROLE_TARGETS[role].field: target_id})
 
 
 def add_scope(user: User, role: Role, target_id: int | None, actor=None) -> None:
@@ -93,7 +88,6 @@ def add_scope(user: User, role: Role, target_id: int | None, actor=None) -> None
     audit.record(
         "gav behörighet", user, actor=actor, changes={"scope": [None, f"{role.value}:{target_id}"]}
     )
-    db.session.commit()
 
 
 def set_active(user: User, active: bool, actor=None) -> None:
@@ -106,4 +100,3 @@ def set_active(user: User, active: bool, actor=None) -> None:
         actor=actor,
         changes={"active": [not active, active]},
     )
-    db.session.commit()

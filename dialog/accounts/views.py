@@ -3,7 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..extensions import db, limiter
-from ..models import CareHome, HealthCentre, Municipality, Region, Role, User
+from ..models import ROLE_TARGETS, CareHome, HealthCentre, Municipality, Region, Role, User
 from ..scope import current_scope, get_or_404, require
 from . import services
 from .forms import LoginForm, UserForm
@@ -29,6 +29,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         flash("Fel användarnamn eller lösenord.", "error")
@@ -69,14 +70,6 @@ def _target_choices():
     return choices
 
 
-ROLE_TARGET_TABLE = {
-    Role.REGIONAL: "region",
-    Role.MUNICIPALITY: "municipality",
-    Role.UNIT_MANAGER: "care_home",
-    Role.HEALTH_CENTRE: "health_centre",
-}
-
-
 @bp.route("/anvandare", methods=["GET", "POST"])
 @login_required
 def users():
@@ -88,7 +81,7 @@ def users():
         target_id = None
         if role is not Role.ADMIN:
             table, _, raw_id = (form.target.data or "").partition(":")
-            if table != ROLE_TARGET_TABLE[role]:
+            if table != ROLE_TARGETS[role].table:
                 form.target.errors = list(form.target.errors) + [
                     f"Välj en organisation som passar rollen {role.label}."
                 ]
@@ -103,8 +96,10 @@ def users():
                 scopes=[(role, target_id)],
             )
         except services.AccountError as error:
+            db.session.rollback()
             flash(str(error), "error")
             return _render_users(form), 400
+        db.session.commit()
         flash(f"Användaren {user.username} skapades.", "success")
         return redirect(url_for("accounts.users"))
     status = 400 if form.is_submitted() else 200
@@ -124,6 +119,7 @@ def toggle_active(user_id):
     if user.id == current_user.id:
         flash("Du kan inte inaktivera ditt eget konto.", "error")
     else:
-        services.set_active(user, not user.active)
+        services.set_active(user, not user.active, actor=current_user)
+        db.session.commit()
         flash("Kontot är " + ("aktiverat." if user.active else "inaktiverat."), "success")
     return redirect(url_for("accounts.users"))

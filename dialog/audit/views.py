@@ -1,6 +1,6 @@
 from flask import Blueprint, render_template, request
 from flask_login import login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditEntry
@@ -16,17 +16,17 @@ PAGE_SIZE = 50
 def log():
     scope = current_scope()
     require(scope.is_follow_up_user, hide=False)
-    page = max(request.args.get("sida", 1, type=int), 1)
+    page = min(max(request.args.get("sida", 1, type=int), 1), 100000)
     object_type = request.args.get("typ") or None
     query = select(AuditEntry).where(scope.audit_clause())
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    entries = db.session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    result = db.paginate(
+        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
     types = db.session.scalars(
         select(AuditEntry.object_type)
         .where(scope.audit_clause())
@@ -35,10 +35,10 @@ def log():
     ).all()
     return render_template(
         "audit/log.html",
-        entries=entries,
-        page=page,
-        total=total,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        entries=result.items,
+        page=result.page,
+        total=result.total,
+        pages=result.pages or 1,
         object_type=object_type,
         types=types,
     )

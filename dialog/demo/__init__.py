@@ -7,6 +7,6 @@ about 2,000 homes for benchmarks. Every home, centre and person is made up and r
 DEMO_PASSWORD = "demo-losenord"  # the one password of every demo login
 
 from .county import is_empty, load_demo_data  # noqa: E402
-from .national import build_national  # noqa: E402
+from .national import analyze, build_national  # noqa: E402
 
-__all__ = ["DEMO_PASSWORD", "build_national", "is_empty", "load_demo_data"]
+__all__ = ["DEMO_PASSWORD", "analyze", "build_national", "is_empty", "load_demo_data"]

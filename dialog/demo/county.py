@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 
 from ..catalogues import ensure_default_catalogues
-from ..dialogues.services import participant_from_contact
+from ..dialogues import participant_from_contact
 from ..extensions import db
 from ..models import (
     Action,
@@ -36,8 +36,7 @@ from ..models import (
     User,
     UserScope,
 )
-from ..models.base import now_utc
-from ..timeutil import local_to_utc
+from ..timeutil import local_to_utc, now_utc
 from . import DEMO_PASSWORD
 
 MUNICIPALITIES = [
@@ -294,7 +293,7 @@ def load_demo_data(today: date | None = None) -> dict[str, str]:
 
     logins = _demo_users(region, homes, centres)
     _demo_dialogues(homes, today, rng)
-    db.session.commit()
+    db.session.flush()
     return logins
 
 

@@ -182,12 +182,13 @@ def build_national(
     today: date | None = None,
     seed: int = 2026,
 ) -> dict:
-    """Build the fictional country into an empty database. Returns counts of what was made."""
+    """Build the fictional country into an empty database, in the caller's transaction (the
+    edge commits, then calls analyze()). Returns counts of what was made."""
     today = today or datetime.now(STOCKHOLM).date()
     rng = random.Random(seed)
     started = datetime.now()
     ensure_default_catalogues()
-    db.session.commit()
+    db.session.flush()
     areas = list(
         db.session.execute(sa.select(Area.id, Area.name).where(Area.region_id.is_(None))).all()
     )
@@ -277,7 +278,6 @@ def build_national(
                 }
             )
     _insert(Contact.__table__, contact_rows)
-    db.session.commit()
     echo(
         f"Register: {REGIONS} regioner, {MUNICIPALITIES} kommuner, {CENTRES} vårdcentraler, "
         f"{homes} boenden, {len(contact_rows)} kontakter."
@@ -295,7 +295,7 @@ def build_national(
         )
         user.set_password(PASSWORD)
         db.session.add(user)
-    db.session.commit()
+    db.session.flush()
 
     # --- dialogues, year by year ----------------------------------------------------------
     totals = {"dialogues": 0, "participants": 0, "findings": 0, "actions": 0}
@@ -474,7 +474,6 @@ def build_national(
         _insert(Participant.__table__, participants)
         _insert(Finding.__table__, findings)
         _insert(Action.__table__, actions)
-        db.session.commit()
         for key, rows in (
             ("dialogues", dialogues),
             ("participants", participants),
@@ -488,19 +487,18 @@ def build_national(
         )
 
     _reset_sequences()
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(sa.text("ANALYZE"))
-    else:
-        db.session.commit()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("ANALYZE"))
-    db.session.commit()
     echo(
         f"Klart på {(datetime.now() - started).total_seconds():.0f} s: "
         + ", ".join(f"{v} {k}" for k, v in totals.items())
         + f". Inloggningar: admin, regional, mas (lösenord: {PASSWORD})."
     )
     return totals
+
+
+def analyze() -> None:
+    """Refresh the planner statistics after a bulk load; run after the load has committed."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("ANALYZE"))
 
 
 def _reset_sequences() -> None:

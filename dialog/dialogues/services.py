@@ -8,9 +8,11 @@ from datetime import date, time
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, signals
 from ..extensions import db
+from ..locking import StaleDialogueError, check_version
 from ..models import (
     CareHome,
     Contact,
@@ -20,23 +22,12 @@ from ..models import (
     Participant,
     Side,
 )
-from ..models.base import now_utc
 from ..privacy import ensure_no_patient_data
-from ..timeutil import format_datetime, local_to_utc
+from ..timeutil import format_datetime, local_to_utc, now_utc
 
 
 class BookingError(ValueError):
     """A booking rule was broken; the message is Swedish and shown as it is."""
-
-
-class StaleDialogueError(BookingError):
-    pass
-
-
-STALE_MESSAGE = (
-    "Dialogen har ändrats av någon annan sedan du öppnade sidan. "
-    "Ladda om sidan och gör ändringen igen."
-)
 
 
 @dataclass
@@ -142,12 +133,15 @@ def check_no_overlap(
         )
 
 
-def book_dialogue(home: CareHome, booking: Booking, *, actor=None, commit: bool = True) -> Dialogue:
-    """Book the home's dialogue for the year of booking.day.
+def book_dialogue(home: CareHome, booking: Booking, *, actor=None) -> Dialogue:
+    """Book the home's dialogue for the year of booking.day, in the caller's transaction.
 
-    With commit=False the caller owns the transaction (the year planner books many at once);
-    the insert runs in a savepoint so a lost race leaves that transaction usable.
+    The home's row is locked first, so concurrent bookings of one home queue up and each sees
+    the one before it (PostgreSQL; SQLite's write lock does the same). The insert runs in a
+    savepoint: a lost race leaves the caller's transaction usable (the year planner books many
+    homes in one).
     """
+    _lock_home(home)
     if not home.active:
         raise BookingError(f"{home.name} är inaktiverat och kan inte få nya dialoger.")
     _check_times(booking)
@@ -189,14 +183,15 @@ def book_dialogue(home: CareHome, booking: Booking, *, actor=None, commit: bool 
         ),
     )
     signals.dialogue_booked.send(dialogue, actor=actor)
-    if commit:
-        db.session.commit()
     return dialogue
 
 
-def check_version(dialogue: Dialogue, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != dialogue.version:
-        raise StaleDialogueError(STALE_MESSAGE)
+def _lock_home(home: CareHome) -> None:
+    db.session.execute(sa.select(CareHome.id).where(CareHome.id == home.id).with_for_update())
+
+
+def _lock_home(home: CareHome) -> None:
+    db.session.execute(sa.select(CareHome.id).where(CareHome.id == home.id).with_for_update()).all()
 
 
 def rebook_dialogue(
@@ -232,9 +227,10 @@ def rebook_dialogue(
             db.session.flush()
     except IntegrityError:
         raise _already_booked(dialogue.care_home, new_year) from None
+    except StaleDataError:
+        raise StaleDialogueError() from None
     audit.record("bokade om dialog", dialogue, actor=actor, changes=changes)
     signals.dialogue_rebooked.send(dialogue, actor=actor, changes=changes)
-    db.session.commit()
     return dialogue
 
 
@@ -262,7 +258,6 @@ def cancel_dialogue(
         changes={"status": ["planerad", "installd"], "cancel_reason": [None, reason]},
     )
     signals.dialogue_cancelled.send(dialogue, actor=actor, reason=reason)
-    db.session.commit()
     return dialogue
 
 
@@ -300,5 +295,4 @@ def set_participants(
         },
     )
     signals.participants_changed.send(dialogue, actor=actor, added=added, removed=removed)
-    db.session.commit()
     return added, removed

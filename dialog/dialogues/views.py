@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
+from ..locking import StaleDialogueError
 from ..models import CareHome, Dialogue, DialogueStatus, HealthCentre
 from ..privacy import PatientDataError
 from ..scope import current_scope, get_or_404, require
@@ -78,10 +79,11 @@ def book(home_id):
         )
         try:
             dialogue = services.book_dialogue(home, booking, actor=current_user)
-        except services.BookingError as error:
+        except (services.BookingError, StaleDialogueError) as error:
             db.session.rollback()
             flash(str(error), "error")
             return render_template("dialogues/book.html", form=form, home=home), 409
+        db.session.commit()
         flash(f"Dialogen för {home.name} är bokad.", "success")
         return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
     status = 400 if form.is_submitted() else 200
@@ -123,10 +125,11 @@ def rebook(dialogue_id):
             services.rebook_dialogue(
                 dialogue, booking, expected_version=_version(form), actor=current_user
             )
-        except services.BookingError as error:
+        except (services.BookingError, StaleDialogueError) as error:
             db.session.rollback()
             flash(str(error), "error")
             return render_template("dialogues/rebook.html", form=form, dialogue=dialogue), 409
+        db.session.commit()
         flash("Dialogen är ombokad.", "success")
         return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
     status = 400 if form.is_submitted() else 200
@@ -153,10 +156,11 @@ def cancel(dialogue_id):
             form.reason.errors = [error.field_message]
             flash("Anledningen innehåller patientuppgifter. Skriv om den.", "error")
             return render_template("dialogues/cancel.html", form=form, dialogue=dialogue), 400
-        except services.BookingError as error:
+        except (services.BookingError, StaleDialogueError) as error:
             db.session.rollback()
             flash(str(error), "error")
             return render_template("dialogues/cancel.html", form=form, dialogue=dialogue), 409
+        db.session.commit()
         flash("Dialogen är inställd.", "success")
         return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
     status = 400 if form.is_submitted() else 200
@@ -185,10 +189,11 @@ def participants(dialogue_id):
                 expected_version=_version(form),
                 actor=current_user,
             )
-        except services.BookingError as error:
+        except (services.BookingError, StaleDialogueError) as error:
             db.session.rollback()
             flash(str(error), "error")
             return render_template("dialogues/participants.html", form=form, dialogue=dialogue), 409
+        db.session.commit()
         flash(
             f"Deltagarna är uppdaterade ({len(added)} tillagda, {len(removed)} borttagna).",
             "success",

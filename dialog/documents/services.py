@@ -14,10 +14,9 @@ import sqlalchemy as sa
 from .. import audit
 from ..extensions import db
 from ..models import Dialogue, Region
-from ..models.base import now_utc
 from ..models.documents import DocumentTemplate
 from ..scope import Scope
-from ..timeutil import local
+from ..timeutil import local, now_utc
 from . import rendering
 from .context import build_context, demo_context
 from .kinds import KINDS, DocumentKind

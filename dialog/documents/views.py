@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import io
-import unicodedata
-from urllib.parse import quote
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
 
+from ..downloads import attachment
 from ..extensions import db
 from ..models import Dialogue, Municipality
 from ..models.documents import DocumentTemplate
@@ -39,18 +34,8 @@ def _kind_or_404(key: str):
     return kind
 
 
-def content_disposition(name: str) -> str:
-    """attachment with an ASCII fallback name and the exact UTF-8 name (RFC 6266, RFC 5987)."""
-    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    fallback = fallback.replace("\\", "").replace('"', "") or "dokument"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 def _docx_response(data: bytes, name: str):
-    response = send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, max_age=0)
-    response.headers["Content-Disposition"] = content_disposition(name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(data, name, DOCX_MIMETYPE)
 
 
 @bp.get("/dialoger/<int:dialogue_id>/dokument/<kind>")
@@ -88,12 +73,7 @@ def download_zip():
         )
         return redirect(url_for("planning.year_view", ar=year, kommun=municipality_id))
     name = zipping.zip_name(kind, year, where)
-    response = Response(
-        stream_with_context(zipping.stream_zip(kind, ids)), mimetype="application/zip"
-    )
-    response.headers["Content-Disposition"] = content_disposition(name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(stream_with_context(zipping.stream_zip(kind, ids)), name, "application/zip")
 
 
 # --- template administration -------------------------------------------------------------

@@ -86,9 +86,9 @@ def stream_zip(kind: DocumentKind, ids: list[int]) -> Iterator[bytes]:
 
 
 def _zip_time():
-    from ..timeutil import STOCKHOLM, utcnow
+    from ..timeutil import STOCKHOLM, now_utc
 
-    now = utcnow().astimezone(STOCKHOLM)
+    now = now_utc().astimezone(STOCKHOLM)
     return (now.year, now.month, now.day, now.hour, now.minute, now.second)
 
 

@@ -58,7 +58,7 @@ def start_own_catalogue(region: Region, *, actor) -> int:
         actor=actor,
         changes={"områden": [None, [a.name for a in defaults]]},
     )
-    db.session.commit()
+    db.session.flush()
     return len(defaults)
 
 
@@ -87,7 +87,7 @@ def add_area(region: Region, name: str, *, actor) -> Area:
     audit.record(
         "lade till område", area, where=region, actor=actor, changes={"name": [None, name]}
     )
-    db.session.commit()
+    db.session.flush()
     return area
 
 
@@ -100,7 +100,7 @@ def rename_area(area: Area, name: str, *, actor) -> None:
         "bytte namn på område", area, where=region, actor=actor, changes={"name": [area.name, name]}
     )
     area.name = name
-    db.session.commit()
+    db.session.flush()
 
 
 def set_active(area: Area, active: bool, *, actor) -> None:
@@ -117,7 +117,7 @@ def set_active(area: Area, active: bool, *, actor) -> None:
         actor=actor,
         changes={"active": [not active, active]},
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def move_area(area: Area, step: int, *, actor) -> None:
@@ -139,4 +139,4 @@ def move_area(area: Area, step: int, *, actor) -> None:
         actor=actor,
         changes={"ordning": [index + 1, target + 1]},
     )
-    db.session.commit()
+    db.session.flush()

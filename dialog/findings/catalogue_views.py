@@ -67,6 +67,7 @@ def areas(region_id):
                 error.errors.get("name") if isinstance(error, ValidationFailed) else str(error)
             )
             return render_template("findings/areas.html", **_context(region, errors, typed)), 400
+        db.session.commit()
         return redirect(url_for("findings.areas", region_id=region.id))
     return render_template("findings/areas.html", **_context(region, errors, typed))
 

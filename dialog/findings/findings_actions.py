@@ -24,19 +24,18 @@ from ..models import (
     Party,
     PlanArea,
 )
-from ..models.base import now_utc
-from ..timeutil import local
+from ..timeutil import local, now_utc
 from .lifecycle import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
     NOTE_MAX,
     Checker,
     FindingsError,
-    _commit_change,
-    _locked_note,
     begin_change,
     check_due_date,
     dialogue_day,
+    locked_note,
+    record_change,
 )
 
 FINDING_FIELDS = [
@@ -138,13 +137,13 @@ def add_finding(dialogue: Dialogue, data: FindingData, *, scope, actor) -> Findi
     _apply_finding(finding, data)
     db.session.add(finding)
     db.session.flush()
-    _commit_change(
+    record_change(
         dialogue,
         "lade till iakttagelse",
         finding,
         actor=actor,
         changes={k: [None, v] for k, v in audit.snapshot(finding, FINDING_FIELDS).items()}
-        | _locked_note(dialogue),
+        | locked_note(dialogue),
     )
     return finding
 
@@ -157,12 +156,12 @@ def update_finding(finding: Finding, data: FindingData, *, scope, expected_versi
     _apply_finding(finding, data)
     changes = audit.changes_between(before, audit.snapshot(finding, FINDING_FIELDS))
     if changes:
-        _commit_change(
+        record_change(
             dialogue,
             "ändrade iakttagelse",
             finding,
             actor=actor,
-            changes=changes | _locked_note(dialogue),
+            changes=changes | locked_note(dialogue),
         )
 
 
@@ -173,12 +172,12 @@ def delete_finding(finding: Finding, *, scope, expected_version, actor) -> None:
     for action in list(finding.actions):
         action.finding = None  # the actions stay, linked to the dialogue
     db.session.delete(finding)
-    _commit_change(
+    record_change(
         dialogue,
         "tog bort iakttagelse",
         finding,
         actor=actor,
-        changes={k: [v, None] for k, v in snapshot.items()} | _locked_note(dialogue),
+        changes={k: [v, None] for k, v in snapshot.items()} | locked_note(dialogue),
     )
 
 
@@ -224,13 +223,13 @@ def add_action(dialogue: Dialogue, data: ActionData, *, scope, actor) -> Action:
     _apply_action(action, data)
     db.session.add(action)
     db.session.flush()
-    _commit_change(
+    record_change(
         dialogue,
         "lade till åtgärd",
         action,
         actor=actor,
         changes={k: [None, v] for k, v in audit.snapshot(action, ACTION_FIELDS).items()}
-        | _locked_note(dialogue),
+        | locked_note(dialogue),
     )
     return action
 
@@ -243,12 +242,12 @@ def update_action(action: Action, data: ActionData, *, scope, expected_version, 
     _apply_action(action, data)
     changes = audit.changes_between(before, audit.snapshot(action, ACTION_FIELDS))
     if changes:
-        _commit_change(
+        record_change(
             dialogue,
             "ändrade åtgärd",
             action,
             actor=actor,
-            changes=changes | _locked_note(dialogue),
+            changes=changes | locked_note(dialogue),
         )
 
 
@@ -257,12 +256,12 @@ def delete_action(action: Action, *, scope, expected_version, actor) -> None:
     begin_change(scope, dialogue, expected_version)
     snapshot = audit.snapshot(action, ACTION_FIELDS)
     db.session.delete(action)
-    _commit_change(
+    record_change(
         dialogue,
         "tog bort åtgärd",
         action,
         actor=actor,
-        changes={k: [v, None] for k, v in snapshot.items()} | _locked_note(dialogue),
+        changes={k: [v, None] for k, v in snapshot.items()} | locked_note(dialogue),
     )
 
 
@@ -288,12 +287,12 @@ def add_note(
     note = ActionNote(action=action, note_date=note_date, text=text)
     db.session.add(note)
     db.session.flush()
-    _commit_change(
+    record_change(
         dialogue,
         "lade till anteckning på åtgärd",
         action,
         actor=actor,
-        changes={"anteckning": [None, f"{note_date.isoformat()}: {text}"]} | _locked_note(dialogue),
+        changes={"anteckning": [None, f"{note_date.isoformat()}: {text}"]} | locked_note(dialogue),
     )
     return note
 
@@ -373,12 +372,12 @@ def review_actions(
             action.completed_at = now_utc() if data.status is ActionStatus.DONE else None
         changes[f"åtgärd {action_id}"] = [None, f"{data.status.label}: {data.comment}".rstrip(": ")]
     if changes:
-        _commit_change(
+        record_change(
             dialogue,
             "följde upp tidigare åtgärder",
             dialogue,
             actor=actor,
-            changes=changes | _locked_note(dialogue),
+            changes=changes | locked_note(dialogue),
         )
 
 

@@ -26,8 +26,7 @@ from ..models import (
     Party,
     Side,
 )
-from ..models.base import now_utc
-from ..timeutil import local
+from ..timeutil import local, now_utc
 from .findings_actions import (
     ActionData,
     FindingData,
@@ -40,10 +39,10 @@ from .lifecycle import (
     Checker,
     FindingsError,
     ValidationFailed,
-    _commit_change,
-    _locked_note,
     begin_change,
     dialogue_day,
+    locked_note,
+    record_change,
 )
 
 SALT = "findings-docx-import"
@@ -205,12 +204,12 @@ def save_import(
         dialogue.status = DialogueStatus.HELD
         dialogue.held_at = now_utc()
         counts["markerad som genomförd"] = 1
-    _commit_change(
+    record_change(
         dialogue,
         "läste in dokumentationsmall",
         dialogue,
         actor=actor,
-        changes={"inläst": [None, counts]} | _locked_note(dialogue),
+        changes={"inläst": [None, counts]} | locked_note(dialogue),
     )
     return counts
 

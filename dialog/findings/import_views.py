@@ -6,15 +6,15 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..dialogues.services import StaleDialogueError
 from ..extensions import db
+from ..locking import StaleDialogueError
 from ..models import ActionStatus, ContactRole, Party
 from ..scope import current_scope
 from . import lifecycle
 from .forms import ImportForm, VersionForm
 from .import_reading import read_document
 from .import_saving import save_import, sign, unsign
-from .views import _dialogue, bp
+from .views import bp, managed_dialogue
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -37,7 +37,7 @@ def _page(dialogue, form, *, result=None, token=None, code=200):
 @bp.route("/dialoger/<int:dialogue_id>/importera", methods=["GET", "POST"])
 @login_required
 def import_document(dialogue_id):
-    dialogue = _dialogue(dialogue_id)
+    dialogue = managed_dialogue(dialogue_id)
     scope = current_scope()
     form = ImportForm()
     if not lifecycle.can_record(scope, dialogue):
@@ -64,7 +64,7 @@ def import_document(dialogue_id):
 @bp.post("/dialoger/<int:dialogue_id>/importera/spara")
 @login_required
 def import_save(dialogue_id):
-    dialogue = _dialogue(dialogue_id)
+    dialogue = managed_dialogue(dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
         flash("Formuläret har gått ut. Läs in filen igen.", "error")
@@ -84,6 +84,7 @@ def import_save(dialogue_id):
             )
         flash(message, "error")
         return redirect(url_for("findings.import_document", dialogue_id=dialogue.id))
+    db.session.commit()
     held = counts.pop("markerad som genomförd", 0)
     flash(
         "Dokumentationsmallen är inläst: "

@@ -1,8 +1,8 @@
 """Rules for recording a dialogue: who may change it, attendance, held and documented.
 
-Every change goes through `_commit_change`: it checks the dialogue's version (optimistic
-locking), bumps it, writes the audit entry and commits, so two people editing the same dialogue
-cannot silently overwrite each other. Free text passes the patient-data guard before anything is
+Every change goes through `record_change`: the dialogue's version (optimistic locking, see
+dialog/locking.py) is bumped and the audit entry written; the edge commits. Two people editing
+the same dialogue cannot silently overwrite each other. Free text passes the patient-data guard before anything is
 touched; refused text is never stored, logged or put in the audit log.
 """
 
@@ -11,17 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from .. import audit
-from ..dialogues.services import STALE_MESSAGE, StaleDialogueError, check_version
 from ..extensions import db
+from ..locking import check_version, flush_change
 from ..models import Attendance, Dialogue, DialogueStatus, FindingKind
-from ..models.base import now_utc
 from ..privacy import PatientDataError, ensure_no_patient_data
 from ..region_settings import settings_for_region
 from ..representation import is_full, representation
-from ..timeutil import local
+from ..timeutil import local, now_utc
 
 DESCRIPTION_MAX = 2000
 COMMENT_MAX = 1000
@@ -133,21 +130,15 @@ def check_due_date(
         )
 
 
-# --- committing a change ------------------------------------------------------------------
+# --- recording a change ------------------------------------------------------------------
 
 
-def _commit_change(
+def record_change(
     dialogue: Dialogue, action: str, obj, *, changes: dict, actor, summary: str = ""
 ) -> None:
-    """Bump the dialogue's version, audit and commit; a lost race becomes StaleDialogueError."""
-    dialogue.updated_at = now_utc()
-    try:
-        db.session.flush()
-        audit.record(action, obj, changes=changes, where=dialogue, actor=actor, summary=summary)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleDialogueError(STALE_MESSAGE) from None
+    """Bump the dialogue's version, flush and audit; a lost race becomes StaleDialogueError."""
+    flush_change(dialogue)
+    audit.record(action, obj, changes=changes, where=dialogue, actor=actor, summary=summary)
 
 
 def begin_change(scope, dialogue: Dialogue, expected_version: int | None) -> None:
@@ -155,7 +146,7 @@ def begin_change(scope, dialogue: Dialogue, expected_version: int | None) -> Non
     check_version(dialogue, expected_version)
 
 
-def _locked_note(dialogue: Dialogue) -> dict:
+def locked_note(dialogue: Dialogue) -> dict:
     return {"efter_dokumentation": [None, True]} if is_locked(dialogue) else {}
 
 
@@ -205,8 +196,8 @@ def record_attendance(
         changes.update(_set_held(dialogue))
     if not changes:
         return
-    changes.update(_locked_note(dialogue))
-    _commit_change(dialogue, "registrerade närvaro", dialogue, changes=changes, actor=actor)
+    changes.update(locked_note(dialogue))
+    record_change(dialogue, "registrerade närvaro", dialogue, changes=changes, actor=actor)
 
 
 def _set_held(dialogue: Dialogue) -> dict:
@@ -224,7 +215,7 @@ def mark_held(dialogue: Dialogue, *, scope, expected_version: int | None, actor)
     if dialogue.status is not DialogueStatus.PLANNED:
         raise FindingsError("Bara en planerad dialog kan markeras som genomförd.")
     changes = _set_held(dialogue)
-    _commit_change(
+    record_change(
         dialogue, "markerade dialog som genomförd", dialogue, changes=changes, actor=actor
     )
 
@@ -240,7 +231,7 @@ def mark_documented(dialogue: Dialogue, *, scope, expected_version: int | None, 
         )
     dialogue.status = DialogueStatus.DOCUMENTED
     dialogue.documented_at = now_utc()
-    _commit_change(
+    record_change(
         dialogue,
         "markerade dialog som dokumenterad",
         dialogue,
@@ -258,7 +249,7 @@ def reopen(dialogue: Dialogue, *, scope, expected_version: int | None, actor) ->
     check_version(dialogue, expected_version)
     dialogue.status = DialogueStatus.HELD
     dialogue.documented_at = None
-    _commit_change(
+    record_change(
         dialogue,
         "låste upp dokumenterad dialog",
         dialogue,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..dialogues.services import StaleDialogueError
 from ..extensions import db
+from ..locking import StaleDialogueError
 from ..models import (
     Action,
     ActionStatus,
@@ -31,7 +31,8 @@ def _version(value) -> int | None:
         return None
 
 
-def _dialogue(dialogue_id: int) -> Dialogue:
+def managed_dialogue(dialogue_id: int) -> Dialogue:
+    """The dialogue, when the user may see and manage it (404 hides, 403 refuses)."""
     dialogue = get_or_404(Dialogue, dialogue_id)
     scope = current_scope()
     require(scope.can_view_dialogue(dialogue))
@@ -107,7 +108,7 @@ def _fail_page(dialogue, error, *, submitted=None, errors=None):
 @bp.post("/dialoger/<int:dialogue_id>/narvaro")
 @login_required
 def attendance(dialogue_id):
-    dialogue = _dialogue(dialogue_id)
+    dialogue = managed_dialogue(dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
@@ -132,6 +133,7 @@ def attendance(dialogue_id):
             error,
             submitted={f"attendance-{k}": v.value if v else "" for k, v in values.items()},
         )
+    db.session.commit()
     flash(
         "Närvaron är sparad."
         + (" Dialogen är markerad som genomförd." if "mark_held" in request.form else ""),
@@ -141,7 +143,7 @@ def attendance(dialogue_id):
 
 
 def _status_change(dialogue_id, service, message):
-    dialogue = _dialogue(dialogue_id)
+    dialogue = managed_dialogue(dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
@@ -156,6 +158,7 @@ def _status_change(dialogue_id, service, message):
         )
     except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error)
+    db.session.commit()
     flash(message, "success")
     return redirect(_record_url(dialogue))
 
@@ -185,7 +188,7 @@ def unlock(dialogue_id):
 @bp.post("/dialoger/<int:dialogue_id>/uppfoljning")
 @login_required
 def review(dialogue_id):
-    dialogue = _dialogue(dialogue_id)
+    dialogue = managed_dialogue(dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
@@ -209,6 +212,7 @@ def review(dialogue_id):
         )
     except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error, submitted=submitted)
+    db.session.commit()
     flash("Uppföljningen av tidigare åtgärder är sparad.", "success")
     return redirect(_record_url(dialogue, "uppfoljning"))
 
@@ -261,6 +265,7 @@ def _save_form(form, template, context, save, success, target):
                 else (409 if isinstance(error, StaleDialogueError) else 400)
             )
             return render_template(template, form=form, **context), code
+        db.session.commit()
         flash(success, "success")
         return redirect(target)
     code = 400 if form.is_submitted() else 200
@@ -270,7 +275,7 @@ def _save_form(form, template, context, save, success, target):
 @bp.route("/dialoger/<int:dialogue_id>/iakttagelser/ny", methods=["GET", "POST"])
 @login_required
 def new_finding(dialogue_id):
-    dialogue = _dialogue(dialogue_id)
+    dialogue = managed_dialogue(dialogue_id)
     if (blocked := _blocked(dialogue)) is not None:
         return blocked
     form = FindingForm()
@@ -295,7 +300,7 @@ def new_finding(dialogue_id):
 @login_required
 def edit_finding(finding_id):
     finding = get_or_404(Finding, finding_id)
-    dialogue = _dialogue(finding.dialogue_id)
+    dialogue = managed_dialogue(finding.dialogue_id)
     if (blocked := _blocked(dialogue)) is not None:
         return blocked
     form = FindingForm(obj=finding) if request.method == "GET" else FindingForm()
@@ -323,7 +328,7 @@ def edit_finding(finding_id):
 @login_required
 def delete_finding(finding_id):
     finding = get_or_404(Finding, finding_id)
-    dialogue = _dialogue(finding.dialogue_id)
+    dialogue = managed_dialogue(finding.dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
@@ -338,6 +343,7 @@ def delete_finding(finding_id):
         )
     except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error)
+    db.session.commit()
     flash("Iakttagelsen är borttagen. Dess åtgärder finns kvar under dialogen.", "success")
     return redirect(_record_url(dialogue, "iakttagelser"))
 
@@ -373,7 +379,7 @@ def _action_data(form: ActionForm, current: Action | None = None) -> findings_ac
 @bp.route("/dialoger/<int:dialogue_id>/atgarder/ny", methods=["GET", "POST"])
 @login_required
 def new_action(dialogue_id):
-    dialogue = _dialogue(dialogue_id)
+    dialogue = managed_dialogue(dialogue_id)
     if (blocked := _blocked(dialogue)) is not None:
         return blocked
     form = ActionForm()
@@ -397,7 +403,7 @@ def new_action(dialogue_id):
 @login_required
 def edit_action(action_id):
     action = get_or_404(Action, action_id)
-    dialogue = _dialogue(action.dialogue_id)
+    dialogue = managed_dialogue(action.dialogue_id)
     if (blocked := _blocked(dialogue)) is not None:
         return blocked
     form = ActionForm(obj=action) if request.method == "GET" else ActionForm()
@@ -434,7 +440,7 @@ def edit_action(action_id):
 @login_required
 def add_note(action_id):
     action = get_or_404(Action, action_id)
-    dialogue = _dialogue(action.dialogue_id)
+    dialogue = managed_dialogue(action.dialogue_id)
     note_form = NoteForm()
     form = ActionForm(formdata=None, obj=action)
     _action_choices(form, dialogue)
@@ -459,6 +465,7 @@ def add_note(action_id):
             note_form.version.data = dialogue.version
             flash(str(error), "error")
             return render_template("findings/action_form.html", **context), 400
+        db.session.commit()
         flash("Anteckningen är sparad.", "success")
         return redirect(url_for("findings.edit_action", action_id=action.id) + "#anteckningar")
     return render_template("findings/action_form.html", **context), 400
@@ -468,7 +475,7 @@ def add_note(action_id):
 @login_required
 def delete_action(action_id):
     action = get_or_404(Action, action_id)
-    dialogue = _dialogue(action.dialogue_id)
+    dialogue = managed_dialogue(action.dialogue_id)
     form = VersionForm()
     if not form.validate_on_submit():
         return _fail_page(
@@ -483,5 +490,6 @@ def delete_action(action_id):
         )
     except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(dialogue, error)
+    db.session.commit()
     flash("Åtgärden är borttagen.", "success")
     return redirect(_record_url(dialogue, "atgarder"))

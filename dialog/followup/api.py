@@ -13,6 +13,7 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request, url_for
 
+from ..extensions import db
 from ..scope import Scope
 from . import figures, rows
 from .filters import BadFilter, NotVisible, selection_from_args
@@ -48,6 +49,7 @@ def token_required(view):
         user = user_for_token(token.strip())
         if user is None:
             return _error(401, "Ogiltig eller återkallad API-nyckel.")
+        db.session.commit()  # the token's last use; the rest of the request only reads
         g.api_user = user
         g.api_scope = Scope.of(user)
         try:

@@ -7,7 +7,10 @@ lack. Colours are distinguishable for common colour-vision deficiencies (Okabe�
 from __future__ import annotations
 
 import io
-import threading
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .figures import KINDS, PARTIES
 
@@ -20,47 +23,43 @@ CHARTS = {
     "trender": "Trender över åren",
 }
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
-_lock = threading.Lock()  # pyplot's state is global; draw one chart at a time
 
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(
-        {
-            "font.family": "DejaVu Sans",
-            "font.size": 10,
-            "svg.fonttype": "path",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    )
-    return plt
+# Set once when the module loads; drawing only reads them.
+matplotlib.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 10,
+        "svg.fonttype": "path",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
 
 
 def render(name: str, board, fmt: str = "svg") -> bytes:
-    with _lock:
-        plt = _plt()
-        fig = _DRAW[name](plt, board)
-        buf = io.BytesIO()
-        fig.savefig(
-            buf,
-            format=fmt,
-            dpi=130 if fmt == "png" else None,
-            bbox_inches="tight",
-            metadata={"Date": None} if fmt == "svg" else None,
-        )
-        plt.close(fig)
-        return buf.getvalue()
+    # A Figure of its own per chart, without pyplot: no global state, so no lock between
+    # requests drawing at the same time.
+    fig = _DRAW[name](board)
+    buf = io.BytesIO()
+    fig.savefig(
+        buf,
+        format=fmt,
+        dpi=130 if fmt == "png" else None,
+        bbox_inches="tight",
+        metadata={"Date": None} if fmt == "svg" else None,
+    )
+    return buf.getvalue()
 
 
-def _hbar(plt, labels, series, title, *, percent=False, height_per=0.42):
+def _axes(figsize):
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
+
+
+def _hbar(labels, series, title, *, percent=False, height_per=0.42):
     """Horizontal bars; series = [(label, values)], stacked when more than one."""
     n = max(1, len(labels))
-    fig, ax = plt.subplots(figsize=(7.2, 1.1 + height_per * n))
+    fig, ax = _axes((7.2, 1.1 + height_per * n))
     left = [0] * len(labels)
     positions = list(range(len(labels)))[::-1]
     for i, (name, values) in enumerate(series):
@@ -72,8 +71,6 @@ def _hbar(plt, labels, series, title, *, percent=False, height_per=0.42):
     ax.set_yticks(positions, labels)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     if not percent:
-        from matplotlib.ticker import MaxNLocator
-
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if percent:
         ax.set_xlim(0, 110)
@@ -93,7 +90,7 @@ def _hbar(plt, labels, series, title, *, percent=False, height_per=0.42):
     return fig
 
 
-def _coverage(plt, board):
+def _coverage(board):
     c = board.coverage
     labels = [
         "Aktiva boenden",
@@ -103,10 +100,10 @@ def _coverage(plt, board):
         "Boenden utan dialog",
     ]
     values = [c["active_homes"], c["booked"], c["held"], c["documented"], c["homes_without"]]
-    return _hbar(plt, labels, [("Antal", values)], CHARTS["tackning"])
+    return _hbar(labels, [("Antal", values)], CHARTS["tackning"])
 
 
-def _representation(plt, board):
+def _representation(board):
     r = board.representation
     labels, values = [], []
     if r["held"]:
@@ -115,23 +112,23 @@ def _representation(plt, board):
         for s in r["sides"]:
             labels.append(s["side"].label)
             values.append(100 * s["complete"] / r["held"])
-    return _hbar(plt, labels, [("Andel", values)], CHARTS["representation"], percent=True)
+    return _hbar(labels, [("Andel", values)], CHARTS["representation"], percent=True)
 
 
-def _findings(plt, board):
+def _findings(board):
     areas = board.findings["by_area"][:13]
     labels = [e["area"] for e in areas]
     series = [(k.label, [e["counts"][k] for e in areas]) for k in KINDS]
-    return _hbar(plt, labels, series, CHARTS["fynd"], height_per=0.36)
+    return _hbar(labels, series, CHARTS["fynd"], height_per=0.36)
 
 
-def _plan(plt, board):
+def _plan(board):
     rows = board.findings["by_plan_area"]
     labels = [e["plan_area"] for e in rows]
-    return _hbar(plt, labels, [("Antal", [e["count"] for e in rows])], CHARTS["handlingsplan"])
+    return _hbar(labels, [("Antal", [e["count"] for e in rows])], CHARTS["handlingsplan"])
 
 
-def _actions(plt, board):
+def _actions(board):
     rows = {e["party"]: e for e in board.actions["by_party"]}
     labels = [p.label for p in PARTIES]
     series = [
@@ -140,12 +137,12 @@ def _actions(plt, board):
         ("Klara", [rows[p]["done"] for p in PARTIES]),
         ("Avbrutna", [rows[p]["cancelled"] for p in PARTIES]),
     ]
-    return _hbar(plt, labels, series, CHARTS["atgarder"])
+    return _hbar(labels, series, CHARTS["atgarder"])
 
 
-def _trends(plt, board):
+def _trends(board):
     rows = board.trends
-    fig, ax = plt.subplots(figsize=(9, 3.4))
+    fig, ax = _axes((9, 3.4))
     years = [t["year"] for t in rows]
     lines = [("Genomförda dialoger", [t["held"] for t in rows])]
     lines += [(_plural(k.label), [t["findings"][k] for t in rows]) for k in KINDS]

@@ -15,6 +15,9 @@ from ..models import CareHome, Dialogue, DialogueStatus
 from ..scope import Scope
 from ..timeutil import local_to_utc
 
+# Ids are INTEGER columns on both databases: anything larger matches no row.
+MAX_ID = 2**31 - 1
+
 HALF_LABELS = {1: "januari–juni", 2: "juli–december"}
 LIVE = (DialogueStatus.PLANNED, DialogueStatus.HELD, DialogueStatus.DOCUMENTED)
 HELD = (DialogueStatus.HELD, DialogueStatus.DOCUMENTED)
@@ -183,9 +186,9 @@ def selection_from_args(
             scope=scope,
             year=year,
             half=half,
-            municipality_id=_int(args.get(names["municipality"]), "kommun", low=1, high=2**31),
+            municipality_id=_int(args.get(names["municipality"]), "kommun", low=1, high=MAX_ID),
             health_centre_id=_int(
-                args.get(names["health_centre"]), "vårdcentral", low=1, high=2**31
+                args.get(names["health_centre"]), "vårdcentral", low=1, high=MAX_ID
             ),
         )
     )

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Area, CareHome, Dialogue, DialogueStatus, Finding, FindingKind, Municipality
 from ..scope import Scope
 from .filters import BadFilter
-from .lists import Page, paginate
+from .lists import paginate
 
 
 def _like_pattern(text: str) -> str:
@@ -68,7 +68,7 @@ def lesson_query(
     return stmt
 
 
-def search_lessons(scope: Scope, page: int = 1, **criteria) -> Page:
+def search_lessons(scope: Scope, page: int = 1, **criteria):
     return paginate(lesson_query(scope, **criteria), page, per_page=25)
 
 

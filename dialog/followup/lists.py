@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -42,30 +42,9 @@ ACTION_STATES = {
 OPEN = [s for s in ActionStatus if s.is_open]
 
 
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def paginate(stmt, page: int, per_page: int = PER_PAGE, *, scalars: bool = True) -> Page:
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    )
-    page = min(max(1, page), 100000)
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
-    items = list(rows.scalars() if scalars else rows.all())
-    return Page(items=items, total=total or 0, page=page, per_page=per_page)
+def paginate(stmt, page: int, per_page: int = PER_PAGE) -> Pagination:
+    """One page of rows (Flask-SQLAlchemy's pagination: items, total, page, pages, has_next)."""
+    return db.paginate(stmt, page=min(max(1, page), 100000), per_page=per_page, error_out=False)
 
 
 def _choice(value, allowed, name):

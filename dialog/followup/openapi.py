@@ -175,12 +175,12 @@ FILTERS = [
         "half", "Halvår: 1 = januari–juni, 2 = juli–december.", {"type": "integer", "enum": [1, 2]}
     ),
     _param(
-        "municipality_id", "Bara en kommun.", {"type": "integer", "minimum": 1, "maximum": 2**31}
+        "municipality_id", "Bara en kommun.", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
     ),
     _param(
         "health_centre_id",
         "Bara en vårdcentral.",
-        {"type": "integer", "minimum": 1, "maximum": 2**31},
+        {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     ),
 ]
 PAGING = [

@@ -16,7 +16,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from ..extensions import db
 from ..models import CareHome, HealthCentre, Municipality, Region
-from ..timeutil import format_date, utcnow
+from ..timeutil import format_date, now_utc
 from . import charts, figures, rows
 from .figures import KINDS, today_local
 from .filters import Selection
@@ -178,7 +178,7 @@ def report_context(tpl, sel: Selection) -> dict:
         "period": sel.label,
         "year": sel.year,
         "scope_label": scope_label(sel),
-        "generated": format_date(utcnow()),
+        "generated": format_date(now_utc()),
         "summary_text": (
             f"Under {sel.label} bokades {c['booked']} patientsäkerhetsdialoger vid "
             f"{c['active_homes']} aktiva boenden; {c['held']} genomfördes och "

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..downloads import attachment
 from ..extensions import db
 from ..models import CareHome, FindingKind, HealthCentre, Municipality
 from ..scope import current_scope, require
@@ -29,6 +30,9 @@ from .filters import (
     visible_health_centres,
     visible_municipalities,
 )
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 bp = Blueprint("followup", __name__, url_prefix="/uppfoljning")
 
@@ -269,14 +273,7 @@ def lessons_library():
 def export_xlsx():
     sel = _selection()
     data = exports.build_xlsx(sel)
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="{exports.filename(sel, ".xlsx")}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(data, exports.filename(sel, ".xlsx"), XLSX_MIMETYPE)
 
 
 @bp.get("/export-<table>.csv")
@@ -286,13 +283,8 @@ def export_csv(table):
         abort(404)
     sel = _selection()
     text = exports.build_csv(sel, table)
-    return Response(
-        text.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{exports.filename(sel, "-" + table + ".csv")}"',
-            "Cache-Control": "private, no-store",
-        },
+    return attachment(
+        text.encode("utf-8"), exports.filename(sel, f"-{table}.csv"), "text/csv; charset=utf-8"
     )
 
 
@@ -303,14 +295,7 @@ def report_docx():
 
     sel = _selection()
     data = build_report(sel)
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={
-            "Content-Disposition": f'attachment; filename="{exports.filename(sel, "-sammanstallning.docx")}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(data, exports.filename(sel, "-sammanstallning.docx"), DOCX_MIMETYPE)
 
 
 # --- personal API tokens (the panel on the account page) --------------------------------------

@@ -1,9 +1,8 @@
-"""CLI: 'flask outbox send|work' and 'flask reminders send' (for cron)."""
+"""CLI: 'flask outbox send|work' and 'flask reminders send' (for cron). Edges: they commit."""
 
 from __future__ import annotations
 
 import signal
-import time
 from datetime import UTC, datetime
 
 import click
@@ -27,7 +26,7 @@ def _report(result) -> str:
 @outbox_group.command("send")
 def send_command():
     """Skicka alla meddelanden som står på tur, en gång."""
-    from .outbox import deliver_due
+    from .worker import deliver_due
 
     result = deliver_due()
     click.echo(_report(result))
@@ -44,38 +43,15 @@ def send_command():
 @click.option("--once", is_flag=True, hidden=True)
 def work_command(interval: float, reminder_interval: float, once: bool):
     """Skicka meddelanden och påminnelser tills processen avslutas (SIGTERM/Ctrl-C)."""
-    from .outbox import deliver_due
-    from .reminders import send_reminders
+    from . import worker
 
-    stopping = []
+    stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    last_reminders = 0.0
     click.echo("Utkorgen arbetar. Avsluta med Ctrl-C.")
     try:
-        while not stopping:
-            if time.monotonic() - last_reminders >= reminder_interval:
-                try:
-                    queued = send_reminders()
-                    if queued:
-                        click.echo(f"Köade {queued} påminnelser.")
-                except Exception as error:  # keep working; the next round tries again
-                    db.session.rollback()
-                    click.echo(f"Påminnelser misslyckades: {error}", err=True)
-                last_reminders = time.monotonic()
-            try:
-                result = deliver_due()
-                if result.sent or result.retried or result.failed:
-                    click.echo(_report(result))
-            except Exception as error:  # database away: wait and try again
-                db.session.rollback()
-                click.echo(f"Utkorgen kunde inte arbeta: {error}", err=True)
-            db.session.remove()
-            if once:
-                break
-            slept = 0.0
-            while slept < interval and not stopping:
-                time.sleep(min(0.5, interval - slept))
-                slept += 0.5
+        worker.run(
+            interval=interval, reminder_interval=reminder_interval, once=once, stopping=stopping
+        )
     except KeyboardInterrupt:
         pass
     click.echo("Utkorgen har stannat.")
@@ -93,4 +69,5 @@ def reminders_command(now_text: str | None):
         if now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
     queued = send_reminders(now)
+    db.session.commit()
     click.echo(f"Köade {queued} påminnelser och sammanfattningar.")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import current_app
 
 from ..models import Dialogue, DialogueStatus, Participant
-from ..models.base import now_utc
-from ..timeutil import format_time_range
+from ..timeutil import format_time_range, now_utc
 from . import calendar
 from .calendar import Attendee, Event
 
@@ -88,14 +88,11 @@ class CalendarContent:
     ics: str
     when: str
 
-    @property
+    @cached_property
     def ics_base64(self) -> str:
-        cached = self.__dict__.get("_b64")
-        if cached is None:
-            from .mail import b64
+        from .mail import b64
 
-            cached = self.__dict__["_b64"] = b64(self.ics.encode("utf-8"))
-        return cached
+        return b64(self.ics.encode("utf-8"))
 
 
 def request_calendar(dialogue: Dialogue) -> CalendarContent:

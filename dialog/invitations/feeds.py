@@ -1,29 +1,23 @@
 """Personal, revocable, read-only calendar feeds of the dialogues in a user's scope.
 
-The URL holds a random secret; only its SHA-256 is stored, so the database alone cannot be used
-to read anyone's feed. Creating a new address revokes the old one.
+The address holds a personal token (dialog/personal_tokens.py: only its hash is stored).
+Creating a new address revokes the old one.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
-from .. import audit
+from .. import audit, personal_tokens
 from ..extensions import db
 from ..models import Dialogue, User
-from ..models.base import now_utc
 from ..models.invitations import CalendarFeedToken
 from ..scope import Scope
+from ..timeutil import now_utc
 from . import calendar, content
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def active_feed(user: User) -> CalendarFeedToken | None:
@@ -42,33 +36,26 @@ def revoke_feed(user: User, *, actor=None) -> bool:
     feed = active_feed(user)
     if feed is None:
         return False
-    feed.revoked_at = now_utc()
+    personal_tokens.revoke(feed)
     audit.record("spärrade kalenderflöde", user, actor=actor)
     return True
 
 
 def create_feed(user: User, *, actor=None) -> str:
-    """A new feed address for the user (the old one stops working). Caller commits."""
+    """A new feed address for the user (the old one stops working)."""
     revoke_feed(user, actor=actor)
-    token = secrets.token_urlsafe(32)
-    db.session.add(CalendarFeedToken(user_id=user.id, token_hash=_hash(token)))
+    token, token_hash = personal_tokens.new_secret()
+    db.session.add(CalendarFeedToken(user_id=user.id, token_hash=token_hash))
     audit.record("skapade kalenderflöde", user, actor=actor)
     return token
 
 
 def feed_calendar(token: str) -> str | None:
     """The feed's iCalendar text, or None when the address is unknown or revoked."""
-    feed = db.session.scalar(
-        sa.select(CalendarFeedToken).where(
-            CalendarFeedToken.token_hash == _hash(token), CalendarFeedToken.revoked_at.is_(None)
-        )
-    )
-    if feed is None or not feed.user.active:
+    feed = personal_tokens.find_active(CalendarFeedToken, token, mark_used_every=timedelta(hours=1))
+    if feed is None:
         return None
     now = now_utc()
-    if feed.last_used_at is None or now - feed.last_used_at > timedelta(hours=1):
-        feed.last_used_at = now
-        db.session.commit()
     scope = Scope.of(_AuthenticatedUser(feed.user))
     dialogues = db.session.scalars(
         sa.select(Dialogue)

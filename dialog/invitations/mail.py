@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from flask import current_app
 
-from ..models.base import now_utc
+from ..timeutil import now_utc
 from .calendar import split_utf8
 
 _WHITESPACE = re.compile(r"\s+")

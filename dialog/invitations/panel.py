@@ -15,8 +15,10 @@ from flask import g
 
 from ..extensions import db
 from ..models import Dialogue, DialogueStatus, Participant, ResponseStatus, Side
+from ..models.invitations import OutboxMessage
 from ..region_settings import settings_for_region
 from ..representation import representation
+from .services import invitations_sent, pending_participants
 
 CONFIRMED, INVITED, MISSING = "bekraftad", "inbjuden", "saknas"
 SEAT_STATE_LABELS = {CONFIRMED: "Bekräftad", INVITED: "Inget ja ännu", MISSING: "Saknas"}
@@ -133,3 +135,18 @@ def year_row_panel(rows, row) -> Panel | None:
     if row.dialogue is None:
         return None
     return year_panels(rows).get(row.dialogue.id)
+
+
+def invitation_state(dialogue):
+    """Numbers for the dialogue page's invitations panel."""
+    messages = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.dialogue_id == dialogue.id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(50)
+    ).all()
+    return {
+        "sent": invitations_sent(dialogue),
+        "pending": pending_participants(dialogue),
+        "messages": messages,
+    }

@@ -26,12 +26,11 @@ from ..models import (
     Municipality,
     ResponseStatus,
 )
-from ..models.base import now_utc
 from ..models.invitations import MessageKind, ReminderLog
 from ..region_settings import settings_for_region
-from ..timeutil import format_time_range, local
+from ..timeutil import format_time_range, local, now_utc
 from . import content, mail, outbox
-from .answers import answer_links
+from .links import answer_links
 from .panel import build_panel
 from .services import invitations_sent
 
@@ -127,7 +126,7 @@ def remind_dialogue(dialogue: Dialogue, days: int) -> int:
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """Queue every due reminder and commit. Returns the number of messages queued."""
+    """Queue every due reminder (the edge commits). Returns the number of messages queued."""
     now = now or now_utc()
     today = local(now).date()
     # Dialogues from now up to the longest sensible reminder horizon.
@@ -163,5 +162,4 @@ def send_reminders(now: datetime | None = None) -> int:
         if days <= 0 or not _due(dialogue, today, days) or not invitations_sent(dialogue):
             continue
         queued += remind_dialogue(dialogue, days)
-    db.session.commit()
     return queued

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import CareHome, Dialogue, DialogueStatus, Participant, ResponseStatus
 from ..models.invitations import MessageKind
 from . import content, mail, outbox
-from .answers import answer_links
+from .links import answer_links
 
 
 def invitations_sent(dialogue: Dialogue) -> bool:

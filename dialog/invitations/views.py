@@ -6,11 +6,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from .. import audit
+from ..downloads import attachment
 from ..extensions import db, limiter
 from ..models import Dialogue, DialogueStatus, Participant, ResponseStatus
 from ..models.invitations import OutboxMessage, OutboxStatus
 from ..scope import current_scope, get_or_404, require
-from . import answers, content, feeds, outbox, services
+from . import answers, content, feeds, links, outbox, services, worker
 from .forms import AnswerForm
 
 bp = Blueprint("invitations", __name__)
@@ -105,20 +106,13 @@ def download_ics(dialogue_id):
     require(current_scope().can_view_dialogue(dialogue))
     body = content.publish_calendar(dialogue)
     filename = f"patientsakerhetsdialog-{dialogue.year}-{dialogue.id}.ics"
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(body.encode("utf-8"), filename, "text/calendar")
 
 
 # --- answers, no login -------------------------------------------------------------------------
 
 
-def _link_error(error: answers.AnswerLinkError):
+def _link_error(error: links.AnswerLinkError):
     status = {"invalid": 404, "expired": 410, "used": 409, "closed": 410}[error.kind]
     return render_template("invitations/answer_error.html", error=error), status
 
@@ -127,8 +121,8 @@ def _link_error(error: answers.AnswerLinkError):
 @limiter.limit("30 per minute")  # public, token-based: slow down guessing
 def answer(token):
     try:
-        participant, _nonce = answers.read_token(token)
-    except answers.AnswerLinkError as error:
+        participant, _nonce = links.read_token(token)
+    except links.AnswerLinkError as error:
         return _link_error(error)
     form = AnswerForm()
     if request.method == "GET":
@@ -146,12 +140,13 @@ def answer(token):
             participant, substitute = answers.answer(
                 token, answers.ANSWER_CODES[form.response.data], form.comment.data or "", stand_in
             )
-        except answers.AnswerLinkError as error:
+        except links.AnswerLinkError as error:
             return _link_error(error)
         except answers.AnswerError as error:
             db.session.rollback()
             problem = str(error)
         else:
+            db.session.commit()
             return render_template(
                 "invitations/answer_done.html",
                 participant=participant,
@@ -229,14 +224,7 @@ def outbox_message(message_id):
 def outbox_download(message_id):
     _admin()
     message = get_or_404(OutboxMessage, message_id)
-    return Response(
-        message.raw,
-        mimetype="message/rfc822",
-        headers={
-            "Content-Disposition": f'attachment; filename="meddelande-{message.id}.eml"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(message.raw, f"meddelande-{message.id}.eml", "message/rfc822")
 
 
 @bp.post("/utkorg/<int:message_id>/forsok-igen")
@@ -265,7 +253,7 @@ def outbox_retry(message_id):
 @login_required
 def outbox_deliver():
     _admin()
-    result = outbox.deliver_due()
+    result = worker.deliver_due()
     flash(
         f"Skickade {result.sent}, väntar på nytt försök {result.retried}, "
         f"misslyckade {result.failed}.",
@@ -300,6 +288,7 @@ def feed(token):
     body = feeds.feed_calendar(token)
     if body is None:
         abort(404)
+    db.session.commit()  # the feed's last use
     return Response(
         body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=900"}
     )

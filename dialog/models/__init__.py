@@ -1,7 +1,7 @@
 """All models, importable from one place. Each feature's tables live in their own module."""
 
 from . import api, documents, invitations  # noqa: F401,E402
-from .accounts import ROLE_LABELS, Role, User, UserScope  # noqa: F401
+from .accounts import ROLE_TARGETS, Role, ScopeTarget, User, UserScope  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .dialogues import (  # noqa: F401
     NOT_PLANNED_LABEL,
@@ -25,7 +25,6 @@ from .findings import (  # noqa: F401
     PlanAreaKind,
 )
 from .registers import (  # noqa: F401
-    CONTACT_ROLE_LABELS,
     CareHome,
     Contact,
     ContactRole,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,27 +11,40 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .base import UTCDateTime, enum_column, now_utc
+from ..timeutil import now_utc
+from .base import LabelledEnum, UTCDateTime, enum_column
 
 
-class Role(enum.Enum):
-    ADMIN = "administrator"
-    REGIONAL = "regional"
-    MUNICIPALITY = "kommun"
-    UNIT_MANAGER = "enhetschef"
-    HEALTH_CENTRE = "vardcentral"
+class Role(LabelledEnum):
+    ADMIN = ("administrator", "Administratör")
+    REGIONAL = ("regional", "Regional (chefläkare/samordnare)")
+    MUNICIPALITY = ("kommun", "Kommun (MAS/MAR)")
+    UNIT_MANAGER = ("enhetschef", "Enhetschef")
+    HEALTH_CENTRE = ("vardcentral", "Vårdcentral")
+
+
+@dataclass(frozen=True)
+class ScopeTarget:
+    """What a role's scope points at: the UserScope column and the model behind it."""
+
+    field: str
+    model_name: str
 
     @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
+    def model(self):
+        return db.Model.registry._class_registry[self.model_name]
+
+    @property
+    def table(self) -> str:
+        return self.model.__tablename__
 
 
-ROLE_LABELS = {
-    Role.ADMIN: "Administratör",
-    Role.REGIONAL: "Regional (chefläkare/samordnare)",
-    Role.MUNICIPALITY: "Kommun (MAS/MAR)",
-    Role.UNIT_MANAGER: "Enhetschef",
-    Role.HEALTH_CENTRE: "Vårdcentral",
+# The one mapping from a role to its scope target (an administrator's scope has none).
+ROLE_TARGETS: dict[Role, ScopeTarget] = {
+    Role.REGIONAL: ScopeTarget("region_id", "Region"),
+    Role.MUNICIPALITY: ScopeTarget("municipality_id", "Municipality"),
+    Role.UNIT_MANAGER: ScopeTarget("care_home_id", "CareHome"),
+    Role.HEALTH_CENTRE: ScopeTarget("health_centre_id", "HealthCentre"),
 }
 
 
@@ -106,6 +119,11 @@ class UserScope(db.Model):
     municipality = relationship("Municipality")
     care_home = relationship("CareHome")
     health_centre = relationship("HealthCentre")
+
+    @property
+    def target_id(self) -> int | None:
+        target = ROLE_TARGETS.get(self.role)
+        return getattr(self, target.field) if target else None
 
     @property
     def target(self):

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, now_utc
+from ..timeutil import now_utc
+from .base import UTCDateTime
 
 
 class ApiToken(db.Model):

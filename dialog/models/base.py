@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -34,6 +34,22 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+class LabelledEnum(enum.Enum):
+    """An enum stored by its code, with the Swedish label the UI shows.
+
+    Members are written MEMBER = ("code", "Etikett"): the code is the value (what the database
+    and URLs hold), the label is what people read.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str):
+        member = object.__new__(cls)
+        member._value_ = value
+        member.label = label
+        return member
+
+
 def enum_column(enum_cls: type[enum.Enum]) -> sa.Enum:
     """Store an enum as its value in a plain string column (portable, easy to migrate)."""
     return sa.Enum(
@@ -44,10 +60,6 @@ def enum_column(enum_cls: type[enum.Enum]) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 def render_migration_item(type_, obj, autogen_context):

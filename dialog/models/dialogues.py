@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
 
@@ -10,66 +9,38 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, enum_column, now_utc
+from ..timeutil import now_utc
+from .base import LabelledEnum, UTCDateTime, enum_column
 from .registers import CareHome, ContactRole, HealthCentre
 
 
-class DialogueStatus(enum.Enum):
-    PLANNED = "planerad"
-    HELD = "genomford"
-    DOCUMENTED = "dokumenterad"
-    CANCELLED = "installd"
-
-    @property
-    def label(self) -> str:
-        return DIALOGUE_STATUS_LABELS[self]
+class DialogueStatus(LabelledEnum):
+    PLANNED = ("planerad", "Planerad")
+    HELD = ("genomford", "Genomförd")
+    DOCUMENTED = ("dokumenterad", "Dokumenterad")
+    CANCELLED = ("installd", "Inställd")
 
 
-DIALOGUE_STATUS_LABELS = {
-    DialogueStatus.PLANNED: "Planerad",
-    DialogueStatus.HELD: "Genomförd",
-    DialogueStatus.DOCUMENTED: "Dokumenterad",
-    DialogueStatus.CANCELLED: "Inställd",
-}
 # Shown in the year view for a home with no live dialogue.
 NOT_PLANNED_LABEL = "Ej planerad"
 
 
-class Side(enum.Enum):
-    CARE_HOME = "sabo"
-    HEALTH_CENTRE = "vardcentral"
-
-    @property
-    def label(self) -> str:
-        return {"sabo": "SÄBO", "vardcentral": "Vårdcentral"}[self.value]
+class Side(LabelledEnum):
+    CARE_HOME = ("sabo", "SÄBO")
+    HEALTH_CENTRE = ("vardcentral", "Vårdcentral")
 
 
-class ResponseStatus(enum.Enum):
-    NEEDS_ACTION = "needs-action"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    TENTATIVE = "tentative"
-
-    @property
-    def label(self) -> str:
-        return {
-            "needs-action": "Inte svarat",
-            "accepted": "Ja",
-            "declined": "Nej",
-            "tentative": "Kanske",
-        }[self.value]
+class ResponseStatus(LabelledEnum):
+    NEEDS_ACTION = ("needs-action", "Inte svarat")
+    ACCEPTED = ("accepted", "Ja")
+    DECLINED = ("declined", "Nej")
+    TENTATIVE = ("tentative", "Kanske")
 
 
-class Attendance(enum.Enum):
-    ATTENDED = "deltog"
-    ABSENT = "deltog_ej"
-    STAND_IN = "ersattare"
-
-    @property
-    def label(self) -> str:
-        return {"deltog": "Deltog", "deltog_ej": "Deltog inte", "ersattare": "Ersättare deltog"}[
-            self.value
-        ]
+class Attendance(LabelledEnum):
+    ATTENDED = ("deltog", "Deltog")
+    ABSENT = ("deltog_ej", "Deltog inte")
+    STAND_IN = ("ersattare", "Ersättare deltog")
 
 
 def new_calendar_uid() -> str:

@@ -2,74 +2,46 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, enum_column, now_utc
+from ..timeutil import now_utc
+from .base import LabelledEnum, UTCDateTime, enum_column
 from .registers import ContactRole
 
 
-class FindingKind(enum.Enum):
-    DEFICIENCY = "brist"
-    RISK = "risk"
-    SUCCESS_FACTOR = "framgangsfaktor"
-
-    @property
-    def label(self) -> str:
-        return {"brist": "Brist", "risk": "Risk", "framgangsfaktor": "Framgångsfaktor"}[self.value]
+class FindingKind(LabelledEnum):
+    DEFICIENCY = ("brist", "Brist")
+    RISK = ("risk", "Risk")
+    SUCCESS_FACTOR = ("framgangsfaktor", "Framgångsfaktor")
 
 
-class Party(enum.Enum):
+class Party(LabelledEnum):
     """Whom a finding concerns, or who is responsible for an action."""
 
-    CARE_HOME = "sabo"
-    HEALTH_CENTRE = "vardcentral"
-    JOINT = "gemensamt"
-    REGION = "regionen"
-
-    @property
-    def label(self) -> str:
-        return {
-            "sabo": "SÄBO",
-            "vardcentral": "Vårdcentral",
-            "gemensamt": "Gemensamt",
-            "regionen": "Regionen",
-        }[self.value]
+    CARE_HOME = ("sabo", "SÄBO")
+    HEALTH_CENTRE = ("vardcentral", "Vårdcentral")
+    JOINT = ("gemensamt", "Gemensamt")
+    REGION = ("regionen", "Regionen")
 
 
-class ActionStatus(enum.Enum):
-    NOT_STARTED = "ej_paborjad"
-    IN_PROGRESS = "pagar"
-    DONE = "klar"
-    CANCELLED = "avbruten"
-
-    @property
-    def label(self) -> str:
-        return {
-            "ej_paborjad": "Ej påbörjad",
-            "pagar": "Pågår",
-            "klar": "Klar",
-            "avbruten": "Avbruten",
-        }[self.value]
+class ActionStatus(LabelledEnum):
+    NOT_STARTED = ("ej_paborjad", "Ej påbörjad")
+    IN_PROGRESS = ("pagar", "Pågår")
+    DONE = ("klar", "Klar")
+    CANCELLED = ("avbruten", "Avbruten")
 
     @property
     def is_open(self) -> bool:
         return self in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
-class PlanAreaKind(enum.Enum):
-    FOUNDATION = "grundforutsattning"
-    FOCUS = "fokusomrade"
-
-    @property
-    def label(self) -> str:
-        return {"grundforutsattning": "Grundförutsättning", "fokusomrade": "Fokusområde"}[
-            self.value
-        ]
+class PlanAreaKind(LabelledEnum):
+    FOUNDATION = ("grundforutsattning", "Grundförutsättning")
+    FOCUS = ("fokusomrade", "Fokusområde")
 
 
 class Area(db.Model):

@@ -6,48 +6,29 @@ transaction as the change that caused it; a sender delivers it later, exactly on
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, enum_column, now_utc
+from ..timeutil import now_utc
+from .base import LabelledEnum, UTCDateTime, enum_column
 
 
-class OutboxStatus(enum.Enum):
-    QUEUED = "koad"
-    SENDING = "skickas"
-    SENT = "skickad"
-    FAILED = "misslyckad"
-
-    @property
-    def label(self) -> str:
-        return {
-            "koad": "I kö",
-            "skickas": "Skickas",
-            "skickad": "Skickad",
-            "misslyckad": "Misslyckad",
-        }[self.value]
+class OutboxStatus(LabelledEnum):
+    QUEUED = ("koad", "I kö")
+    SENDING = ("skickas", "Skickas")
+    SENT = ("skickad", "Skickad")
+    FAILED = ("misslyckad", "Misslyckad")
 
 
-class MessageKind(enum.Enum):
-    INVITATION = "inbjudan"
-    UPDATE = "uppdatering"
-    CANCEL = "installelse"
-    REMINDER = "paminnelse"
-    SUMMARY = "sammanfattning"
-
-    @property
-    def label(self) -> str:
-        return {
-            "inbjudan": "Inbjudan",
-            "uppdatering": "Uppdatering",
-            "installelse": "Inställelse",
-            "paminnelse": "Påminnelse",
-            "sammanfattning": "Sammanfattning",
-        }[self.value]
+class MessageKind(LabelledEnum):
+    INVITATION = ("inbjudan", "Inbjudan")
+    UPDATE = ("uppdatering", "Uppdatering")
+    CANCEL = ("installelse", "Inställelse")
+    REMINDER = ("paminnelse", "Påminnelse")
+    SUMMARY = ("sammanfattning", "Sammanfattning")
 
 
 class OutboxMessage(db.Model):

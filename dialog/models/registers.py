@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
-import enum
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import enum_column
+from .base import LabelledEnum, enum_column
 
 
-class Operator(enum.Enum):
-    PUBLIC = "offentlig"
-    PRIVATE = "privat"
-
-    @property
-    def label(self) -> str:
-        return {"offentlig": "Offentlig", "privat": "Privat"}[self.value]
+class Operator(LabelledEnum):
+    PUBLIC = ("offentlig", "Offentlig")
+    PRIVATE = ("privat", "Privat")
 
 
-class ContactRole(enum.Enum):
-    UNIT_MANAGER = "enhetschef"
-    NURSE = "sjukskoterska"
-    OCCUPATIONAL_THERAPIST = "arbetsterapeut"
-    PHYSIOTHERAPIST = "fysioterapeut"
-    HOME_PHYSICIAN = "sabo_lakare"
-    CENTRE_MANAGER = "verksamhetschef"
-    MAS = "mas"
-    MAR = "mar"
-    CHIEF_PHYSICIAN = "cheflakare"
-    OTHER = "annan"
-
-    @property
-    def label(self) -> str:
-        return CONTACT_ROLE_LABELS[self]
+class ContactRole(LabelledEnum):
+    UNIT_MANAGER = ("enhetschef", "Enhetschef")
+    NURSE = ("sjukskoterska", "Sjuksköterska")
+    OCCUPATIONAL_THERAPIST = ("arbetsterapeut", "Arbetsterapeut")
+    PHYSIOTHERAPIST = ("fysioterapeut", "Fysioterapeut")
+    HOME_PHYSICIAN = ("sabo_lakare", "SÄBO-läkare")
+    CENTRE_MANAGER = ("verksamhetschef", "Verksamhetschef")
+    MAS = ("mas", "MAS")
+    MAR = ("mar", "MAR")
+    CHIEF_PHYSICIAN = ("cheflakare", "Chefläkare")
+    OTHER = ("annan", "Annan")
 
     @classmethod
     def from_text(cls, text: str) -> ContactRole | None:
@@ -44,20 +34,6 @@ class ContactRole(enum.Enum):
             if wanted in {_fold(role.value), _fold(role.label)}:
                 return role
         return None
-
-
-CONTACT_ROLE_LABELS = {
-    ContactRole.UNIT_MANAGER: "Enhetschef",
-    ContactRole.NURSE: "Sjuksköterska",
-    ContactRole.OCCUPATIONAL_THERAPIST: "Arbetsterapeut",
-    ContactRole.PHYSIOTHERAPIST: "Fysioterapeut",
-    ContactRole.HOME_PHYSICIAN: "SÄBO-läkare",
-    ContactRole.CENTRE_MANAGER: "Verksamhetschef",
-    ContactRole.MAS: "MAS",
-    ContactRole.MAR: "MAR",
-    ContactRole.CHIEF_PHYSICIAN: "Chefläkare",
-    ContactRole.OTHER: "Annan",
-}
 
 
 def _fold(text: str) -> str:

@@ -1,6 +1,7 @@
 import click
 from flask.cli import with_appcontext
 
+from ..extensions import db
 from ..scope import Scope
 from . import csv_import
 
@@ -29,5 +30,10 @@ def import_csv_command(kind, path, dry_run):
     if dry_run:
         click.echo(f"{len(result.rows)} rader är korrekta (inget sparat).")
         return
-    count = csv_import.commit(result)
+    try:
+        count = csv_import.apply(result)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     click.echo(f"{count} rader importerades.")

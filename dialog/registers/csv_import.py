@@ -178,17 +178,13 @@ def preview(kind: str, raw: bytes, scope: Scope, actor=None) -> ImportPreview:
     return result
 
 
-def commit(result: ImportPreview, actor=None) -> int:
-    """Write every row in one transaction, or none if anything fails."""
+def apply(result: ImportPreview) -> int:
+    """Write every row in the caller's transaction; the edge commits all or, on error, none."""
     if not result.ok:
         raise ImportFileError("Filen innehåller fel; ingenting har sparats.")
-    try:
-        for action in result.actions:
-            action()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for action in result.actions:
+        action()
+    db.session.flush()
     return len(result.actions)
 
 
@@ -254,7 +250,6 @@ class _RowChecker:
             municipality=municipality,
             health_centre=centre,
             actor=self.actor,
-            commit=False,
         )
 
     def _check_vardcentraler(self, r):
@@ -287,7 +282,6 @@ class _RowChecker:
             operator=operator,
             region=region,
             actor=self.actor,
-            commit=False,
         )
 
     def _check_kontakter(self, r):
@@ -333,7 +327,6 @@ class _RowChecker:
             role=role,
             owner=owner,
             actor=self.actor,
-            commit=False,
         )
 
     def _contact_owner(self, r):

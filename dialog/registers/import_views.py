@@ -68,7 +68,8 @@ def import_confirm():
         raw = base64.b64decode(form.payload.data or "", validate=True)
         # Checked again: the file is trusted no more on confirm than on upload.
         result = csv_import.preview(form.kind.data, raw, scope, actor=current_user)
-        count = csv_import.commit(result, actor=current_user)
+        count = csv_import.apply(result)
+        db.session.commit()
     except (csv_import.ImportFileError, binascii.Error, services.RegisterError) as error:
         db.session.rollback()
         flash(

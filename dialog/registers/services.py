@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 
-from .. import audit
+from .. import audit, emails
 from ..extensions import db
 from ..models import CareHome, Contact, ContactRole, HealthCentre, Municipality, Operator, Region
 
@@ -44,9 +43,9 @@ LABELS = {
 def normalise_email(value: str) -> str:
     """A checked, normalised address, or RegisterError with a Swedish message."""
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise RegisterError(f"”{value.strip()}” är inte en giltig e-postadress.") from None
+        return emails.normalise_email(value)
+    except emails.InvalidEmailError as error:
+        raise RegisterError(str(error)) from None
 
 
 def _clean(text: str | None, limit: int) -> str:
@@ -83,7 +82,6 @@ def save_home(
     municipality: Municipality,
     health_centre: HealthCentre | None,
     actor=None,
-    commit: bool = True,
 ) -> CareHome:
     name = _clean(name, 160)
     if not name:
@@ -112,8 +110,7 @@ def save_home(
         actor,
         created=home is None,
     )
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return obj
 
 
@@ -125,7 +122,6 @@ def save_health_centre(
     operator: Operator,
     region: Region,
     actor=None,
-    commit: bool = True,
 ) -> HealthCentre:
     name = _clean(name, 160)
     if not name:
@@ -152,8 +148,7 @@ def save_health_centre(
         actor,
         created=centre is None,
     )
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return obj
 
 
@@ -183,7 +178,6 @@ def save_contact(
     role: ContactRole,
     owner,
     actor=None,
-    commit: bool = True,
 ) -> Contact:
     name = _clean(name, 160)
     if not name:
@@ -219,8 +213,7 @@ def save_contact(
         actor,
         created=contact is None,
     )
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return obj
 
 
@@ -246,7 +239,7 @@ def save_municipality(
         actor,
         created=municipality is None,
     )
-    db.session.commit()
+    db.session.flush()
     return obj
 
 
@@ -268,7 +261,7 @@ def save_region(region: Region | None, *, name: str, actor=None) -> Region:
         actor,
         created=region is None,
     )
-    db.session.commit()
+    db.session.flush()
     return obj
 
 
@@ -285,4 +278,4 @@ def set_active(obj, active: bool, *, actor=None) -> None:
         changes={"active": [not active, active]},
         summary=getattr(obj, "name", ""),
     )
-    db.session.commit()
+    db.session.flush()

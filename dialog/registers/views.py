@@ -169,6 +169,7 @@ def edit_home(home_id):
                 title=_title(home, "boende"),
                 back=url_for("registers.homes"),
             ), 409
+        db.session.commit()
         flash(f"{home.name} är sparat.", "success")
         return redirect(url_for("registers.home", home_id=home.id))
     return render_template(
@@ -233,6 +234,7 @@ def toggle_active(kind, object_id):
     require(can_view(obj))
     require(can_edit(obj), hide=False)
     services.set_active(obj, not obj.active, actor=current_user)
+    db.session.commit()
     flash(
         f"{obj.name} har "
         + ("återaktiverats." if obj.active else "inaktiverats. Historiken finns kvar."),
@@ -312,6 +314,7 @@ def edit_health_centre(centre_id):
                 title=_title(centre, "vårdcentral"),
                 back=url_for("registers.health_centres"),
             ), 409
+        db.session.commit()
         flash(f"{centre.name} är sparad.", "success")
         return redirect(url_for("registers.health_centres"))
     return render_template(
@@ -439,6 +442,7 @@ def edit_contact(contact_id):
                 title=_title(contact, "kontakt"),
                 back=url_for("registers.contacts"),
             ), 409
+        db.session.commit()
         flash(f"{contact.name} är sparad.", "success")
         return redirect(url_for("registers.contacts"))
     return render_template(
@@ -499,6 +503,7 @@ def edit_municipality(municipality_id):
                 title=_title(municipality, "kommun"),
                 back=url_for("registers.municipalities"),
             ), 409
+        db.session.commit()
         flash("Kommunen är sparad.", "success")
         return redirect(url_for("registers.municipalities"))
     return render_template(
@@ -545,6 +550,7 @@ def edit_region(region_id):
                 title=_title(region, "region"),
                 back=url_for("registers.regions"),
             ), 409
+        db.session.commit()
         flash("Regionen är sparad.", "success")
         return redirect(url_for("registers.regions"))
     return render_template(

@@ -8,9 +8,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from dialog.dialogues.services import StaleDialogueError
 from dialog.extensions import db
 from dialog.findings import findings_actions as records
+from dialog.locking import StaleDialogueError
 from dialog.models import AuditEntry, Dialogue, Finding, FindingKind, Party
 from dialog.scope import Scope
 from tests.conftest import login
@@ -171,6 +171,7 @@ def test_two_editors_racing_cannot_both_win(app, world, book):
             )
             try:
                 records.update_finding(f, data, scope=scope, expected_version=version, actor=None)
+                db.session.commit()  # the test is the edge
                 results[name] = "saved"
             except StaleDialogueError:
                 results[name] = "stale"

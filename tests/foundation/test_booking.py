@@ -177,6 +177,7 @@ def test_rebook_into_a_taken_year_is_refused(app, world, book):
                 dialogue,
                 Booking(day=date(YEAR + 1, 5, 5), start=time(9), end=time(10), location="X"),
             )
+            db.session.commit()
 
 
 def test_cancel_needs_a_reason_and_frees_the_year(client, app, world, book):
@@ -216,10 +217,12 @@ def test_cancelled_dialogue_cannot_be_rebooked(app, world, book):
     with app.app_context():
         dialogue = db.session.get(Dialogue, dialogue_id)
         cancel_dialogue(dialogue, "Flyttad till hösten.")
+        db.session.commit()
         with pytest.raises(BookingError):
             rebook_dialogue(
                 dialogue, Booking(day=date(YEAR, 9, 1), start=time(9), end=time(10), location="X")
             )
+            db.session.commit()
 
 
 def test_inactive_home_cannot_be_booked(app, world):
@@ -413,3 +416,4 @@ def test_rebooking_onto_a_colleagues_dialogue_is_refused(app, world, book):
             rebook_dialogue(
                 dialogue, Booking(day=date(YEAR, 3, 10), start=time(14), end=time(15), location="X")
             )
+            db.session.commit()

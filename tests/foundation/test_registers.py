@@ -172,6 +172,7 @@ def test_year_view_states_counts_filters_and_sorting(client, app, world, book):
     book("b1", date(2027, 2, 10))
     with app.app_context():
         cancel_dialogue(db.session.get(Dialogue, d2), "Flyttas.")
+        db.session.commit()
         db.session.get(Dialogue, d1).status = DialogueStatus.HELD
         db.session.commit()
     login(client, "regional_norr")

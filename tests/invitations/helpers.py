@@ -33,7 +33,7 @@ def send_invitations(app, dialogue_id: int) -> int:
 
 
 def deliver(app, **kwargs):
-    from dialog.invitations.outbox import deliver_due
+    from dialog.invitations.worker import deliver_due
 
     with app.app_context():
         return deliver_due(**kwargs)

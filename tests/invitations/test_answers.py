@@ -163,5 +163,6 @@ def test_no_answers_to_a_cancelled_dialogue(app, world, book, client):
     yes = _links_for(app, "ssk.a1@test.example.org")[0]
     with app.app_context():
         cancel_dialogue(db.session.get(Dialogue, dialogue_id), "Flyttas")
+        db.session.commit()
     response = client.post(_path(yes), data={"response": "ja"})
     assert response.status_code == 410 and "inte längre att svara" in response.text

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from dialog.dialogues.services import Booking, cancel_dialogue, rebook_dialogue, set_participants
 from dialog.extensions import db
 from dialog.models import Dialogue, ResponseStatus
-from dialog.models.base import now_utc
 from dialog.models.invitations import MessageKind, OutboxMessage, OutboxStatus
+from dialog.timeutil import now_utc
 from tests.invitations.helpers import (
     answer_links,
     body_text,
@@ -102,6 +102,7 @@ def test_update_cancel_and_participant_changes(app, world, book, smtp, parsers):
                 location="Nya rummet; plan 2, hus C",
             ),
         )
+        db.session.commit()
     deliver(app)
     updates = smtp.recorder.parsed()[seen:]
     seen += len(updates)
@@ -125,6 +126,7 @@ def test_update_cancel_and_participant_changes(app, world, book, smtp, parsers):
         dialogue = db.session.get(Dialogue, dialogue_id)
         keep = [world.contacts[k] for k in ("a1_chef", "a1_ssk", "alfa_lakare", "alfa_vc_chef")]
         set_participants(dialogue, keep)
+        db.session.commit()
     deliver(app)
     changed = smtp.recorder.parsed()[seen:]
     seen += len(changed)
@@ -147,6 +149,7 @@ def test_update_cancel_and_participant_changes(app, world, book, smtp, parsers):
     with app.app_context():
         dialogue = db.session.get(Dialogue, dialogue_id)
         set_participants(dialogue, keep + [world.contacts["a1_at"]])
+        db.session.commit()
     deliver(app)
     added = smtp.recorder.parsed()[seen:]
     seen += len(added)
@@ -157,6 +160,7 @@ def test_update_cancel_and_participant_changes(app, world, book, smtp, parsers):
     # Cancelled: a CANCEL with a higher SEQUENCE to everyone.
     with app.app_context():
         cancel_dialogue(db.session.get(Dialogue, dialogue_id), "Vårdcentralen byter lokaler")
+        db.session.commit()
     deliver(app)
     cancels = smtp.recorder.parsed()[seen:]
     assert len(cancels) == 5
@@ -180,7 +184,9 @@ def test_signals_do_nothing_before_invitations_are_sent(app, world, book, smtp):
             dialogue,
             Booking(day=date(2027, 3, 11), start=time(13, 0), end=time(14, 0), location="Rummet"),
         )
+        db.session.commit()
         cancel_dialogue(db.session.get(Dialogue, dialogue_id), "Flyttas till hösten")
+        db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
         assert db.session.get(Dialogue, dialogue_id).calendar_sequence == 0
 

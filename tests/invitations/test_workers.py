@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from dialog.extensions import db
 from dialog.invitations import mail, outbox
+from dialog.invitations import worker as outbox_worker
 from dialog.models.invitations import MessageKind, OutboxMessage, OutboxStatus
 from tests.conftest import DB_KIND
 
@@ -29,8 +30,8 @@ def _queue_many(app, n: int) -> None:
 
 
 def test_two_workers_deliver_each_message_exactly_once(app, smtp, monkeypatch):
-    monkeypatch.setattr(outbox, "BATCH_SIZE", 7)
-    monkeypatch.setattr(outbox, "COMMIT_EVERY", 3)
+    monkeypatch.setattr(outbox_worker, "BATCH_SIZE", 7)
+    monkeypatch.setattr(outbox_worker, "COMMIT_EVERY", 3)
     smtp.recorder.delay = 0.002
     _queue_many(app, 120)
     results, errors = {}, []
@@ -40,7 +41,7 @@ def test_two_workers_deliver_each_message_exactly_once(app, smtp, monkeypatch):
         try:
             with app.app_context():
                 start.wait()
-                results[name] = outbox.deliver_due()
+                results[name] = outbox_worker.deliver_due()
                 db.session.remove()
         except Exception as error:  # pragma: no cover - reported below
             errors.append(repr(error))

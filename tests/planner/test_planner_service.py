@@ -143,6 +143,7 @@ def test_a_failure_midway_rolls_back_the_whole_plan(app, world):
         try:
             with pytest.raises(RuntimeError):
                 service.book_plan(scope, params(), plan.slots, actor=user, today=TODAY)
+            db.session.rollback()  # the edge rolls back what the failed plan began
         finally:
             signals.dialogue_booked.disconnect(fail_on_second)
         db.session.expire_all()
@@ -169,6 +170,7 @@ def test_two_planners_at_once_cannot_double_book_a_shared_physician(app, world):
             barrier.wait(30)
             try:
                 service.book_plan(scope, params(home_ids=[home_id]), slots, actor=user, today=TODAY)
+                db.session.commit()
                 outcomes[username] = "booked"
             except service.PlanConflictError as error:
                 db.session.rollback()

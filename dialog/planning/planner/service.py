@@ -10,8 +10,9 @@ from datetime import date, time
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ...dialogues.services import Booking, BookingError, book_dialogue, eligible_contacts
+from ...dialogues import Booking, BookingError, book_dialogue, eligible_contacts
 from ...extensions import db
+from ...invitations import queue_invitations
 from ...models import CareHome, Contact, Dialogue, DialogueStatus, Participant
 from ...region_settings import blocked_periods_for_year
 from ...scope import Scope
@@ -268,7 +269,8 @@ def recheck(
 def book_plan(
     scope: Scope, params: PlannerParams, slots: dict[int, Slot], *, actor, today: date
 ) -> tuple[list[Dialogue], int]:
-    """Book every row and queue its invitations in one transaction, or nothing at all.
+    """Book every row and queue its invitations in the caller's transaction: the edge commits
+    all of it, or rolls it all back on any refusal.
 
     Refused (PlanConflictError) while any hard rule is broken: a clash is never booked. Two
     planners booking at once are serialised (PostgreSQL: an advisory lock; SQLite: every
@@ -288,35 +290,23 @@ def _book_checked(scope, params, slots, *, actor, today):
             f"Ingenting är bokat: förslaget har {plan.hard_count} olösta konflikter ({names}). "
             "Ändra de markerade raderna eller ta bort dem ur bokningen och försök igen."
         )
-    try:
-        from ...invitations.services import queue_invitations
-    except ImportError:
-        raise BookingError(
-            "Kallelser kan inte köas just nu (modulen för kallelser saknas). Ingenting är bokat."
-        ) from None
     dialogues, queued = [], 0
-    try:
-        for slot in sorted(slots.values(), key=lambda s: (s.day, s.start, s.home_id)):
-            home = result.homes[slot.home_id]
-            location = home.name + (f", {home.address}" if home.address else "")
-            contacts = eligible_contacts(home, home.health_centre)
-            dialogue = book_dialogue(
-                home,
-                Booking(
-                    day=slot.day,
-                    start=slot.start,
-                    end=slot.end,
-                    location=location,
-                    health_centre_id=home.health_centre_id,
-                    contact_ids=[c.id for c in contacts],
-                ),
-                actor=actor,
-                commit=False,
-            )
-            queued += queue_invitations(dialogue, actor=actor) or 0
-            dialogues.append(dialogue)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for slot in sorted(slots.values(), key=lambda s: (s.day, s.start, s.home_id)):
+        home = result.homes[slot.home_id]
+        location = home.name + (f", {home.address}" if home.address else "")
+        contacts = eligible_contacts(home, home.health_centre)
+        dialogue = book_dialogue(
+            home,
+            Booking(
+                day=slot.day,
+                start=slot.start,
+                end=slot.end,
+                location=location,
+                health_centre_id=home.health_centre_id,
+                contact_ids=[c.id for c in contacts],
+            ),
+            actor=actor,
+        )
+        queued += queue_invitations(dialogue, actor=actor) or 0
+        dialogues.append(dialogue)
     return dialogues, queued

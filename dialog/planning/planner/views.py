@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ...dialogues.services import BookingError
+from ...dialogues import BookingError
 from ...extensions import db
 from ...models import CareHome
 from ...scope import current_scope, require
@@ -286,6 +286,7 @@ def book():
     except (BookingError, PlanInputError) as error:
         db.session.rollback()
         return _render_proposal(form, result, rows, 409, str(error), data)
+    db.session.commit()
     booked = "1 dialog är bokad" if len(dialogues) == 1 else f"{len(dialogues)} dialoger är bokade"
     invited = "1 kallelse är köad" if queued == 1 else f"{queued} kallelser är köade"
     flash(f"{booked} och {invited} för utskick.", "success")
