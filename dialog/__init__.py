@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import logs
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .models.base import render_migration_item
@@ -38,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    logs.configure(app)
 
     db.init_app(app)
     migrate.init_app(

@@ -1,5 +1,7 @@
 """Accounts: logging in and out, users and their roles and scopes."""
 
+__all__ = ["init_app"]  # other features use current_user and dialog.scope, not this package
+
 
 def init_app(app):
     from ..extensions import login_manager

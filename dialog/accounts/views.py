@@ -1,3 +1,5 @@
+import logging
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -7,6 +9,8 @@ from ..models import ROLE_TARGETS, CareHome, HealthCentre, Municipality, Region,
 from ..scope import current_scope, get_or_404, require
 from . import services
 from .forms import LoginForm, UserForm
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("accounts", __name__)
 
@@ -31,7 +35,9 @@ def login():
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            log.info("event=login user_id=%d", user.id)
             return redirect(_safe_next(request.args.get("next")))
+        log.info("event=login_failed remote=%s", request.remote_addr)
         flash("Fel användarnamn eller lösenord.", "error")
         return render_template("accounts/login.html", form=form), 401
     return render_template("accounts/login.html", form=form)

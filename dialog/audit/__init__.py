@@ -1,6 +1,8 @@
 """The audit log: record every change, and let administrators and follow-up users read it."""
 
-from .services import changes_between, record, snapshot  # noqa: F401
+from .services import changes_between, record, snapshot
+
+__all__ = ["changes_between", "init_app", "record", "snapshot"]
 
 
 def init_app(app):

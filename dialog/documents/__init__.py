@@ -1,7 +1,11 @@
 """Word documents for a dialogue (agenda, kallelse, dokumentationsmall, stödmaterial), rendered
 with docxtpl from templates that administrators and regional users can replace."""
 
-from .kinds import KINDS  # noqa: F401
+from . import minutes_layout
+from .kinds import KINDS
+
+# minutes_layout: the documentation template's tables, shared with the findings importer.
+__all__ = ["KINDS", "init_app", "minutes_layout"]
 
 
 def init_app(app):

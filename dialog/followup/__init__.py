@@ -3,6 +3,8 @@
 from functools import lru_cache
 from urllib.parse import quote_plus
 
+__all__ = ["init_app"]
+
 
 def init_app(app):
     import os

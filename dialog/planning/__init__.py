@@ -1,4 +1,7 @@
-"""Planning: the year view of every home in scope and the state of its dialogue."""
+"""Planning: the year view of every home in scope and the state of its dialogue, and the year
+planner (planner/) that proposes and books dates for many homes at once."""
+
+__all__ = ["init_app"]
 
 
 def init_app(app):

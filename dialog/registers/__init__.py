@@ -1,5 +1,7 @@
 """Registers: regions, municipalities, homes, health centres and contacts; CSV import."""
 
+__all__ = ["init_app"]
+
 
 def init_app(app):
     from ..web import add_nav_item

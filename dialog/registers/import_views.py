@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -13,6 +14,8 @@ from ..scope import current_scope, require
 from . import csv_import, services
 from .forms import ImportConfirmForm, ImportUploadForm
 from .views import bp
+
+log = logging.getLogger(__name__)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -70,6 +73,7 @@ def import_confirm():
         result = csv_import.preview(form.kind.data, raw, scope, actor=current_user)
         count = csv_import.apply(result)
         db.session.commit()
+        log.info("event=csv_imported kind=%s rows=%d", form.kind.data, count)
     except (csv_import.ImportFileError, binascii.Error, services.RegisterError) as error:
         db.session.rollback()
         flash(
