@@ -8,14 +8,16 @@ __all__ = ["init_app", "queue_invitations", "sending_in_bulk"]
 
 
 def init_app(app):
+    from .. import signals
     from ..web import add_nav_item
-    from . import cli, feeds, panel, services
+    from . import cli, feeds, panel, services, worker
     from .views import bp
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.outbox_group)
     app.cli.add_command(cli.reminders_group)
     services.connect_signals()
+    signals.mail_queued.connect(worker.deliver_inline_after_commit)
     add_nav_item(app, "Utkorg", "invitations.outbox_page", lambda scope: scope.admin, order=80)
 
     app.jinja_env.globals.update(

@@ -1,9 +1,8 @@
 """The outbox: messages are queued in the caller's transaction and delivered later, once.
 
 Queueing (this module) is part of the change that caused the message: it commits or rolls back
-with it. Delivery is the worker's job (worker.py, `flask outbox work`). In the embedded default,
-with no SMTP server configured, the queued messages are written as .eml files as soon as the
-transaction that queued them has committed.
+with it. Delivery is the worker's job (worker.py, `flask outbox work`); queueing sends the
+`mail_queued` signal, on which the embedded default writes .eml files right after the commit.
 """
 
 from __future__ import annotations
@@ -12,12 +11,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
 
+from .. import signals
 from ..extensions import db
 from ..models.invitations import MessageKind, OutboxMessage, OutboxStatus
 from ..timeutil import now_utc
-from ..transaction import after_commit
 from .mail import BuiltMessage
 
 MAX_ATTEMPTS = 20
@@ -75,8 +73,7 @@ def queue_many(items: list[Outgoing]) -> int:
             for item in items
         ],
     )
-    if _delivers_inline():
-        after_commit(_deliver_inline)
+    signals.mail_queued.send(len(items))
     return len(items)
 
 
@@ -89,23 +86,6 @@ def queue(
     sequence: int | None = None,
 ) -> int:
     return queue_many([Outgoing(msg, kind, dialogue_id, participant_id, sequence)])
-
-
-def _delivers_inline() -> bool:
-    # Only for a request: the worker and the CLI deliver in their own rounds.
-    config = current_app.config
-    return (
-        has_request_context()
-        and not config.get("MAIL_SMTP_HOST")
-        and config.get("OUTBOX_DELIVER_INLINE", True)
-    )
-
-
-def _deliver_inline() -> None:
-    """Embedded default: write what was just committed as .eml files (a worker does it too)."""
-    from .worker import deliver_due
-
-    deliver_due(max_batches=5)
 
 
 def retry(message: OutboxMessage) -> None:

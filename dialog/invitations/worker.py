@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 
 from ..extensions import db
 from ..models.invitations import MessageKind, OutboxMessage, OutboxStatus
 from ..timeutil import now_utc
+from ..transaction import after_commit
 from .outbox import MAX_ATTEMPTS, STALE_CLAIM, STALE_NOTE, backoff
 from .transports import ConnectionFailure, PermanentFailure, TemporaryFailure, transport_for
 
@@ -249,6 +250,23 @@ def deliver_due(
         if own_transport:
             transport.close()
     return total
+
+
+def deliver_inline_after_commit(count: int = 0, **_) -> None:
+    """mail_queued receiver. Embedded default (no SMTP server), during a request: write what
+    was queued as .eml files once the transaction commits. The worker and the CLI deliver in
+    their own rounds."""
+    config = current_app.config
+    if (
+        has_request_context()
+        and not config.get("MAIL_SMTP_HOST")
+        and config.get("OUTBOX_DELIVER_INLINE", True)
+    ):
+        after_commit(_deliver_inline)
+
+
+def _deliver_inline() -> None:
+    deliver_due(max_batches=5)
 
 
 def run(*, interval: float, reminder_interval: float, once: bool, stopping) -> None:
