@@ -233,6 +233,19 @@ def test_tampered_state_is_refused(app, sso_live, sso_page, world, provider):
     assert_accessible(page, "oidc-06-failed-1280")
 
 
+def test_cancelling_at_the_provider_is_not_a_login(app, sso_live, sso_page, world, provider):
+    page = sso_page
+    page.goto(f"{sso_live}/logga-in")
+    page.get_by_role("link", name="Logga in med Testregionens konto").click()
+    page.get_by_role("link", name="[ Cancel ]").click()  # the provider answers access_denied
+    page.wait_for_url(lambda url: url.startswith(sso_live))
+    assert page.locator("h1").inner_text() == "Inloggningen avbröts"
+    assert page.locator(".user-menu").count() == 0
+    refusal = audit_rows(app, "nekade inloggning")[0]
+    assert refusal.changes["reason"] == [None, "cancelled"]
+    assert "access_denied" in refusal.summary
+
+
 def test_expired_id_token_is_refused(app, sso_live, sso_page, world, providers):
     sso_login(sso_page, sso_live, "Logga in med efterklocka (test)", "anna")
     assert sso_page.locator("h1").inner_text() == "Inloggningen kunde inte slutföras"
