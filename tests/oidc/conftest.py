@@ -45,6 +45,11 @@ PEOPLE = {
         "email_verified": True,
         "groups": ["sabo-chefer-testkommun-a"],
     },
+    "it": {
+        "name": "IT Testperson",
+        "email": "admin@test.example.org",
+        "email_verified": True,
+    },
     "vc": {
         "name": "VC Testperson",
         "email": "vc_alfa@test.example.org",
@@ -132,6 +137,13 @@ def oidc_env(monkeypatch, providers, app_port):
     monkeypatch.setenv(
         "DIALOG_ACCESS_CONTACT", "Testregionens systemförvaltning, support@example.org"
     )
+
+
+@pytest.fixture
+def sso_page(page):
+    # The provider's development pages import a web font; nothing leaves the machine.
+    page.route("https://**", lambda route: route.abort())
+    return page
 
 
 @pytest.fixture

@@ -5,20 +5,21 @@ login page and the refusal page."""
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 import sqlalchemy as sa
 
 from dialog.extensions import db
-from dialog.models import AuditEntry, GroupMapping, OidcIdentity, Role, User, UserScope
-from tests.support.browser import (
-    axe_violations,
-    describe_violations,
-    login_in_browser,
-    screenshot,
+from dialog.models import GroupMapping, Role, User, UserScope
+from tests.oidc.helpers import (
+    all_audit_text,
+    assert_accessible,
+    audit_rows,
+    identities,
+    sso_login,
 )
+from tests.support.browser import login_in_browser
 from tests.support.world import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -28,57 +29,6 @@ pytestmark = pytest.mark.browser
 def app(oidc_env, app):
     """The app built after the DIALOG_OIDC_* environment is set."""
     return app
-
-
-@pytest.fixture
-def sso_page(page):
-    # The provider's development pages import a web font; nothing leaves the machine.
-    page.route("https://**", lambda route: route.abort())
-    return page
-
-
-def assert_accessible(page, name: str):
-    violations = axe_violations(page)
-    screenshot(page, name)
-    assert violations == [], describe_violations(violations)
-
-
-def sign_in_at_provider(page, login: str):
-    """The provider's own login page: fill in who we are and submit."""
-    page.locator("input[name=login]").fill(login)
-    page.locator("input[name=password]").fill("vilket-som-helst")
-    page.locator("button[type=submit]").click()
-
-
-def sso_login(page, base: str, button: str, login: str):
-    page.goto(f"{base}/logga-in")
-    page.get_by_role("link", name=button).click()
-    sign_in_at_provider(page, login)
-    page.wait_for_url(lambda url: url.startswith(base))
-    page.wait_for_load_state()
-
-
-def audit_rows(app, action_prefix: str) -> list[AuditEntry]:
-    with app.app_context():
-        rows = db.session.scalars(
-            sa.select(AuditEntry).where(AuditEntry.action.startswith(action_prefix))
-        ).all()
-        db.session.expunge_all()
-        return rows
-
-
-def all_audit_text(app) -> str:
-    with app.app_context():
-        rows = db.session.scalars(sa.select(AuditEntry)).all()
-        return json.dumps([[r.action, r.summary, r.changes] for r in rows], ensure_ascii=False)
-
-
-def identities(app) -> list[tuple[int, str, str]]:
-    with app.app_context():
-        return [
-            (i.user_id, i.issuer, i.subject)
-            for i in db.session.scalars(sa.select(OidcIdentity).order_by(OidcIdentity.id))
-        ]
 
 
 def test_login_page_shows_one_button_per_provider_and_is_accessible(sso_live, sso_page, world):
