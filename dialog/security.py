@@ -18,11 +18,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def content_security_policy(form_action_origins=()) -> str:
+    """The policy, with more origins a form may lead to: logging out redirects the logout form
+    to a single sign-on provider's end_session_endpoint, and form-action governs redirects too."""
+    if not form_action_origins:
+        return CONTENT_SECURITY_POLICY
+    extra = " ".join(sorted(set(form_action_origins)))
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {extra}")
+
+
 def init_app(app) -> None:
     @app.after_request
     def add_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault(
+            "Content-Security-Policy",
+            content_security_policy(app.config.get("CSP_FORM_ACTION_ORIGINS", ())),
+        )
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")

@@ -6,12 +6,15 @@ __all__ = ["init_app"]  # other features use current_user and dialog.scope, not 
 def init_app(app):
     from ..extensions import login_manager
     from ..web import add_nav_item
-    from . import cli, services
+    from . import cli, oidc, services
+    from .oidc_views import bp as oidc_bp
     from .views import bp
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Logga in för att fortsätta."
     login_manager.user_loader(services.load_user)
+    oidc.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(oidc_bp)
     cli.init_app(app)
     add_nav_item(app, "Användare", "accounts.users", lambda scope: scope.admin, order=80)

@@ -3,11 +3,12 @@ import logging
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms.validators import Optional
 
 from ..extensions import db, limiter
 from ..models import ROLE_TARGETS, CareHome, HealthCentre, Municipality, Region, Role, User
 from ..scope import current_scope, get_or_404, require
-from . import services
+from . import identities, oidc, services
 from .forms import LoginForm, UserForm
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,12 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
     form = LoginForm()
+    if not oidc.password_login_enabled():
+        if request.method == "POST":
+            flash("Inloggning med lösenord är avstängd. Använd knappen nedan.", "error")
+        return render_template("accounts/login.html", form=None), (
+            403 if request.method == "POST" else 200
+        )
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
@@ -52,9 +59,11 @@ def _safe_next(target: str | None) -> str:
 @bp.post("/logga-ut")
 @login_required
 def logout():
+    # Where the user came through a provider offering RP-initiated logout, end that session too.
+    end_session = oidc.end_session_url(oidc.redirect_uri_for("accounts.login"))
     logout_user()
     flash("Du är utloggad.", "info")
-    return redirect(url_for("accounts.login"))
+    return redirect(end_session or url_for("accounts.login"))
 
 
 @bp.get("/konto")
@@ -82,6 +91,9 @@ def users():
     require(current_scope().admin, hide=False)
     form = UserForm()
     form.target.choices = _target_choices()
+    if not oidc.password_login_enabled():
+        # Accounts log in only through a provider: no password to type, an unusable one kept.
+        form.password.validators = [Optional()]
     if form.validate_on_submit():
         role = Role(form.role.data)
         target_id = None
@@ -98,7 +110,7 @@ def users():
                 username=form.username.data,
                 email=form.email.data,
                 name=form.name.data,
-                password=form.password.data,
+                password=form.password.data or oidc.unusable_password(),
                 scopes=[(role, target_id)],
             )
         except services.AccountError as error:
@@ -114,7 +126,12 @@ def users():
 
 def _render_users(form):
     all_users = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("accounts/users.html", users=all_users, form=form)
+    return render_template(
+        "accounts/users.html",
+        users=all_users,
+        form=form,
+        sso=identities.users_page_extras(),
+    )
 
 
 @bp.post("/anvandare/<int:user_id>/aktiv")

@@ -19,6 +19,8 @@ OBJECT_LABELS = {
     "Action": "Åtgärd",
     "DocumentTemplate": "Dokumentmall",
     "ApiToken": "API-nyckel",
+    "GroupMapping": "Gruppkoppling",
+    "SignInAttempt": "Inloggningsförsök",
 }
 FIELD_LABELS = {
     "name": "Namn",
@@ -48,6 +50,10 @@ FIELD_LABELS = {
     "kind": "Typ",
     "due_date": "Klart senast",
     "attendance": "Närvaro",
+    "provider": "Inloggningstjänst",
+    "issuer": "Utfärdare",
+    "reason": "Orsak",
+    "group_lock": "Låst behörighet",
 }
 
 

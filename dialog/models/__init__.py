@@ -24,6 +24,7 @@ from .findings import (  # noqa: F401
     PlanArea,
     PlanAreaKind,
 )
+from .oidc import GroupGrant, GroupMapping, GroupMappingLock, OidcIdentity  # noqa: F401
 from .registers import (  # noqa: F401
     CareHome,
     Contact,
