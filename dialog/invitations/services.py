@@ -106,7 +106,6 @@ def _invitation_mail(
         html=_fill(html, values, True),
         ics=cal.ics,
         method=cal.method,
-        ics_base64=cal.ics_base64,
         organiser_mailbox=current_app.config["MAIL_ORGANISER_MAILBOX"],
     )
 
@@ -237,14 +236,20 @@ def load_for_sending(dialogue_ids: list[int]) -> list[Dialogue]:
 def queue_cancellations(
     dialogue: Dialogue, people: list[Participant], *, reason: str = "", removed: bool = False
 ) -> int:
-    """Queue a METHOD:CANCEL (STATUS:CANCELLED, current SEQUENCE) to each given participant."""
+    """Queue a METHOD:CANCEL (current SEQUENCE) to each given participant.
+
+    Cancelling the dialogue tells everyone, lists everyone and says STATUS:CANCELLED; a removed
+    participant is told alone, and without STATUS (RFC 5546 3.2.5: the event goes on).
+    """
     people = [p for p in people if p.invited_sequence is not None]
     if not people:
         return 0
     # A cancelled dialogue tells everyone, listing everyone; a removed participant is told alone.
     attendee_list = people if not removed else None
     for participant in people:
-        cal = content.cancel_calendar(dialogue, attendee_list or [participant])
+        cal = content.cancel_calendar(
+            dialogue, attendee_list or [participant], whole_event=not removed
+        )
         subject = _subject(
             "Inställd" if not removed else "Du är inte längre kallad", dialogue, cal.when
         )

@@ -17,6 +17,7 @@ process.stdin.on('end', () => {
       location: ev.location,
       description: ev.description,
       status: comp.getFirstPropertyValue('status'),
+      url: comp.getFirstPropertyValue('url'),
       tzid: ev.startDate.zone ? ev.startDate.zone.tzid : null,
       start_utc: ev.startDate.toUnixTime(),
       end_utc: ev.endDate.toUnixTime(),

@@ -132,6 +132,7 @@ def read_vobject(ics: str) -> dict:
                 "location": ev.location.value if hasattr(ev, "location") else None,
                 "description": ev.description.value if hasattr(ev, "description") else None,
                 "status": ev.status.value if hasattr(ev, "status") else None,
+                "url": ev.url.value if hasattr(ev, "url") else None,
                 "tzid": (
                     ev.dtstart.params.get("TZID")
                     or ev.dtstart.params.get("X-VOBJ-ORIGINAL-TZID")
