@@ -113,7 +113,7 @@ def download_ics(dialogue_id):
 
 
 def _link_error(error: links.AnswerLinkError):
-    status = {"invalid": 404, "expired": 410, "used": 409, "closed": 410}[error.kind]
+    status = 404 if error.kind == "invalid" else 410
     return render_template("invitations/answer_error.html", error=error), status
 
 
@@ -161,6 +161,7 @@ def answer(token):
         dialogue=participant.dialogue,
         problem=problem,
         accepted=ResponseStatus.ACCEPTED,
+        history=answers.history(participant),
     ), status
 
 

@@ -53,11 +53,11 @@ def test_send_answer_and_representation_turns_complete(
             if number == 0:
                 _axe_clean(answer_page)
                 screenshot(answer_page, "invitations-answer-done")
-                # The same link again: a clear page, nothing changes.
+                # The same link again: the answer so far, ready to be changed.
                 answer_page.goto(live_server.url + yes[yes.index("/svar/") :])
-                answer_page.get_by_role("heading", name="Länken är redan använd").wait_for()
+                answer_page.get_by_text("Dina tidigare svar (1)").wait_for()
                 _axe_clean(answer_page)
-                screenshot(answer_page, "invitations-answer-used")
+                screenshot(answer_page, "invitations-answer-again")
             if number == 3:
                 page.reload()
                 assert page.locator(".rep-status").get_attribute("data-complete") == "false"
