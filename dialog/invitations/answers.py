@@ -9,6 +9,7 @@ they came from the answer form or a calendar's DELEGATED-TO.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from .. import audit, emails
 from ..extensions import db
@@ -77,9 +78,12 @@ def record_answer(
     earlier_time: bool = False,
     comment_dropped: bool = False,
     delegated_to: str = "",
+    apply: bool = True,
+    answered_at: datetime | None = None,
 ) -> ResponseEvent:
-    """Keep the answer in the history and, unless it answered an earlier time, make it the
-    participant's answer. The comment has passed the patient-data guard already."""
+    """Keep the answer in the history and, unless it answered an earlier time (or is older
+    than the answer already recorded: apply=False), make it the participant's answer. The
+    comment has passed the patient-data guard already."""
     event = ResponseEvent(
         dialogue_id=participant.dialogue_id,
         participant_id=participant.id,
@@ -92,9 +96,9 @@ def record_answer(
         delegated_to=delegated_to,
     )
     db.session.add(event)
-    if earlier_time:
+    if earlier_time or not apply:
         audit.record(
-            "svarade på en tidigare tid",
+            "svarade på en tidigare tid" if earlier_time else "skickade ett äldre svar",
             participant,
             where=participant.dialogue,
             summary=f"{participant.name}: {response.label} ({source.label.lower()}, "
@@ -105,7 +109,7 @@ def record_answer(
     before = audit.snapshot(participant, ["response", "response_comment"])
     participant.response = response
     participant.response_comment = comment
-    participant.responded_at = now_utc()
+    participant.responded_at = answered_at or now_utc()
     audit.record(
         "svarade på kallelse",
         participant,

@@ -128,3 +128,9 @@ def counts_by_status() -> dict[OutboxStatus, int]:
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
     ).all()
     return {status: 0 for status in OutboxStatus} | {status: n for status, n in rows}
+
+
+def interrupted_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.interrupted)
+    )

@@ -22,7 +22,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import audit, signals
 from ..extensions import db
 from ..models import CareHome, Dialogue, DialogueStatus, Participant, ResponseStatus
-from ..models.invitations import MessageKind
+from ..models.invitations import CounterProposal, CounterStatus, MessageKind
+from ..timeutil import now_utc
 from . import content, mail, outbox
 from .links import answer_links
 
@@ -294,10 +295,22 @@ def on_rebooked(dialogue: Dialogue, actor=None, changes=None, **_):
         return
     dialogue.calendar_sequence += 1
     if TIME_FIELDS & set(changes or {}):
-        # A new time voids the answers (as calendars reset PARTSTAT): everyone answers again.
+        # A new time voids the answers (as calendars reset PARTSTAT): everyone answers again,
+        # and a calendar reply to a lower SEQUENCE answered an earlier time.
+        dialogue.time_sequence = dialogue.calendar_sequence
         for participant in dialogue.current_participants:
             participant.response = ResponseStatus.NEEDS_ACTION
+            participant.response_comment = ""
             participant.responded_at = None
+        db.session.execute(
+            sa.update(CounterProposal)
+            .where(
+                CounterProposal.dialogue_id == dialogue.id,
+                CounterProposal.status == CounterStatus.OPEN,
+            )
+            .values(status=CounterStatus.SUPERSEDED, decided_at=now_utc()),
+            execution_options={"synchronize_session": False},
+        )
     queue_invitations(dialogue, actor=actor)
 
 

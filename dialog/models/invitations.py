@@ -33,6 +33,7 @@ class MessageKind(LabelledEnum):
     CANCEL = ("installelse", "Inställelse")
     REMINDER = ("paminnelse", "Påminnelse")
     SUMMARY = ("sammanfattning", "Sammanfattning")
+    DECLINE_COUNTER = ("avbojt_forslag", "Avböjt tidsförslag")
 
 
 class OutboxMessage(db.Model):
