@@ -24,6 +24,9 @@ while event is not None:
     # the way Evolution does.
     times = []
     for t in (start, end):
+        if t is None or t.is_null_time():
+            times.append(None)
+            continue
         zone = utc
         if t.get_tzid() and not t.is_utc():
             zone = root.get_timezone(t.get_tzid())

@@ -10,6 +10,9 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 log = logging.getLogger(__name__)
+# imapclient logs the whole IMAP conversation at DEBUG - the replies' text included. Replies are
+# logged without their text, whatever the logging configuration says.
+logging.getLogger("imapclient").setLevel(logging.WARNING)
 
 FETCH_CHUNK = 100
 
