@@ -73,6 +73,7 @@ def load_config(instance_path: str) -> dict:
         # Where a handled calendar message is moved (created when missing).
         "IMAP_DONE_FOLDER": _env("IMAP_DONE_FOLDER", "Behandlade kalendersvar"),
         "IMAP_TIMEOUT": float(_env("IMAP_TIMEOUT", "30")),
+        "IMAP_CA_FILE": _env("IMAP_CA_FILE"),
         "LOAD_DEMO_DATA": _env_bool("LOAD_DEMO_DATA", True),
     }
 
