@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes
 from email.message import Message
+from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
 
@@ -178,9 +179,18 @@ def parse(raw: bytes) -> ItipMessage | None:
     )
 
 
+_CALENDAR_HINTS = re.compile(rb"text/calendar|application/ics|\.ics\b", re.IGNORECASE)
+
+
+def may_be_calendar(raw: bytes) -> bool:
+    """A cheap look before the real one: mail without any of these is not a calendar message
+    (most of what people write to the organiser mailbox), and is left alone."""
+    return _CALENDAR_HINTS.search(raw) is not None
+
+
 def raw_key(raw: bytes) -> str:
-    """The key of a message that could not even be parsed as an e-mail."""
+    """The message's key from its headers alone (the same as parse() gives it)."""
     try:
-        return message_key(message_from_bytes(raw, policy=compat32), raw)
+        return message_key(BytesHeaderParser(policy=compat32).parsebytes(raw), raw)
     except Exception:
         return "sha256:" + hashlib.sha256(raw).hexdigest()

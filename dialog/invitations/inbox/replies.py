@@ -52,8 +52,8 @@ class Applied:
 
 
 def claim_key(key: str, *, folder: str = "", imap_uid: int | None = None, method: str = ""):
-    """Insert the message's row first, so a second reader blocks on it and then finds it taken.
-    Returns the row, or None when the message was handled before."""
+    """Insert the message's row first - before even reading its calendar - so a second reader
+    blocks on it and then finds it taken. Returns the row, or None when it was handled before."""
     row = InboxMessage(
         key=key[:250],
         folder=folder[:200],
@@ -127,11 +127,9 @@ def _sender_ok(message: ItipMessage, attendee: ReplyAttendee, participant: Parti
     return bool(message.senders & allowed)
 
 
-def apply(message: ItipMessage, *, folder: str = "", imap_uid: int | None = None):
-    """Apply one iTIP message. Returns Applied, or None when it was handled before."""
-    row = claim_key(message.key, folder=folder, imap_uid=imap_uid, method=message.method)
-    if row is None:
-        return None
+def apply(message: ItipMessage, row: InboxMessage) -> Applied:
+    """Apply one iTIP message whose key the caller has claimed (claim_key)."""
+    row.method = message.method[:20]
     if message.method not in {"REPLY", "COUNTER", "REFRESH"}:
         return _finish(row, InboxOutcome.UNSUPPORTED)
     dialogue = db.session.scalar(sa.select(Dialogue).where(Dialogue.calendar_uid == message.uid))

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models.invitations import InboxCursor, InboxMessage, InboxOutcome
-from .itip import MalformedMessage, parse, raw_key
+from .itip import MalformedMessage, may_be_calendar, parse, raw_key
 from .mailbox import Mailbox, MailboxUnavailable
 from .replies import apply, claim_key
 
@@ -77,47 +77,64 @@ def _advance(folder: str, uid: int) -> None:
     )
 
 
-def handle(raw: bytes, *, folder: str = "", uid: int | None = None) -> tuple[str, object]:
-    """Apply one message and commit. Returns (kind, detail): kind is "applied", "duplicate",
-    "malformed" or "other" (not a calendar message)."""
+COMMIT_EVERY = 25
+
+
+def _handle(raw: bytes, folder: str, uid: int | None) -> tuple[str, object]:
+    """One message inside the caller's transaction (a savepoint of its own)."""
+    if not may_be_calendar(raw):
+        return ("other", None)
+    key = raw_key(raw)
+    row = claim_key(key, folder=folder, imap_uid=uid)
+    if row is None:
+        taken = db.session.scalar(
+            sa.select(InboxMessage.id).where(
+                InboxMessage.key == key[:250],
+                InboxMessage.folder == folder[:200],
+                InboxMessage.imap_uid == uid,
+            )
+        )
+        # The same mail twice in the mailbox is moved away; the same message handled by
+        # another reader right now is that reader's to move.
+        return ("concurrent" if taken is not None else "duplicate", None)
     try:
-        message = parse(raw)
+        with db.session.begin_nested():
+            message = parse(raw)
+            if message is None:
+                raise MalformedMessage("no calendar part")
+            applied = apply(message, row)
     except MalformedMessage:
-        message = None
-        kind = "malformed"
-    else:
-        kind = "other" if message is None else "calendar"
-    try:
-        if kind == "calendar":
-            applied = apply(message, folder=folder, imap_uid=uid)
-            result = ("duplicate", None) if applied is None else ("applied", applied.outcome)
-        elif kind == "malformed":
-            row = claim_key(raw_key(raw), folder=folder, imap_uid=uid)
-            result = ("duplicate", None) if row is None else ("malformed", row.id)
-            if row is not None:
-                log.warning("event=inbox_malformed inbox_id=%d", row.id)
-        else:
-            result = ("other", None)
-        if uid is not None:
-            _advance(folder, uid)
-        db.session.commit()
-        return result
+        row.outcome = InboxOutcome.MALFORMED
+        db.session.flush()
+        log.warning("event=inbox_malformed inbox_id=%d", row.id)
+        return ("malformed", row.id)
     except Exception:
-        db.session.rollback()
-        if kind != "calendar":
-            raise
-        # Our own failure on a readable message: record it as unreadable (never its text) so
-        # the loop goes on; if even that fails the database is away and the round ends.
-        log.exception("event=inbox_apply_failed uid=%s", uid)
-        row = claim_key(message.key, folder=folder, imap_uid=uid, method=message.method)
-        if uid is not None:
-            _advance(folder, uid)
-        db.session.commit()
-        return ("malformed", row.id if row is not None else None)
+        # Our own failure on a readable message: recorded as unreadable (never its text), the
+        # loop goes on. If the database itself is away, the commit fails and the round ends.
+        log.exception("event=inbox_apply_failed inbox_id=%d", row.id)
+        row.outcome = InboxOutcome.MALFORMED
+        db.session.flush()
+        return ("malformed", row.id)
+    return ("applied", applied.outcome)
+
+
+def handle(raw: bytes, *, folder: str = "", uid: int | None = None) -> tuple[str, object]:
+    """Apply one message and commit. Returns (kind, detail): kind is "applied", "malformed",
+    "duplicate", "concurrent" or "other" (not a calendar message)."""
+    result = _handle(raw, folder, uid)
+    if uid is not None:
+        _advance(folder, uid)
+    db.session.commit()
+    return result
 
 
 def read_once(config=None) -> ReadResult:
-    """Read what is waiting in the organiser mailbox, once. Raises MailboxUnavailable."""
+    """Read what is waiting in the organiser mailbox, once. Raises MailboxUnavailable.
+
+    Messages are applied in transactions of up to COMMIT_EVERY (each in a savepoint of its
+    own) and moved only after their transaction has committed: a reader that dies midway
+    leaves the uncommitted ones in the mailbox and the cursor before them.
+    """
     config = config or current_app.config
     result = ReadResult()
     with Mailbox(config) as mailbox:
@@ -125,25 +142,27 @@ def read_once(config=None) -> ReadResult:
         last = _cursor(folder, mailbox.select())
         uids = mailbox.new_uids(last)
         result.seen = len(uids)
-        for start in range(0, len(uids), 100):
-            chunk = uids[start : start + 100]
+        for start in range(0, len(uids), COMMIT_EVERY):
+            chunk = uids[start : start + COMMIT_EVERY]
             fetched = mailbox.fetch(chunk)
             done = []
             for uid in chunk:
                 raw = fetched.get(uid)
                 if raw is None:
                     continue  # moved away by another reader meanwhile
-                kind, detail = handle(raw, folder=folder, uid=uid)
+                kind, detail = _handle(raw, folder, uid)
                 if kind == "applied":
                     result.outcomes[detail] += 1
                 elif kind == "malformed":
                     result.outcomes[InboxOutcome.MALFORMED] += 1
-                elif kind == "duplicate":
+                elif kind in {"duplicate", "concurrent"}:
                     result.duplicates += 1
                 else:
                     result.not_calendar += 1
-                    continue
-                done.append(uid)
+                if kind in {"applied", "malformed", "duplicate"}:
+                    done.append(uid)
+            _advance(folder, chunk[-1])
+            db.session.commit()
             try:
                 mailbox.move_done(done)
             except Exception:
