@@ -10,6 +10,7 @@ recorded as such (and moved); nothing one message holds can stop the loop.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -132,8 +133,9 @@ def read_once(config=None) -> ReadResult:
     """Read what is waiting in the organiser mailbox, once. Raises MailboxUnavailable.
 
     Messages are applied in transactions of up to COMMIT_EVERY (each in a savepoint of its
-    own) and moved only after their transaction has committed: a reader that dies midway
-    leaves the uncommitted ones in the mailbox and the cursor before them.
+    own) and moved only after their transaction has committed; the cursor moves at the end of
+    the round. A reader that dies midway leaves its uncommitted messages in the mailbox and the
+    cursor where it was: the next round reads them again, and what was applied is a duplicate.
     """
     config = config or current_app.config
     result = ReadResult()
@@ -142,8 +144,11 @@ def read_once(config=None) -> ReadResult:
         last = _cursor(folder, mailbox.select())
         uids = mailbox.new_uids(last)
         result.seen = len(uids)
-        for start in range(0, len(uids), COMMIT_EVERY):
-            chunk = uids[start : start + COMMIT_EVERY]
+        chunks = [uids[i : i + COMMIT_EVERY] for i in range(0, len(uids), COMMIT_EVERY)]
+        # Readers running at once start at different places and so share the work; where they
+        # meet, the message keys are taken already and are skipped at little cost.
+        first = random.randrange(len(chunks)) if len(chunks) > 1 else 0
+        for chunk in chunks[first:] + chunks[:first]:
             fetched = mailbox.fetch(chunk)
             done = []
             for uid in chunk:
@@ -161,7 +166,6 @@ def read_once(config=None) -> ReadResult:
                     result.not_calendar += 1
                 if kind in {"applied", "malformed", "duplicate"}:
                     done.append(uid)
-            _advance(folder, chunk[-1])
             db.session.commit()
             try:
                 mailbox.move_done(done)
@@ -169,6 +173,11 @@ def read_once(config=None) -> ReadResult:
                 # Applied and committed already; a message left behind is skipped next time
                 # (the cursor) and would be a duplicate anyway (the key).
                 log.exception("event=inbox_move_failed count=%d", len(done))
+        if uids:
+            # Only now, with every message of the round handled: a reader that dies midway
+            # leaves the cursor where it was, and the next round reads those messages again.
+            _advance(folder, uids[-1])
+            db.session.commit()
     return result
 
 
