@@ -142,7 +142,7 @@ class InboxMessage(db.Model):
     # same message read twice, or by two readers at once, is applied once.
     key: Mapped[str] = mapped_column(sa.String(250), unique=True)
     folder: Mapped[str] = mapped_column(sa.String(200), default="")
-    imap_uid: Mapped[int | None] = mapped_column()
+    imap_uid: Mapped[int | None] = mapped_column(sa.BigInteger)  # IMAP UIDs are 32-bit unsigned
     method: Mapped[str] = mapped_column(sa.String(20), default="")
     outcome: Mapped[InboxOutcome] = mapped_column(enum_column(InboxOutcome), index=True)
     dialogue_id: Mapped[int | None] = mapped_column(

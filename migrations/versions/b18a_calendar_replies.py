@@ -50,7 +50,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=250), nullable=False),
     sa.Column('folder', sa.String(length=200), nullable=False),
-    sa.Column('imap_uid', sa.Integer(), nullable=True),
+    sa.Column('imap_uid', sa.BigInteger(), nullable=True),
     sa.Column('method', sa.String(length=20), nullable=False),
     sa.Column('outcome', sa.Enum('registrerat', 'nytt_forslag', 'ny_kallelse', 'matchar_inget', 'stangd', 'fel_avsandare', 'ej_hanterad', 'kunde_inte_lasas', name='inboxoutcome', native_enum=False, length=32), nullable=False),
     sa.Column('dialogue_id', sa.Integer(), nullable=True),

@@ -78,11 +78,25 @@ service anvil {{
 """
 
 
+TLS_CONFIG = """\
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
+{dh}
+"""
+
+
 class DovecotServer:
-    def __init__(self):
+    """tls=True: a self-signed certificate for 127.0.0.1 (cert.pem, to trust as a CA file),
+    STARTTLS on `port` and implicit TLS on `tls_port`."""
+
+    def __init__(self, tls: bool = False):
         self.root = Path(tempfile.mkdtemp(prefix="dovecot-test-"))
         self.port = _free_port()
+        self.tls = tls
+        self.tls_port = _free_port() if tls else 0
         self.config = self.root / "dovecot.conf"
+        self.cafile = self.root / "cert.pem"
 
     def start(self) -> DovecotServer:
         nobody = pwd.getpwnam("nobody")
@@ -91,9 +105,22 @@ class DovecotServer:
         os.chmod(self.root, 0o755)
         os.chown(self.root / "home", nobody.pw_uid, nobody.pw_gid)
         (self.root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
-        self.config.write_text(
-            CONFIG.format(root=self.root, port=self.port, uid=nobody.pw_uid, gid=nobody.pw_gid)
-        )
+        config = CONFIG.format(
+            root=self.root, port=self.port, uid=nobody.pw_uid, gid=nobody.pw_gid
+        ).replace("    port = 0\n", f"    port = {self.tls_port}\n")
+        if self.tls:
+            subprocess.run(
+                ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+                + ["-keyout", str(self.root / "key.pem"), "-out", str(self.cafile)]
+                + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                check=True,
+                capture_output=True,
+            )
+            dh = Path("/usr/share/dovecot/dh.pem")
+            config = config.replace("ssl = no\n", "") + TLS_CONFIG.format(
+                root=self.root, dh=f"ssl_dh = <{dh}" if dh.exists() else ""
+            )
+        self.config.write_text(config)
         subprocess.run([dovecot_binary(), "-c", str(self.config)], check=True)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

@@ -145,7 +145,7 @@ def test_replies_that_match_nothing_are_ignored_logged_without_text_and_counted(
             Reply(uid=uid, attendee=NURSE, sender="nagon.annan@test.example.org", comment=secret)
         )
     )
-    plain = b"From: Test Person <person@test.example.org>\r\nTo: x@example.se\r\nSubject: Fraga\r\nMessage-ID: <plain-1@test>\r\n\r\nEtt vanligt brev.\r\n"
+    plain = b"From: Test Person <person@test.example.org>\r\nTo: x@example.se\r\nSubject: Fraga\r\nMessage-ID: <plain-1@test>\r\n\r\nEtt vanligt brev om invite.ics och text/calendar.\r\n"
     imap.append(plain)
     with caplog.at_level(logging.DEBUG):
         output = _read(runner)
@@ -465,3 +465,38 @@ def test_wrong_password_is_an_unreachable_mailbox(app, imap, runner):
     app.config["IMAP_PASSWORD"] = "fel-losenord"
     result = runner.invoke(args=["inbox", "read"])
     assert result.exit_code != 0 and "Kunde inte nå organisatörens brevlåda" in result.output
+
+
+@pytest.fixture(scope="module")
+def dovecot_tls():
+    from tests.conftest import require_tool
+    from tests.invitations.dovecot import DovecotServer, dovecot_available
+
+    require_tool(dovecot_available(), "Dovecot (dovecot-imapd) run as root")
+    server = DovecotServer(tls=True).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_the_mailbox_over_tls_with_a_verified_certificate(
+    app, world, book, dovecot_tls, runner, security
+):
+    dovecot_tls.empty()
+    _dialogue_id, uid = _dialogue(app, world, book)
+    dovecot_tls.append(google(Reply(uid=uid, attendee=NURSE, partstat="TENTATIVE")))
+    app.config.update(
+        dovecot_tls.config_for_app()
+        | {
+            "IMAP_SECURITY": security,
+            "IMAP_PORT": dovecot_tls.tls_port if security == "ssl" else dovecot_tls.port,
+        }
+    )
+    # A certificate nobody vouches for is refused: nothing is read.
+    refused = runner.invoke(args=["inbox", "read"])
+    assert refused.exit_code != 0 and "CERTIFICATE_VERIFY_FAILED" in refused.output
+    app.config["IMAP_CA_FILE"] = str(dovecot_tls.cafile)
+    assert "1 svar registrerat" in _read(runner)
+    assert _participant(app, NURSE).response is ResponseStatus.TENTATIVE

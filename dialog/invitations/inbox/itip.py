@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes
 from email.message import Message
-from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
 
@@ -121,17 +120,46 @@ def _senders(msg: Message) -> set[str]:
     return {address_of(addr) for _name, addr in getaddresses(headers) if addr}
 
 
+@dataclass
+class CalendarMail:
+    """An e-mail with a calendar part, its calendar not yet read (that is the costly step)."""
+
+    raw: bytes
+    msg: Message
+    part: Message
+    has_method: bool
+
+    @property
+    def key(self) -> str:
+        return message_key(self.msg, self.raw)
+
+
+def calendar_mail(raw: bytes) -> CalendarMail | None:
+    """The mail's calendar part, None when it has none (a letter for the people who read the
+    mailbox). Only the MIME structure is read here."""
+    try:
+        msg = message_from_bytes(raw, policy=compat32)
+        parts = _calendar_parts(msg)
+    except Exception:
+        return None  # not even a readable e-mail: nothing of ours
+    if not parts:
+        return None
+    has_method, part = parts[0]
+    return CalendarMail(raw, msg, part, has_method)
+
+
 def parse(raw: bytes) -> ItipMessage | None:
     """The iTIP message in an e-mail, None when the mail carries no calendar at all.
 
     Raises MalformedMessage when it carries one we cannot read.
     """
-    msg = message_from_bytes(raw, policy=compat32)
-    parts = _calendar_parts(msg)
-    if not parts:
-        return None
-    key = message_key(msg, raw)
-    has_method, part = parts[0]
+    mail = calendar_mail(raw)
+    return read_calendar(mail) if mail is not None else None
+
+
+def read_calendar(mail: CalendarMail) -> ItipMessage:
+    """Read the calendar of a calendar mail; raises MalformedMessage when it cannot."""
+    msg, part, has_method, key = mail.msg, mail.part, mail.has_method, mail.key
     try:
         cal = icalendar.Calendar.from_ical(_text_of(part))
         events = cal.walk("VEVENT")
@@ -177,20 +205,3 @@ def parse(raw: bytes) -> ItipMessage | None:
         attendees=attendees,
         senders=_senders(msg),
     )
-
-
-_CALENDAR_HINTS = re.compile(rb"text/calendar|application/ics|\.ics\b", re.IGNORECASE)
-
-
-def may_be_calendar(raw: bytes) -> bool:
-    """A cheap look before the real one: mail without any of these is not a calendar message
-    (most of what people write to the organiser mailbox), and is left alone."""
-    return _CALENDAR_HINTS.search(raw) is not None
-
-
-def raw_key(raw: bytes) -> str:
-    """The message's key from its headers alone (the same as parse() gives it)."""
-    try:
-        return message_key(BytesHeaderParser(policy=compat32).parsebytes(raw), raw)
-    except Exception:
-        return "sha256:" + hashlib.sha256(raw).hexdigest()

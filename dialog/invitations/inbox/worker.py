@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models.invitations import InboxCursor, InboxMessage, InboxOutcome
-from .itip import MalformedMessage, may_be_calendar, parse, raw_key
+from .itip import MalformedMessage, calendar_mail, read_calendar
 from .mailbox import Mailbox, MailboxUnavailable
 from .replies import apply, claim_key
 
@@ -83,9 +83,10 @@ COMMIT_EVERY = 25
 
 def _handle(raw: bytes, folder: str, uid: int | None) -> tuple[str, object]:
     """One message inside the caller's transaction (a savepoint of its own)."""
-    if not may_be_calendar(raw):
+    mail = calendar_mail(raw)
+    if mail is None:
         return ("other", None)
-    key = raw_key(raw)
+    key = mail.key
     row = claim_key(key, folder=folder, imap_uid=uid)
     if row is None:
         taken = db.session.scalar(
@@ -100,10 +101,7 @@ def _handle(raw: bytes, folder: str, uid: int | None) -> tuple[str, object]:
         return ("concurrent" if taken is not None else "duplicate", None)
     try:
         with db.session.begin_nested():
-            message = parse(raw)
-            if message is None:
-                raise MalformedMessage("no calendar part")
-            applied = apply(message, row)
+            applied = apply(read_calendar(mail), row)
     except MalformedMessage:
         row.outcome = InboxOutcome.MALFORMED
         db.session.flush()
@@ -117,16 +115,6 @@ def _handle(raw: bytes, folder: str, uid: int | None) -> tuple[str, object]:
         db.session.flush()
         return ("malformed", row.id)
     return ("applied", applied.outcome)
-
-
-def handle(raw: bytes, *, folder: str = "", uid: int | None = None) -> tuple[str, object]:
-    """Apply one message and commit. Returns (kind, detail): kind is "applied", "malformed",
-    "duplicate", "concurrent" or "other" (not a calendar message)."""
-    result = _handle(raw, folder, uid)
-    if uid is not None:
-        _advance(folder, uid)
-    db.session.commit()
-    return result
 
 
 def read_once(config=None) -> ReadResult:
