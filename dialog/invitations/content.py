@@ -39,9 +39,7 @@ def description(dialogue: Dialogue) -> str:
         parts.append(f"Videolänk: {dialogue.video_link}")
     parts.append(f"Sammankallande: {organiser_name(dialogue)}")
     parts.append("")
-    parts.append(
-        "Svara i din kalender eller med den personliga länken i e-postmeddelandet."
-    )
+    parts.append("Svara i din kalender eller med den personliga länken i e-postmeddelandet.")
     return "\n".join(parts)
 
 

@@ -10,7 +10,9 @@ equals the calendar's METHOD because both come from the same argument here.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.application import MIMEApplication
@@ -24,10 +26,13 @@ from flask import current_app
 from ..timeutil import now_utc
 from .ics import one_line
 
-# email.mime with the compat32 policy writing CRLF, as SMTP wants: measured at a third of the
-# cost of EmailMessage with policy.SMTP (about 3 ms against 8 ms per invitation, see
-# benchmarks/invitations_bench.py), whose header registry refolds every header on output.
-POLICY = compat32.clone(linesep="\r\n")
+# email.mime with the compat32 policy writing CRLF, as SMTP wants. EmailMessage with
+# policy.SMTP costs about three times as much (its header registry refolds every header), and
+# compat32's own folding runs every header through email.header.Header; so the two headers that
+# can be long (Subject, To) are encoded and folded here, once, and the policy writes the rest as
+# they are (max_line_length=0). Figures: benchmarks/calendar_roundtrip_bench.py.
+POLICY = compat32.clone(linesep="\r\n", max_line_length=0)
+_FOLD = 76
 FROM_NAME = "Patientsäkerhetsdialog SÄBO"
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable text bodies; the calendar goes as base64
@@ -45,16 +50,32 @@ def _domain(address: str) -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
+def _folded(value: str) -> str:
+    """RFC 2047 encoded words where needed, folded at 76 with CRLF + space."""
+    return Header(value, "utf-8" if not value.isascii() else "us-ascii").encode(
+        linesep="\r\n", maxlinelen=_FOLD
+    )
+
+
+@lru_cache(maxsize=4096)
 def _address(name: str, email: str) -> str:
     """A display name (RFC 2047-encoded when not ASCII, quoted when it holds specials) and an
     address stripped of anything that could end the header or add a recipient."""
     email = re.sub(r"[\s<>\"\\,;:()]", "", email or "")
+    # One line (a name is at most 160 characters, far below the 998 an e-mail line may hold):
+    # folded encoded words in a display name read back with stray spaces in some parsers.
     return formataddr((one_line(name), email), charset="utf-8")
 
 
-def _header_text(value: str) -> str | Header:
-    value = one_line(value)
-    return value if value.isascii() else Header(value, "utf-8")
+@lru_cache(maxsize=4096)
+def _header_text(value: str) -> str:
+    return _folded(one_line(value))
+
+
+def _boundary() -> str:
+    # Short enough that "Content-Type: multipart/alternative; boundary=..." stays within 78
+    # characters; "=_" cannot occur in quoted-printable or base64 text.
+    return "=_" + secrets.token_hex(12)
 
 
 def _text_parts(text: str, html: str) -> list[MIMEText]:
@@ -118,12 +139,12 @@ def invitation_message(
     filename = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
     calendar_part = MIMEText(ics, "calendar", "utf-8")
     calendar_part.set_param("method", method)
-    alternative = MIMEMultipart("alternative", policy=POLICY)
+    alternative = MIMEMultipart("alternative", boundary=_boundary(), policy=POLICY)
     for part in [*_text_parts(text, html), calendar_part]:
         alternative.attach(part)
     attachment = MIMEApplication(ics.encode("utf-8"), "ics")
     attachment.add_header("Content-Disposition", "attachment", filename=filename)
-    msg = MIMEMultipart("mixed", policy=POLICY)
+    msg = MIMEMultipart("mixed", boundary=_boundary(), policy=POLICY)
     msg.attach(alternative)
     msg.attach(attachment)
     return _finish(
@@ -139,7 +160,7 @@ def invitation_message(
 def notice_message(
     *, to_name: str, to_email: str, subject: str, text: str, html: str, reply_to: str | None = None
 ) -> BuiltMessage:
-    msg = MIMEMultipart("alternative", policy=POLICY)
+    msg = MIMEMultipart("alternative", boundary=_boundary(), policy=POLICY)
     for part in _text_parts(text, html):
         msg.attach(part)
     return _finish(msg, to_name=to_name, to_email=to_email, subject=subject, reply_to=reply_to)
