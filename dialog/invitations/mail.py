@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.application import MIMEApplication
@@ -20,6 +19,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid
+from functools import lru_cache
 
 from flask import current_app
 
