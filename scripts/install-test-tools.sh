@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(postgresql chromium libreoffice-writer-nogui poppler-utils gir1.2-ical-3.0 python3-gi
-          pandoc fonts-dejavu-core fonts-liberation2 dovecot-imapd nodejs npm)
+          pandoc fonts-dejavu-core fonts-liberation2 dovecot-imapd openssl nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
