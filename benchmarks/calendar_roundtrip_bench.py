@@ -249,7 +249,8 @@ def main() -> None:
             dialogue_ids = build_world(args.dialogues)
             print(
                 f"Database: {args.db}; {len(dialogue_ids)} dialogues built in "
-                f"{clock.perf_counter() - t0:.1f} s"
+                f"{clock.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.1f} on "
+                f"{os.cpu_count()} cores (the machine is shared)"
             )
         message_ms, calendar_ms = build_cost_ms(app)
 
@@ -297,6 +298,10 @@ def main() -> None:
             f"({arrived / deliver_s:6.0f} msg/s); arrived {arrived}, sent rows {sent}, "
             f"Message-IDs seen twice {duplicates}"
         )
+        print(
+            f"    workers' CPU {deliver_cpu:.1f} s = {deliver_cpu / max(arrived, 1) * 1000:.2f} ms"
+            f" per message (start-up included); load average now {os.getloadavg()[0]:.1f}"
+        )
         ok_out = arrived == queued == sent and duplicates == 0
         print(
             f"  invitations: every message exactly once: {ok_out}; within "
@@ -330,6 +335,10 @@ def main() -> None:
             f"  read back with {args.readers} readers: {read_s:6.1f} s "
             f"({n_replies / read_s:6.0f} msg/s); answers recorded {accepted}, inbox rows "
             f"{inbox_rows}"
+        )
+        print(
+            f"    readers' CPU {read_cpu:.1f} s = {read_cpu / max(n_replies, 1) * 1000:.2f} ms"
+            f" per message (start-up included); load average now {os.getloadavg()[0]:.1f}"
         )
         print(
             f"  answers: every answer recorded exactly once: {once and accepted == n_replies}; "
