@@ -61,6 +61,19 @@ def load_config(instance_path: str) -> dict:
         "MAIL_SENDER": _env("MAIL_SENDER", "patientsakerhetsdialog@example.se"),
         "MAIL_ORGANISER_MAILBOX": _env("ORGANISER_MAILBOX", "patientsakerhetsdialog@example.se"),
         "MAIL_DIRECTORY": str(instance / "mail"),
+        # A worker's claim on outbox messages counts as abandoned after this long.
+        "OUTBOX_STALE_SECONDS": float(_env("OUTBOX_STALE_SECONDS", "900")),
+        # The organiser mailbox, read for the calendars' own replies (none: not read).
+        "IMAP_HOST": _env("IMAP_HOST"),
+        "IMAP_PORT": int(_env("IMAP_PORT", "0")) or None,
+        "IMAP_SECURITY": _env("IMAP_SECURITY", "ssl"),  # none | starttls | ssl
+        "IMAP_USER": _env("IMAP_USER"),
+        "IMAP_PASSWORD": _env("IMAP_PASSWORD"),
+        "IMAP_FOLDER": _env("IMAP_FOLDER", "INBOX"),
+        # Where a handled calendar message is moved (created when missing).
+        "IMAP_DONE_FOLDER": _env("IMAP_DONE_FOLDER", "Behandlade kalendersvar"),
+        "IMAP_TIMEOUT": float(_env("IMAP_TIMEOUT", "30")),
+        "IMAP_CA_FILE": _env("IMAP_CA_FILE"),
         "LOAD_DEMO_DATA": _env_bool("LOAD_DEMO_DATA", True),
     }
 

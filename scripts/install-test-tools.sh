@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system tools the test suite drives for real: PostgreSQL, Chromium, LibreOffice,
-# poppler (pdftotext/pdftoppm), libical's GObject bindings, pandoc, fonts and Node.js packages.
+# poppler (pdftotext/pdftoppm), libical's GObject bindings, pandoc, fonts, Dovecot (the IMAP server
+# the tests start on 127.0.0.1 for the organiser mailbox) and Node.js packages.
 # Idempotent: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(postgresql chromium libreoffice-writer-nogui poppler-utils gir1.2-ical-3.0 python3-gi
-          pandoc fonts-dejavu-core fonts-liberation2 nodejs npm)
+          pandoc fonts-dejavu-core fonts-liberation2 dovecot-imapd openssl nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,6 +28,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${filtered[@]}" >/dev/null
   fi
+fi
+# The tests start their own Dovecot with a throwaway configuration; a system-wide one the
+# package may have started is not needed (and would hold the IMAP ports).
+if command -v doveadm >/dev/null && [ -f /etc/dovecot/dovecot.conf ]; then
+  doveadm stop >/dev/null 2>&1 || true
 fi
 
 (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)

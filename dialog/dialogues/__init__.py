@@ -6,6 +6,7 @@ from .services import (
     book_dialogue,
     eligible_contacts,
     participant_from_contact,
+    rebook_dialogue,
 )
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "eligible_contacts",
     "init_app",
     "participant_from_contact",
+    "rebook_dialogue",
 ]
 
 

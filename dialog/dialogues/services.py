@@ -23,7 +23,7 @@ from ..models import (
     Side,
 )
 from ..privacy import ensure_no_patient_data
-from ..timeutil import format_datetime, local_to_utc, now_utc
+from ..timeutil import LocalTimeError, checked_local_to_utc, format_datetime, now_utc
 
 
 class BookingError(ValueError):
@@ -60,11 +60,22 @@ def _already_booked(home: CareHome, year: int) -> BookingError:
     )
 
 
-def _check_times(booking: Booking) -> None:
+def _check_times(booking: Booking) -> tuple:
+    """The booking's start and end in UTC, or a BookingError.
+
+    A wall-clock time the summer-time change makes nonexistent (spring) or ambiguous (autumn)
+    is refused with a clear message rather than moved an hour or guessed.
+    """
     if booking.end <= booking.start:
         raise BookingError("Sluttiden måste vara efter starttiden.")
     if not booking.location.strip() and not booking.video_link.strip():
         raise BookingError("Ange en plats eller en videolänk.")
+    try:
+        starts_at = checked_local_to_utc(booking.day, booking.start)
+        ends_at = checked_local_to_utc(booking.day, booking.end)
+    except LocalTimeError as error:
+        raise BookingError(str(error)) from None
+    return starts_at, ends_at
 
 
 def eligible_contacts(home: CareHome, health_centre: HealthCentre | None) -> list[Contact]:
@@ -144,24 +155,20 @@ def book_dialogue(home: CareHome, booking: Booking, *, actor=None) -> Dialogue:
     _lock_home(home)
     if not home.active:
         raise BookingError(f"{home.name} är inaktiverat och kan inte få nya dialoger.")
-    _check_times(booking)
+    starts_at, ends_at = _check_times(booking)
     year = booking.day.year
     if live_dialogue(home.id, year) is not None:
         raise _already_booked(home, year)
     centre = _resolve_health_centre(home, booking)
     contacts = _chosen_contacts(home, centre, booking.contact_ids)
-    check_no_overlap(
-        {c.email for c in contacts},
-        local_to_utc(booking.day, booking.start),
-        local_to_utc(booking.day, booking.end),
-    )
+    check_no_overlap({c.email for c in contacts}, starts_at, ends_at)
 
     dialogue = Dialogue(
         care_home=home,
         health_centre=centre,
         year=year,
-        starts_at=local_to_utc(booking.day, booking.start),
-        ends_at=local_to_utc(booking.day, booking.end),
+        starts_at=starts_at,
+        ends_at=ends_at,
         location=booking.location.strip(),
         video_link=booking.video_link.strip(),
         organiser=actor,
@@ -201,7 +208,7 @@ def rebook_dialogue(
     if dialogue.status is not DialogueStatus.PLANNED:
         raise BookingError("Bara en planerad dialog kan bokas om.")
     check_version(dialogue, expected_version)
-    _check_times(booking)
+    starts_at, ends_at = _check_times(booking)
     fields = ["year", "starts_at", "ends_at", "location", "video_link"]
     before = audit.snapshot(dialogue, fields)
     new_year = booking.day.year
@@ -209,8 +216,6 @@ def rebook_dialogue(
         other = live_dialogue(dialogue.care_home_id, new_year)
         if other is not None and other.id != dialogue.id:
             raise _already_booked(dialogue.care_home, new_year)
-    starts_at = local_to_utc(booking.day, booking.start)
-    ends_at = local_to_utc(booking.day, booking.end)
     check_no_overlap(
         {p.email for p in dialogue.current_participants}, starts_at, ends_at, exclude_id=dialogue.id
     )

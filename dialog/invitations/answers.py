@@ -1,22 +1,23 @@
-"""Answering through a personal link (see links.py): single-use, with comment and stand-in.
+"""Recording answers: through a personal link (links.py) or a calendar's own reply (replies.py).
 
-Using a link writes its nonce to used_answer_token (primary key), so a second use, even a
-concurrent one, is refused by the database.
+A link can be used again until the meeting starts, so a participant can change their mind;
+every answer is kept as a ResponseEvent (the history) and the participant row holds the answer
+that counts. Comments pass the patient-data guard; stand-ins are checked the same way whether
+they came from the answer form or a calendar's DELEGATED-TO.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy.exc import IntegrityError
+from datetime import datetime
 
 from .. import audit, emails
 from ..extensions import db
 from ..models import ContactRole, Participant, ResponseStatus
-from ..models.invitations import UsedAnswerToken
+from ..models.invitations import AnswerSource, ResponseEvent
 from ..privacy import PatientDataError, ensure_no_patient_data
 from ..timeutil import now_utc
-from .links import AnswerLinkError, read_token
+from .links import read_token
 from .mail import one_line
 from .services import queue_invitations
 
@@ -67,11 +68,91 @@ def parse_stand_in(name: str, email: str, role: str) -> StandIn | None:
     return StandIn(name=name, email=_stand_in_email(email), role=role_value)
 
 
+def record_answer(
+    participant: Participant,
+    response: ResponseStatus,
+    source: AnswerSource,
+    *,
+    comment: str = "",
+    sequence: int | None = None,
+    earlier_time: bool = False,
+    comment_dropped: bool = False,
+    delegated_to: str = "",
+    apply: bool = True,
+    answered_at: datetime | None = None,
+) -> ResponseEvent:
+    """Keep the answer in the history and, unless it answered an earlier time (or is older
+    than the answer already recorded: apply=False), make it the participant's answer. The
+    comment has passed the patient-data guard already."""
+    event = ResponseEvent(
+        dialogue_id=participant.dialogue_id,
+        participant_id=participant.id,
+        response=response,
+        source=source,
+        sequence=sequence,
+        earlier_time=earlier_time,
+        comment=comment,
+        comment_dropped=comment_dropped,
+        delegated_to=delegated_to,
+    )
+    db.session.add(event)
+    if earlier_time or not apply:
+        audit.record(
+            "svarade på en tidigare tid" if earlier_time else "skickade ett äldre svar",
+            participant,
+            where=participant.dialogue,
+            summary=f"{participant.name}: {response.label} ({source.label.lower()}, "
+            f"SEQUENCE {sequence})",
+            changes={"response": [None, response.value], "sequence": [None, sequence]},
+        )
+        return event
+    before = audit.snapshot(participant, ["response", "response_comment"])
+    participant.response = response
+    participant.response_comment = comment
+    participant.responded_at = answered_at or now_utc()
+    audit.record(
+        "svarade på kallelse",
+        participant,
+        where=participant.dialogue,
+        summary=f"{participant.name}: {response.label} ({source.label.lower()})",
+        changes=audit.changes_between(
+            before, audit.snapshot(participant, ["response", "response_comment"])
+        ),
+    )
+    return event
+
+
+def add_stand_in(participant: Participant, stand_in: StandIn) -> Participant:
+    """Invite a stand-in in the participant's place; raises AnswerError when not allowed."""
+    dialogue = participant.dialogue
+    if stand_in.email.lower() in {p.email.lower() for p in dialogue.current_participants}:
+        raise AnswerError("Ersättaren är redan kallad till dialogen.")
+    substitute = Participant(
+        name=stand_in.name,
+        email=stand_in.email,
+        role=stand_in.role,
+        side=participant.side,
+        stand_in_for=participant,
+    )
+    dialogue.participants.append(substitute)
+    db.session.flush()
+    audit.record(
+        "lade till ersättare",
+        substitute,
+        where=dialogue,
+        summary=f"{stand_in.name} för {participant.name}",
+        changes={"stand_in": [None, stand_in.name], "role": [None, stand_in.role.value]},
+    )
+    queue_invitations(dialogue, only=[substitute])
+    return substitute
+
+
 def answer(
     token: str, response: ResponseStatus, comment: str = "", stand_in: StandIn | None = None
 ) -> tuple[Participant, Participant | None]:
-    """Record an answer through a link; the link is used up only when the edge commits."""
-    participant, nonce = read_token(token)
+    """Record an answer through a link (the edge commits). The link keeps working, so the
+    participant can change their mind until the meeting starts."""
+    participant, _nonce = read_token(token)
     comment = (comment or "").strip()
     if len(comment) > 500:
         raise AnswerError("Kommentaren får vara högst 500 tecken.")
@@ -81,48 +162,16 @@ def answer(
         raise AnswerError(str(error)) from None
     if stand_in is not None and response is ResponseStatus.ACCEPTED:
         raise AnswerError("En ersättare anger du bara när du inte kan komma (Nej eller Kanske).")
-    if stand_in is not None and stand_in.email.lower() in {
-        p.email.lower() for p in participant.dialogue.current_participants
-    }:
-        raise AnswerError("Ersättaren är redan kallad till dialogen.")
-    try:
-        with db.session.begin_nested():
-            db.session.add(UsedAnswerToken(nonce=nonce, participant_id=participant.id))
-            db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise AnswerLinkError("used") from None
-    before = audit.snapshot(participant, ["response", "response_comment"])
-    participant.response = response
-    participant.response_comment = comment
-    participant.responded_at = now_utc()
-    audit.record(
-        "svarade på kallelse",
-        participant,
-        where=participant.dialogue,
-        summary=f"{participant.name}: {response.label}",
-        changes=audit.changes_between(
-            before, audit.snapshot(participant, ["response", "response_comment"])
-        ),
-    )
-    substitute = None
-    if stand_in is not None:
-        dialogue = participant.dialogue
-        substitute = Participant(
-            name=stand_in.name,
-            email=stand_in.email,
-            role=stand_in.role,
-            side=participant.side,
-            stand_in_for=participant,
-        )
-        dialogue.participants.append(substitute)
-        db.session.flush()
-        audit.record(
-            "lade till ersättare",
-            substitute,
-            where=dialogue,
-            summary=f"{stand_in.name} för {participant.name}",
-            changes={"stand_in": [None, stand_in.name], "role": [None, stand_in.role.value]},
-        )
-        queue_invitations(dialogue, only=[substitute])
+    substitute = add_stand_in(participant, stand_in) if stand_in is not None else None
+    record_answer(participant, response, AnswerSource.LINK, comment=comment)
     return participant, substitute
+
+
+def history(participant: Participant) -> list[ResponseEvent]:
+    return list(
+        db.session.scalars(
+            db.select(ResponseEvent)
+            .where(ResponseEvent.participant_id == participant.id)
+            .order_by(ResponseEvent.id.desc())
+        )
+    )

@@ -71,3 +71,50 @@ def reminders_command(now_text: str | None):
     queued = send_reminders(now)
     db.session.commit()
     click.echo(f"Köade {queued} påminnelser och sammanfattningar.")
+
+
+inbox_group = AppGroup("inbox", help="Organisatörens brevlåda: läs kalendrarnas egna svar (IMAP).")
+
+
+def _inbox_configured() -> None:
+    from flask import current_app
+
+    from .inbox.mailbox import configured
+
+    if not configured(current_app.config):
+        raise click.ClickException(
+            "Ingen brevlåda är inställd: ange DIALOG_IMAP_HOST, DIALOG_IMAP_USER och "
+            "DIALOG_IMAP_PASSWORD."
+        )
+
+
+@inbox_group.command("read")
+def inbox_read_command():
+    """Läs det som väntar i brevlådan en gång (felkod om brevlådan inte går att nå)."""
+    from .inbox.mailbox import MailboxUnavailable
+    from .inbox.worker import read_once
+
+    _inbox_configured()
+    try:
+        result = read_once()
+    except MailboxUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(result.summary())
+
+
+@inbox_group.command("work")
+@click.option("--interval", default=30.0, show_default=True, help="Sekunder mellan läsningar.")
+@click.option("--once", is_flag=True, hidden=True)
+def inbox_work_command(interval: float, once: bool):
+    """Läs brevlådan om och om igen tills processen avslutas (SIGTERM/Ctrl-C)."""
+    from .inbox import worker
+
+    _inbox_configured()
+    stopping: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    click.echo("Brevlådeläsaren arbetar. Avsluta med Ctrl-C.")
+    try:
+        worker.run(interval=interval, once=once, stopping=stopping)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Brevlådeläsaren har stannat.")

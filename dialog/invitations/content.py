@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from flask import current_app
 
 from ..models import Dialogue, DialogueStatus, Participant
 from ..timeutil import format_time_range, now_utc
-from . import calendar
-from .calendar import Attendee, Event
+from . import ics
+from .ics import Attendee, Event
 
 PURPOSE = (
     "Årlig patientsäkerhetsdialog mellan det särskilda boendet och vårdcentralen. Dialogen är "
@@ -40,7 +39,7 @@ def description(dialogue: Dialogue) -> str:
         parts.append(f"Videolänk: {dialogue.video_link}")
     parts.append(f"Sammankallande: {organiser_name(dialogue)}")
     parts.append("")
-    parts.append("Svara med den personliga länken i e-postmeddelandet.")
+    parts.append("Svara i din kalender eller med den personliga länken i e-postmeddelandet.")
     return "\n".join(parts)
 
 
@@ -59,9 +58,12 @@ def event(
     sequence: int | None = None,
     cancelled: bool | None = None,
     with_alarm: bool = True,
+    status: str | None = None,
 ) -> Event:
     if cancelled is None:
         cancelled = dialogue.status is DialogueStatus.CANCELLED
+    if status is None:
+        status = "CANCELLED" if cancelled else "CONFIRMED"
     return Event(
         uid=dialogue.calendar_uid,
         sequence=dialogue.calendar_sequence if sequence is None else sequence,
@@ -74,8 +76,8 @@ def event(
         organizer_name=organiser_name(dialogue),
         organizer_email=current_app.config["MAIL_ORGANISER_MAILBOX"],
         attendees=attendees(people) if people is not None else None,
-        status="CANCELLED" if cancelled else "CONFIRMED",
-        alarm_minutes=ALARM_MINUTES if with_alarm else None,
+        status=status or None,
+        alarm_minutes=ALARM_MINUTES if with_alarm and status != "CANCELLED" else None,
         stamp=now_utc(),
     )
 
@@ -88,31 +90,57 @@ class CalendarContent:
     ics: str
     when: str
 
-    @cached_property
-    def ics_base64(self) -> str:
-        from .mail import b64
-
-        return b64(self.ics.encode("utf-8"))
-
 
 def request_calendar(dialogue: Dialogue) -> CalendarContent:
     ev = event(dialogue, people=dialogue.current_participants)
     return CalendarContent(
         "REQUEST",
-        calendar.calendar([ev], method="REQUEST"),
+        ics.calendar([ev], method="REQUEST"),
         format_time_range(dialogue.starts_at, dialogue.ends_at),
     )
 
 
-def cancel_calendar(dialogue: Dialogue, people: list[Participant]) -> CalendarContent:
-    ev = event(dialogue, people=people, cancelled=True, with_alarm=False)
+def cancel_calendar(
+    dialogue: Dialogue, people: list[Participant], *, whole_event: bool = True
+) -> CalendarContent:
+    """A CANCEL. For the whole dialogue it carries STATUS:CANCELLED; when only some attendees
+    are uninvited it must not (RFC 5546 3.2.5), and lists only them."""
+    ev = event(
+        dialogue,
+        people=people,
+        with_alarm=False,
+        status="CANCELLED" if whole_event else "",
+    )
     return CalendarContent(
         "CANCEL",
-        calendar.calendar([ev], method="CANCEL"),
+        ics.calendar([ev], method="CANCEL"),
+        format_time_range(dialogue.starts_at, dialogue.ends_at),
+    )
+
+
+def decline_counter_calendar(
+    dialogue: Dialogue, participant: Participant, sequence: int, comment: str = ""
+) -> CalendarContent:
+    """DECLINECOUNTER (RFC 5546 3.2.8): the organiser keeps the time the attendee countered."""
+    ev = Event(
+        uid=dialogue.calendar_uid,
+        sequence=sequence,
+        summary=summary(dialogue),
+        organizer_name=organiser_name(dialogue),
+        organizer_email=current_app.config["MAIL_ORGANISER_MAILBOX"],
+        attendees=[Attendee(name=participant.name, email=participant.email, rsvp=False)],
+        status=None,
+        alarm_minutes=None,
+        stamp=now_utc(),
+        comment=comment,
+    )
+    return CalendarContent(
+        "DECLINECOUNTER",
+        ics.calendar([ev], method="DECLINECOUNTER"),
         format_time_range(dialogue.starts_at, dialogue.ends_at),
     )
 
 
 def publish_calendar(dialogue: Dialogue) -> str:
     """The downloadable .ics: METHOD:PUBLISH, which RFC 5546 gives no attendees."""
-    return calendar.calendar([event(dialogue, people=None)], method="PUBLISH")
+    return ics.calendar([event(dialogue, people=None)], method="PUBLISH")

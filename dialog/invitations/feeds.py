@@ -17,7 +17,7 @@ from ..models import Dialogue, User
 from ..models.invitations import CalendarFeedToken
 from ..scope import Scope
 from ..timeutil import now_utc
-from . import calendar, content
+from . import content, ics
 
 
 def active_feed(user: User) -> CalendarFeedToken | None:
@@ -67,7 +67,7 @@ def feed_calendar(token: str) -> str | None:
         .order_by(Dialogue.starts_at)
     ).all()
     events = [content.event(d, people=None, with_alarm=False) for d in dialogues]
-    return calendar.calendar(events, name="Patientsäkerhetsdialoger")
+    return ics.calendar(events, name="Patientsäkerhetsdialoger")
 
 
 class _AuthenticatedUser:

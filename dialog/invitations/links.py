@@ -1,49 +1,67 @@
-"""Personal answer links: signed, expiring, no login.
+"""Personal answer links: signed, no login, usable again and again until the meeting starts.
 
-A link carries the participant and a random nonce, signed with the app's secret. Every mail
-carries a fresh nonce, so an update or a reminder can be answered again. Reading a link changes
-nothing; `answers.answer` records what the participant chose.
+A link carries the participant and a random nonce, signed with the app's secret. The same link
+lets its participant change their mind (yes -> no, maybe -> yes) until the dialogue starts; the
+answers are kept as history (ResponseEvent). A link stops working when the participant is
+removed, the dialogue is cancelled or held, or the meeting has started; the page then names the
+organiser and how to reach them. Reading a link changes nothing; `answers.answer` records what
+the participant chose.
 """
 
 from __future__ import annotations
 
 import secrets
 
+import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..models import DialogueStatus, Participant
-from ..models.invitations import UsedAnswerToken
+from ..models import Contact, ContactRole, Dialogue, DialogueStatus, Participant
 from ..timeutil import now_utc
 
 SALT = "dialog-answer-link-v1"
-DEFAULT_MAX_AGE_DAYS = 120
+# A link is signed for this long; within it, it works until the meeting starts.
+DEFAULT_MAX_AGE_DAYS = 400
 
 
 class AnswerLinkError(Exception):
-    """The link cannot be used. kind: invalid | expired | used | closed."""
+    """The link cannot be used. kind: invalid | expired | started | removed | cancelled | held.
+
+    For every kind but invalid the participant is known, and the page names the organiser
+    (`organiser`: name and e-mail) so the participant can reach them.
+    """
 
     TITLES = {
         "invalid": "Länken är ogiltig",
         "expired": "Länken har gått ut",
-        "used": "Länken är redan använd",
-        "closed": "Det går inte längre att svara",
+        "started": "Det går inte längre att svara",
+        "removed": "Du är inte längre kallad",
+        "cancelled": "Dialogen är inställd",
+        "held": "Dialogen är redan genomförd",
     }
     TEXTS = {
         "invalid": "Länken är felaktig eller har ändrats. Kontrollera att du har kopierat hela "
         "länken från e-postmeddelandet.",
-        "expired": "Länken gäller inte längre. Svara med länken i det senaste meddelandet om "
-        "dialogen eller kontakta den som kallat till mötet.",
-        "used": "Du har redan svarat med den här länken, och en länk kan bara användas en gång. "
-        "Kontakta den som kallat till mötet om du vill ändra ditt svar.",
-        "closed": "Dialogen är inställd, redan genomförd eller så är du inte längre kallad. "
-        "Ingenting har ändrats.",
+        "expired": "Länken är för gammal. Svara med länken i det senaste meddelandet om dialogen.",
+        "started": "Mötet har redan börjat, så svaret kan inte längre ändras här.",
+        "removed": "Den som kallat till mötet har tagit bort dig från deltagarna.",
+        "cancelled": "Dialogen är inställd, så det finns inget att svara på.",
+        "held": "Dialogen är redan genomförd, så svaret kan inte längre ändras.",
     }
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, participant: Participant | None = None):
         super().__init__(kind)
         self.kind = kind
+        self.participant = participant
+
+    @property
+    def dialogue(self) -> Dialogue | None:
+        return self.participant.dialogue if self.participant is not None else None
+
+    @property
+    def organiser(self) -> tuple[str, str] | None:
+        return organiser_contact(self.dialogue) if self.dialogue is not None else None
 
     @property
     def title(self) -> str:
@@ -82,30 +100,60 @@ def max_age_seconds() -> int:
     return int(current_app.config.get("ANSWER_LINK_DAYS", DEFAULT_MAX_AGE_DAYS)) * 86400
 
 
-def read_token(token: str, *, check_used: bool = True) -> tuple[Participant, str]:
-    """The participant and nonce of a link, or AnswerLinkError. Changes nothing."""
-    try:
-        data = _serializer().loads(token, max_age=max_age_seconds())
-    except SignatureExpired:
-        raise AnswerLinkError("expired") from None
-    except BadSignature:
-        raise AnswerLinkError("invalid") from None
+def organiser_contact(dialogue: Dialogue) -> tuple[str, str]:
+    """Who to turn to about a dialogue: the organising manager, else the home's unit manager,
+    else the organiser mailbox."""
+    if dialogue.organiser is not None and dialogue.organiser.email:
+        return dialogue.organiser.name, dialogue.organiser.email
+    manager = db.session.scalar(
+        sa.select(Contact)
+        .where(
+            Contact.care_home_id == dialogue.care_home_id,
+            Contact.active.is_(True),
+            Contact.role == ContactRole.UNIT_MANAGER,
+        )
+        .order_by(Contact.id)
+    )
+    if manager is not None:
+        return manager.name, manager.email
+    return (
+        f"Patientsäkerhetsdialog {dialogue.care_home.name}",
+        current_app.config["MAIL_ORGANISER_MAILBOX"],
+    )
+
+
+def _participant_of(data) -> Participant | None:
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("p"), int)
         or not isinstance(data.get("n"), str)
     ):
-        raise AnswerLinkError("invalid")
-    participant = db.session.get(Participant, data["p"])
+        return None
+    return db.session.get(Participant, data["p"])
+
+
+def read_token(token: str) -> tuple[Participant, str]:
+    """The participant and nonce of a link that can be answered now, or AnswerLinkError.
+    Changes nothing."""
+    serializer = _serializer()
+    try:
+        data = serializer.loads(token, max_age=max_age_seconds())
+    except SignatureExpired:
+        # Genuine but old: still ours, so the page can say who to ask.
+        _valid, data = serializer.loads_unsafe(token)
+        raise AnswerLinkError("expired", _participant_of(data)) from None
+    except BadSignature:
+        raise AnswerLinkError("invalid") from None
+    participant = _participant_of(data)
     if participant is None:
         raise AnswerLinkError("invalid")
-    if check_used and db.session.get(UsedAnswerToken, data["n"]) is not None:
-        raise AnswerLinkError("used")
     dialogue = participant.dialogue
-    if (
-        participant.removed_at is not None
-        or dialogue.status is not DialogueStatus.PLANNED
-        or dialogue.ends_at <= now_utc()
-    ):
-        raise AnswerLinkError("closed")
+    if participant.removed_at is not None:
+        raise AnswerLinkError("removed", participant)
+    if dialogue.status is DialogueStatus.CANCELLED:
+        raise AnswerLinkError("cancelled", participant)
+    if dialogue.status is not DialogueStatus.PLANNED:
+        raise AnswerLinkError("held", participant)
+    if dialogue.starts_at <= now_utc():
+        raise AnswerLinkError("started", participant)
     return participant, data["n"]

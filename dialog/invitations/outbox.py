@@ -19,11 +19,17 @@ from ..timeutil import now_utc
 from .mail import BuiltMessage
 
 MAX_ATTEMPTS = 20
-STALE_CLAIM = timedelta(minutes=15)
-STALE_NOTE = (
-    "Leveransen avbröts mitt i (arbetsprocessen stannade). Meddelandet kan ha kommit "
-    "fram; kontrollera innan du försöker igen."
+DEFAULT_STALE_SECONDS = 15 * 60
+INTERRUPTED_NOTE = (
+    "Leveransen avbröts mitt i (arbetsprocessen stannade). Meddelandet skickas igen med samma "
+    "Message-ID; mottagaren kan ha fått det två gånger."
 )
+
+
+def stale_claim() -> timedelta:
+    """How long a claim may go without a sign of life before its worker counts as gone."""
+    seconds = float(current_app.config.get("OUTBOX_STALE_SECONDS") or DEFAULT_STALE_SECONDS)
+    return timedelta(seconds=seconds)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -93,6 +99,8 @@ def retry(message: OutboxMessage) -> None:
     message.status = OutboxStatus.QUEUED
     message.next_attempt_at = now_utc()
     message.claimed_at = None
+    message.claim_token = None
+    message.attempt_started_at = None
 
 
 def counts_by_status() -> dict[OutboxStatus, int]:
@@ -100,3 +108,9 @@ def counts_by_status() -> dict[OutboxStatus, int]:
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
     ).all()
     return {status: 0 for status in OutboxStatus} | {status: n for status, n in rows}
+
+
+def interrupted_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.interrupted)
+    )

@@ -22,7 +22,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import audit, signals
 from ..extensions import db
 from ..models import CareHome, Dialogue, DialogueStatus, Participant, ResponseStatus
-from ..models.invitations import MessageKind
+from ..models.invitations import CounterProposal, CounterStatus, MessageKind
+from ..timeutil import now_utc
 from . import content, mail, outbox
 from .links import answer_links
 
@@ -106,7 +107,6 @@ def _invitation_mail(
         html=_fill(html, values, True),
         ics=cal.ics,
         method=cal.method,
-        ics_base64=cal.ics_base64,
         organiser_mailbox=current_app.config["MAIL_ORGANISER_MAILBOX"],
     )
 
@@ -237,14 +237,20 @@ def load_for_sending(dialogue_ids: list[int]) -> list[Dialogue]:
 def queue_cancellations(
     dialogue: Dialogue, people: list[Participant], *, reason: str = "", removed: bool = False
 ) -> int:
-    """Queue a METHOD:CANCEL (STATUS:CANCELLED, current SEQUENCE) to each given participant."""
+    """Queue a METHOD:CANCEL (current SEQUENCE) to each given participant.
+
+    Cancelling the dialogue tells everyone, lists everyone and says STATUS:CANCELLED; a removed
+    participant is told alone, and without STATUS (RFC 5546 3.2.5: the event goes on).
+    """
     people = [p for p in people if p.invited_sequence is not None]
     if not people:
         return 0
     # A cancelled dialogue tells everyone, listing everyone; a removed participant is told alone.
     attendee_list = people if not removed else None
     for participant in people:
-        cal = content.cancel_calendar(dialogue, attendee_list or [participant])
+        cal = content.cancel_calendar(
+            dialogue, attendee_list or [participant], whole_event=not removed
+        )
         subject = _subject(
             "Inställd" if not removed else "Du är inte längre kallad", dialogue, cal.when
         )
@@ -289,10 +295,22 @@ def on_rebooked(dialogue: Dialogue, actor=None, changes=None, **_):
         return
     dialogue.calendar_sequence += 1
     if TIME_FIELDS & set(changes or {}):
-        # A new time voids the answers (as calendars reset PARTSTAT): everyone answers again.
+        # A new time voids the answers (as calendars reset PARTSTAT): everyone answers again,
+        # and a calendar reply to a lower SEQUENCE answered an earlier time.
+        dialogue.time_sequence = dialogue.calendar_sequence
         for participant in dialogue.current_participants:
             participant.response = ResponseStatus.NEEDS_ACTION
+            participant.response_comment = ""
             participant.responded_at = None
+        db.session.execute(
+            sa.update(CounterProposal)
+            .where(
+                CounterProposal.dialogue_id == dialogue.id,
+                CounterProposal.status == CounterStatus.OPEN,
+            )
+            .values(status=CounterStatus.SUPERSEDED, decided_at=now_utc()),
+            execution_options={"synchronize_session": False},
+        )
     queue_invitations(dialogue, actor=actor)
 
 

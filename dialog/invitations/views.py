@@ -6,13 +6,16 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from .. import audit
+from ..dialogues import BookingError
 from ..downloads import attachment
 from ..extensions import db, limiter
+from ..locking import StaleDialogueError
 from ..models import Dialogue, DialogueStatus, Participant, ResponseStatus
-from ..models.invitations import OutboxMessage, OutboxStatus
+from ..models.invitations import IGNORED_OUTCOMES, InboxOutcome, OutboxMessage, OutboxStatus
 from ..scope import current_scope, get_or_404, require
-from . import answers, content, feeds, links, outbox, services, worker
+from . import answers, content, counters, feeds, links, outbox, services, worker
 from .forms import AnswerForm
+from .inbox import worker as inbox_worker
 
 bp = Blueprint("invitations", __name__)
 
@@ -99,6 +102,34 @@ def send_bulk():
     return redirect(back)
 
 
+@bp.post("/dialoger/<int:dialogue_id>/forslag/<int:proposal_id>/<choice>")
+@login_required
+def counter_decision(dialogue_id, proposal_id, choice):
+    """Accept (rebook, a new SEQUENCE to everyone) or decline (DECLINECOUNTER) a proposal."""
+    dialogue = _managed_dialogue(dialogue_id)
+    if choice not in {"godta", "avboj"}:
+        abort(404)
+    try:
+        if choice == "godta":
+            counters.accept(dialogue, proposal_id, actor=current_user)
+        else:
+            counters.decline(dialogue, proposal_id, actor=current_user)
+    except LookupError:
+        abort(404)
+    except (BookingError, StaleDialogueError) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("dialogues.show", dialogue_id=dialogue.id) + "#forslag")
+    db.session.commit()
+    flash(
+        "Dialogen är ombokad till den föreslagna tiden; alla deltagare får en uppdaterad kallelse."
+        if choice == "godta"
+        else "Förslaget är avböjt. Den som föreslog tiden får besked om att tiden står kvar.",
+        "success",
+    )
+    return redirect(url_for("dialogues.show", dialogue_id=dialogue.id) + "#forslag")
+
+
 @bp.get("/dialoger/<int:dialogue_id>/kallelse.ics")
 @login_required
 def download_ics(dialogue_id):
@@ -113,7 +144,7 @@ def download_ics(dialogue_id):
 
 
 def _link_error(error: links.AnswerLinkError):
-    status = {"invalid": 404, "expired": 410, "used": 409, "closed": 410}[error.kind]
+    status = 404 if error.kind == "invalid" else 410
     return render_template("invitations/answer_error.html", error=error), status
 
 
@@ -161,6 +192,7 @@ def answer(token):
         dialogue=participant.dialogue,
         problem=problem,
         accepted=ResponseStatus.ACCEPTED,
+        history=answers.history(participant),
     ), status
 
 
@@ -188,6 +220,10 @@ def outbox_page():
         status=status,
         counts=outbox.counts_by_status(),
         statuses=list(OutboxStatus),
+        inbox_counts=inbox_worker.counts(),
+        ignored_outcomes=IGNORED_OUTCOMES,
+        outcomes=InboxOutcome,
+        interrupted=outbox.interrupted_count(),
     )
 
 

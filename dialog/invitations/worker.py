@@ -1,17 +1,24 @@
-"""The outbox worker: delivers queued mail once, safe with several workers at once.
+"""The outbox worker: delivers queued mail once, safe with several workers at once, and never
+strands a message when a worker dies.
 
 An edge of the application like a view: it commits its own small transactions. Delivery claims
 a batch of due messages (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL, then a conditional
-UPDATE ... RETURNING so only one worker owns each row on every database), commits the claim,
-sends the batch over one SMTP connection and records the outcome. Connection errors and 4xx
-replies put the message back with exponential backoff; 5xx replies fail it with the server's
-answer. A message claimed by a worker that died is never sent again automatically: it is marked
-failed with a note, and an administrator decides (better a visible question than a duplicate).
+UPDATE ... RETURNING so only one worker owns each row on every database) under a random claim
+token, commits the claim and sends the batch over one SMTP connection. Right before each SMTP
+exchange it commits `attempt_started_at` for that message (together with the outcome of the one
+before), and only if the row still carries its token. Connection errors and 4xx replies put the
+message back with exponential backoff; 5xx replies fail it with the server's answer.
+
+When a worker dies, its claim goes stale: messages it never tried go back to the queue as they
+were; the one whose SMTP exchange it was in the middle of - the outcome is unknown - is queued
+again with the same bytes, so the same Message-ID, and marked `interrupted` ("resent after an
+interruption") for the administrator to see.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +30,7 @@ from ..extensions import db
 from ..models.invitations import MessageKind, OutboxMessage, OutboxStatus
 from ..timeutil import now_utc
 from ..transaction import after_commit
-from .outbox import MAX_ATTEMPTS, STALE_CLAIM, STALE_NOTE, backoff
+from .outbox import INTERRUPTED_NOTE, MAX_ATTEMPTS, backoff, stale_claim
 from .transports import ConnectionFailure, PermanentFailure, TemporaryFailure, transport_for
 
 log = logging.getLogger(__name__)
@@ -47,22 +54,42 @@ class DeliveryResult:
         self.errors += other.errors
 
 
-def fail_stale_claims(now: datetime | None = None) -> int:
+def recover_stale_claims(now: datetime | None = None) -> tuple[int, int]:
+    """Claims of a worker that stopped: untried messages back to the queue; the one it was
+    sending (outcome unknown) queued again, marked interrupted. Returns (requeued, interrupted)."""
     now = now or now_utc()
-    result = db.session.execute(
+    stale = sa.and_(
+        OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.claimed_at < now - stale_claim(),
+    )
+    untried = db.session.execute(
         sa.update(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_at < now - STALE_CLAIM,
+        .where(stale, OutboxMessage.attempt_started_at.is_(None))
+        .values(status=OutboxStatus.QUEUED, claimed_at=None, claim_token=None)
+    )
+    unknown = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(stale, OutboxMessage.attempt_started_at.is_not(None))
+        .values(
+            status=OutboxStatus.QUEUED,
+            claimed_at=None,
+            claim_token=None,
+            attempt_started_at=None,
+            interrupted=True,
+            attempts=OutboxMessage.attempts + 1,
+            last_error=INTERRUPTED_NOTE,
+            next_attempt_at=now,
         )
-        .values(status=OutboxStatus.FAILED, last_error=STALE_NOTE)
     )
     db.session.commit()
-    return result.rowcount or 0
+    requeued, interrupted = untried.rowcount or 0, unknown.rowcount or 0
+    if requeued or interrupted:
+        log.warning("event=outbox_stale_claims requeued=%d interrupted=%d", requeued, interrupted)
+    return requeued, interrupted
 
 
-def claim(now: datetime, limit: int | None = None) -> list[int]:
-    """Take up to limit due messages for this worker and commit the claim."""
+def claim(now: datetime, limit: int | None = None) -> tuple[str, list[int]]:
+    """Take up to limit due messages for this worker and commit the claim: (token, ids)."""
     candidates = (
         sa.select(OutboxMessage.id)
         .where(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now)
@@ -72,19 +99,25 @@ def claim(now: datetime, limit: int | None = None) -> list[int]:
     if db.session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list(db.session.scalars(candidates))
+    token = secrets.token_hex(16)
     if not ids:
         db.session.commit()
-        return []
+        return token, []
     claimed = list(
         db.session.scalars(
             sa.update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.QUEUED)
-            .values(status=OutboxStatus.SENDING, claimed_at=now)
+            .values(
+                status=OutboxStatus.SENDING,
+                claimed_at=now_utc(),
+                claim_token=token,
+                attempt_started_at=None,
+            )
             .returning(OutboxMessage.id)
         )
     )
     db.session.commit()
-    return sorted(claimed)
+    return token, sorted(claimed)
 
 
 def _load(ids: list[int]) -> list[tuple[int, str, bytes, MessageKind]]:
@@ -103,96 +136,123 @@ def _load(ids: list[int]) -> list[tuple[int, str, bytes, MessageKind]]:
     return rows
 
 
-@dataclass
-class _Pending:
-    """Messages sent but not yet recorded: written every COMMIT_EVERY messages or seconds."""
+HEARTBEAT_SECONDS = 30.0
 
-    sent: list[tuple[int, str]] = field(default_factory=list)
-    since: float = field(default_factory=time.monotonic)
 
-    def due(self) -> bool:
-        return len(self.sent) >= COMMIT_EVERY or time.monotonic() - self.since > COMMIT_SECONDS
+class _Claim:
+    """One claimed batch: records each outcome together with the start of the next attempt,
+    so there is one commit per message and a dead worker leaves an exact trace."""
 
-    def flush(self, now: datetime) -> None:
-        self.since = time.monotonic()
-        if not self.sent:
-            return
-        plain = [i for i, path in self.sent if not path]
-        if plain:
+    def __init__(self, token: str):
+        self.token = token
+        self.sent: list[tuple[int, str]] = []
+        self.beat = time.monotonic()
+
+    def _mine(self, message_id: int):
+        return sa.and_(
+            OutboxMessage.id == message_id,
+            OutboxMessage.claim_token == self.token,
+            OutboxMessage.status == OutboxStatus.SENDING,
+        )
+
+    def _write_sent(self, now: datetime) -> None:
+        for message_id, path in self.sent:
+            values = {
+                "status": OutboxStatus.SENT,
+                "sent_at": now,
+                "last_error": "",
+                "attempts": OutboxMessage.attempts + 1,
+            }
+            if path:
+                values["eml_path"] = path
             db.session.execute(
                 sa.update(OutboxMessage)
-                .where(OutboxMessage.id.in_(plain))
-                .values(
-                    status=OutboxStatus.SENT,
-                    sent_at=now,
-                    last_error="",
-                    attempts=OutboxMessage.attempts + 1,
-                )
+                .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == self.token)
+                .values(**values)
             )
-        for message_id, path in self.sent:
-            if path:
-                db.session.execute(
-                    sa.update(OutboxMessage)
-                    .where(OutboxMessage.id == message_id)
-                    .values(
-                        status=OutboxStatus.SENT,
-                        sent_at=now,
-                        last_error="",
-                        eml_path=path,
-                        attempts=OutboxMessage.attempts + 1,
-                    )
-                )
-        db.session.commit()
         self.sent = []
 
+    def start(self, message_id: int) -> bool:
+        """Commit that an attempt begins (and what came before). False: no longer ours."""
+        now = now_utc()
+        self._write_sent(now)
+        if time.monotonic() - self.beat > HEARTBEAT_SECONDS:
+            # A long batch stays fresh, so no one takes back what this worker will still send.
+            db.session.execute(
+                sa.update(OutboxMessage)
+                .where(
+                    OutboxMessage.claim_token == self.token,
+                    OutboxMessage.status == OutboxStatus.SENDING,
+                )
+                .values(claimed_at=now)
+            )
+            self.beat = time.monotonic()
+        started = db.session.execute(
+            sa.update(OutboxMessage)
+            .where(self._mine(message_id))
+            .values(attempt_started_at=now, claimed_at=now)
+        )
+        db.session.commit()
+        return bool(started.rowcount)
 
-def _set_retry(message_id: int, attempts: int, error: str, now: datetime) -> bool:
+    def finish(self) -> None:
+        if self.sent:
+            self._write_sent(now_utc())
+            db.session.commit()
+
+
+def _set_retry(message_id: int, attempts: int, error: str, now: datetime, token: str) -> bool:
     """Back to the queue with backoff; fail for good after MAX_ATTEMPTS. True when retried."""
     attempts += 1
     give_up = attempts >= MAX_ATTEMPTS
     db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token)
         .values(
             status=OutboxStatus.FAILED if give_up else OutboxStatus.QUEUED,
             attempts=attempts,
             last_error=error[:1000],
             next_attempt_at=now + backoff(attempts),
             claimed_at=None,
+            claim_token=None,
+            attempt_started_at=None,
         )
     )
     return not give_up
 
 
-def deliver_batch(ids: list[int], transport, now: datetime) -> DeliveryResult:
+def deliver_batch(ids: list[int], transport, now: datetime, token: str) -> DeliveryResult:
     result = DeliveryResult()
-    pending = _Pending()
+    batch = _Claim(token)
     rows = _load(ids)
     index = 0
     try:
         while index < len(rows):
             row = rows[index]
+            index += 1
+            if not batch.start(row.id):
+                continue  # taken back by another worker: not ours to send any more
             try:
                 path = transport.send(_RowView(row))
             except ConnectionFailure as error:
-                pending.flush(now)
+                batch.finish()
                 # The server is away: this and every message not yet tried go back to the queue.
-                for rest in rows[index:]:
-                    retried = _set_retry(rest.id, rest.attempts, str(error), now)
+                for rest in rows[index - 1 :]:
+                    retried = _set_retry(rest.id, rest.attempts, str(error), now, token)
                     result.retried += retried
                     result.failed += not retried
                 db.session.commit()
                 result.errors.append(str(error))
                 return result
             except TemporaryFailure as error:
-                pending.flush(now)
-                retried = _set_retry(row.id, row.attempts, str(error), now)
+                batch.finish()
+                retried = _set_retry(row.id, row.attempts, str(error), now, token)
                 db.session.commit()
                 result.retried += retried
                 result.failed += not retried
                 result.errors.append(str(error))
             except PermanentFailure as error:
-                pending.flush(now)
+                batch.finish()
                 db.session.execute(
                     sa.update(OutboxMessage)
                     .where(OutboxMessage.id == row.id)
@@ -201,19 +261,17 @@ def deliver_batch(ids: list[int], transport, now: datetime) -> DeliveryResult:
                         attempts=row.attempts + 1,
                         last_error=str(error)[:1000],
                         claimed_at=None,
+                        claim_token=None,
                     )
                 )
                 db.session.commit()
                 result.failed += 1
                 result.errors.append(str(error))
             else:
-                pending.sent.append((row.id, path))
+                batch.sent.append((row.id, path))
                 result.sent += 1
-                if pending.due():
-                    pending.flush(now)
-            index += 1
     finally:
-        pending.flush(now)
+        batch.finish()
     return result
 
 
@@ -234,15 +292,15 @@ def deliver_due(
     own_transport = transport is None
     transport = transport or transport_for(current_app.config)
     total = DeliveryResult()
-    fail_stale_claims(now)
+    recover_stale_claims(now)
     batches = 0
     try:
         while max_batches is None or batches < max_batches:
-            ids = claim(now)
+            token, ids = claim(now)
             if not ids:
                 break
             batches += 1
-            result = deliver_batch(ids, transport, now)
+            result = deliver_batch(ids, transport, now, token)
             total.add(result)
             if result.retried and result.errors and not result.sent:
                 break  # the server is away; try again after the backoff

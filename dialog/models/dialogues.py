@@ -84,6 +84,9 @@ class Dialogue(db.Model):
     # iCalendar identity: the UID never changes, SEQUENCE grows with every sent change.
     calendar_uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_calendar_uid)
     calendar_sequence: Mapped[int] = mapped_column(default=0)
+    # The SEQUENCE that carried the current time: a calendar reply to a lower one answered an
+    # earlier time of the dialogue.
+    time_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     # Optimistic locking: a stale form cannot silently overwrite a newer change.

@@ -27,3 +27,23 @@ def parsers():
     from tests.invitations.support import PARSERS
 
     return PARSERS
+
+
+@pytest.fixture(scope="session")
+def dovecot_server():
+    from tests.invitations.dovecot import DovecotServer, dovecot_available
+
+    require_tool(dovecot_available(), "Dovecot (dovecot-imapd) run as root")
+    server = DovecotServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def imap(app, dovecot_server):
+    """A real IMAP server on loopback with an empty organiser mailbox, and the app reading it."""
+    dovecot_server.empty()
+    app.config.update(dovecot_server.config_for_app())
+    return dovecot_server

@@ -10,6 +10,8 @@ process.stdin.on('end', () => {
   }
   const events = root.getAllSubcomponents('vevent').map((comp) => {
     const ev = new ICAL.Event(comp);
+    const start = ev.startDate;
+    const end = start ? ev.endDate : null;
     return {
       uid: ev.uid,
       sequence: ev.sequence,
@@ -17,9 +19,10 @@ process.stdin.on('end', () => {
       location: ev.location,
       description: ev.description,
       status: comp.getFirstPropertyValue('status'),
-      tzid: ev.startDate.zone ? ev.startDate.zone.tzid : null,
-      start_utc: ev.startDate.toUnixTime(),
-      end_utc: ev.endDate.toUnixTime(),
+      url: comp.getFirstPropertyValue('url'),
+      tzid: start && start.zone ? start.zone.tzid : null,
+      start_utc: start ? start.toUnixTime() : null,
+      end_utc: end ? end.toUnixTime() : null,
       attendees: ev.attendees.map((a) => ({ email: a.getFirstValue(), cn: a.getParameter('cn') })),
     };
   });

@@ -24,6 +24,9 @@ while event is not None:
     # the way Evolution does.
     times = []
     for t in (start, end):
+        if t is None or t.is_null_time():
+            times.append(None)
+            continue
         zone = utc
         if t.get_tzid() and not t.is_utc():
             zone = root.get_timezone(t.get_tzid())
@@ -32,6 +35,7 @@ while event is not None:
         # as_timet_with_zone reads the wall-clock time as being in `zone`.
         times.append(t.as_timet_with_zone(zone))
     status_prop = event.get_first_property(ICal.PropertyKind.STATUS_PROPERTY)
+    url_prop = event.get_first_property(ICal.PropertyKind.URL_PROPERTY)
     attendees = []
     prop = event.get_first_property(ICal.PropertyKind.ATTENDEE_PROPERTY)
     while prop is not None:
@@ -46,6 +50,7 @@ while event is not None:
             "location": event.get_location(),
             "description": event.get_description(),
             "status": status_prop.get_value_as_string() if status_prop else None,
+            "url": url_prop.get_url() if url_prop else None,
             "tzid": start.get_tzid(),
             "start_utc": times[0],
             "end_utc": times[1],

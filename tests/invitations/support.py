@@ -123,22 +123,26 @@ def read_vobject(ics: str) -> dict:
     method = cal.method.value if hasattr(cal, "method") else None
     events = []
     for ev in cal.vevent_list:
-        start, end = ev.dtstart.value, ev.dtend.value
+        start = ev.dtstart.value if hasattr(ev, "dtstart") else None
+        end = ev.dtend.value if hasattr(ev, "dtend") else None
         events.append(
             {
                 "uid": ev.uid.value,
                 "sequence": int(ev.sequence.value),
-                "summary": ev.summary.value,
+                "summary": ev.summary.value if hasattr(ev, "summary") else None,
                 "location": ev.location.value if hasattr(ev, "location") else None,
                 "description": ev.description.value if hasattr(ev, "description") else None,
                 "status": ev.status.value if hasattr(ev, "status") else None,
+                "url": ev.url.value if hasattr(ev, "url") else None,
                 "tzid": (
                     ev.dtstart.params.get("TZID")
                     or ev.dtstart.params.get("X-VOBJ-ORIGINAL-TZID")
                     or [None]
-                )[0],
-                "start_utc": int(start.astimezone(UTC).timestamp()),
-                "end_utc": int(end.astimezone(UTC).timestamp()),
+                )[0]
+                if start is not None
+                else None,
+                "start_utc": int(start.astimezone(UTC).timestamp()) if start else None,
+                "end_utc": int(end.astimezone(UTC).timestamp()) if end else None,
                 "attendees": [
                     {"email": a.value, "cn": a.params.get("CN", [None])[0]}
                     for a in getattr(ev, "attendee_list", [])

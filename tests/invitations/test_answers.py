@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -12,7 +12,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 from dialog.extensions import db
 from dialog.models import AuditEntry, Dialogue, Participant, ResponseStatus
-from dialog.models.invitations import MessageKind, OutboxMessage
+from dialog.models.invitations import MessageKind, OutboxMessage, ResponseEvent
+from dialog.timeutil import now_utc
 from tests.invitations.helpers import answer_links, book_with_organiser, send_invitations
 
 
@@ -42,7 +43,7 @@ def _participant(app, email):
         return p
 
 
-def test_answer_yes_without_login_then_link_is_used_up(app, world, book, client):
+def test_the_same_link_changes_the_answer_until_the_meeting_starts(app, world, book, client):
     dialogue_id = book_with_organiser(app, world, book)
     send_invitations(app, dialogue_id)
     yes, no, maybe = _links_for(app, "ssk.a1@test.example.org")
@@ -54,24 +55,67 @@ def test_answer_yes_without_login_then_link_is_used_up(app, world, book, client)
         _path(yes), data={"response": "ja", "comment": "Jag kommer tio minuter sent."}
     )
     assert response.status_code == 200 and "Tack för ditt svar" in response.text
+    assert "samma länk" in response.text
     p = _participant(app, "ssk.a1@test.example.org")
     assert p.response is ResponseStatus.ACCEPTED and p.responded_at is not None
     assert p.response_comment == "Jag kommer tio minuter sent."
-    # The same link again (any of its three variants): a clear page, nothing changes.
-    for url in (yes, no):
-        again = client.post(_path(url), data={"response": "nej"})
-        assert again.status_code == 409 and "redan använd" in again.text
-        assert client.get(_path(url)).status_code == 409
-    assert _participant(app, "ssk.a1@test.example.org").response is ResponseStatus.ACCEPTED
+    # Changing one's mind with the same link (any of its variants): yes -> no -> maybe -> yes.
+    for url, code, expected in (
+        (no, "nej", ResponseStatus.DECLINED),
+        (maybe, "kanske", ResponseStatus.TENTATIVE),
+        (yes, "ja", ResponseStatus.ACCEPTED),
+    ):
+        again = client.post(_path(url), data={"response": code})
+        assert again.status_code == 200 and "Tack för ditt svar" in again.text
+        assert _participant(app, "ssk.a1@test.example.org").response is expected
+    page = client.get(_path(no))
+    assert "Dina tidigare svar (4)" in page.text and "Nuvarande svar</dt><dd>Ja" in page.text
     with app.app_context():
+        history = db.session.scalars(
+            sa.select(ResponseEvent.response).order_by(ResponseEvent.id)
+        ).all()
+        assert [h.value for h in history] == ["accepted", "declined", "tentative", "accepted"]
         assert (
             db.session.scalar(
                 sa.select(sa.func.count())
                 .select_from(AuditEntry)
                 .where(AuditEntry.action == "svarade på kallelse")
             )
-            == 1
+            == 4
         )
+        # The meeting starts: the link stops working, and the page says who to ask.
+        dialogue = db.session.get(Dialogue, dialogue_id)
+        dialogue.starts_at = now_utc() - timedelta(minutes=5)
+        db.session.commit()
+    late = client.post(_path(no), data={"response": "nej"})
+    assert late.status_code == 410 and "Mötet har redan börjat" in late.text
+    assert "Test chef_a1" in late.text and "mailto:chef_a1@test.example.org" in late.text
+    assert _participant(app, "ssk.a1@test.example.org").response is ResponseStatus.ACCEPTED
+
+
+def test_link_stops_when_removed_or_held_and_names_the_organiser(app, world, book, client):
+    from dialog.dialogues.services import set_participants
+    from dialog.models import DialogueStatus
+
+    dialogue_id = book_with_organiser(app, world, book)
+    send_invitations(app, dialogue_id)
+    nurse = _links_for(app, "ssk.a1@test.example.org")[0]
+    therapist = _links_for(app, "at.a1@test.example.org")[0]
+    with app.app_context():
+        dialogue = db.session.get(Dialogue, dialogue_id)
+        keep = [world.contacts[k] for k in ("a1_chef", "a1_ssk", "alfa_lakare", "alfa_vc_chef")]
+        set_participants(dialogue, keep)
+        db.session.commit()
+    removed = client.post(_path(therapist), data={"response": "ja"})
+    assert removed.status_code == 410 and "Du är inte längre kallad" in removed.text
+    assert "chef_a1@test.example.org" in removed.text
+    with app.app_context():
+        db.session.get(Dialogue, dialogue_id).status = DialogueStatus.HELD
+        db.session.commit()
+    held = client.get(_path(nurse))
+    assert held.status_code == 410 and "redan genomförd" in held.text
+    assert "Test chef_a1" in held.text
+    assert _participant(app, "ssk.a1@test.example.org").response is ResponseStatus.NEEDS_ACTION
 
 
 def test_tampered_and_expired_links_change_nothing(app, world, book, client):
@@ -90,6 +134,7 @@ def test_tampered_and_expired_links_change_nothing(app, world, book, client):
     app.config["ANSWER_LINK_DAYS"] = -1  # every link is now older than its lifetime
     response = client.post(f"/svar/{token}", data={"response": "nej"})
     assert response.status_code == 410 and "gått ut" in response.text
+    assert "mailto:chef_a1@test.example.org" in response.text  # still says who to ask
     assert _participant(app, "ssk.a1@test.example.org").response is ResponseStatus.NEEDS_ACTION
 
 
@@ -105,7 +150,7 @@ def test_patient_data_in_comment_is_refused_and_not_stored(app, world, book, cli
     with app.app_context():
         logged = db.session.scalars(sa.select(AuditEntry.changes)).all()
         assert not any("19121212" in str(c) for c in logged)
-    # The link was not used up by the refused answer.
+    # Nothing was recorded, and the link still works.
     ok = client.post(_path(yes), data={"response": "nej", "comment": "Krockar med annat möte"})
     assert ok.status_code == 200
 
@@ -165,4 +210,5 @@ def test_no_answers_to_a_cancelled_dialogue(app, world, book, client):
         cancel_dialogue(db.session.get(Dialogue, dialogue_id), "Flyttas")
         db.session.commit()
     response = client.post(_path(yes), data={"response": "ja"})
-    assert response.status_code == 410 and "inte längre att svara" in response.text
+    assert response.status_code == 410 and "Dialogen är inställd" in response.text
+    assert "Test chef_a1" in response.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, time
 
+from ...timeutil import LocalTimeError, check_local_time
 from .model import (
     HALF_DAY_END,
     NOON,
@@ -104,6 +105,11 @@ def _calendar_issues(req: PlanRequest, home: Home, slot: Slot) -> list[Issue]:
                     f"{period.end.isoformat()}).",
                 )
             )
+    for clock in dict.fromkeys((slot.start, slot.end)):
+        try:
+            check_local_time(day, clock)
+        except LocalTimeError as error:
+            found.append(Issue(home.id, "sommartid", str(error)))
     if slot.end <= slot.start:
         found.append(Issue(home.id, "motestid", "Sluttiden måste vara efter starttiden."))
     elif slot.start < req.day_start or slot.end > req.day_end:

@@ -16,6 +16,7 @@ HARD_RULES = {
     "halvdag": "Halvdag: mötet ska sluta senast kl. 14.00",
     "sparrad": "Inga spärrade perioder",
     "motestid": "Inom mötestiderna",
+    "sommartid": "En klocktid som finns och bara inträffar en gång",
     "samtidigt": "Ingen i två dialoger samtidigt",
     "restid": "Ingen på två boenden samma dag (restid)",
 }
@@ -25,7 +26,9 @@ SOFT_RULES = {
     "spridning": "Boenden med samma vårdcentral sprids ut",
     "rytm": "Nära förra årets datum",
 }
-CALENDAR_RULES = frozenset({"period", "arbetsdag", "helgdag", "halvdag", "sparrad", "motestid"})
+CALENDAR_RULES = frozenset(
+    {"period", "arbetsdag", "helgdag", "halvdag", "sparrad", "motestid", "sommartid"}
+)
 PERSON_RULES = frozenset({"samtidigt", "restid"})
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 PARTS = {"fm": "förmiddag", "em": "eftermiddag"}
