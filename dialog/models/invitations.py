@@ -29,6 +29,10 @@ class MessageKind(LabelledEnum):
     CANCEL = ("installelse", "Inställelse")
     REMINDER = ("paminnelse", "Påminnelse")
     SUMMARY = ("sammanfattning", "Sammanfattning")
+    # The year between dialogues (issue 12): minutes, action reminders, the weekly digest.
+    MINUTES = ("protokoll", "Protokoll")
+    ACTION_REMINDER = ("atgardspaminnelse", "Påminnelse om åtgärd")
+    DIGEST = ("veckosammanfattning", "Veckosammanfattning")
 
 
 class OutboxMessage(db.Model):
