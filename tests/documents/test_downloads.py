@@ -40,7 +40,7 @@ def test_download_is_named_and_scope_checked(client, app, world, book):
     assert client.get(f"/dialoger/{dialogue_id}/dokument/agenda").status_code == 404
     client.post("/logga-ut")
     login(client, "mas_a")
-    assert client.get(f"/dialoger/{dialogue_id}/dokument/protokoll").status_code == 404
+    assert client.get(f"/dialoger/{dialogue_id}/dokument/recept").status_code == 404
 
 
 def test_anonymous_users_are_sent_to_login(client, world, book):
