@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from .services import queue_invitations, sending_in_bulk
+from .answers import open_invitations
+from .minutes_mail import queue_minutes
+from .panel import dialogue_panel
+from .services import invitations_sent, pending_participants, queue_invitations, sending_in_bulk
 
-__all__ = ["init_app", "queue_invitations", "sending_in_bulk"]
+# queue_minutes: the minutes to every participant when a dialogue is documented (findings);
+# the rest: a dialogue's next step and the start page (start).
+__all__ = [
+    "dialogue_panel",
+    "init_app",
+    "invitations_sent",
+    "open_invitations",
+    "pending_participants",
+    "queue_invitations",
+    "queue_minutes",
+    "sending_in_bulk",
+]
 
 
 def init_app(app):
     from ..web import add_nav_item
-    from . import cli, feeds, panel, services
+    from . import answers, cli, feeds, panel, services, settings_views
     from .views import bp
 
     app.register_blueprint(bp)
@@ -17,10 +31,18 @@ def init_app(app):
     app.cli.add_command(cli.reminders_group)
     services.connect_signals()
     add_nav_item(app, "Utkorg", "invitations.outbox_page", lambda scope: scope.admin, order=80)
+    add_nav_item(
+        app,
+        "Påminnelser",
+        "invitations.mail_settings_page",
+        settings_views.can_edit_settings,
+        order=82,
+    )
 
     app.jinja_env.globals.update(
         representation_panel=panel.dialogue_panel,
         year_row_panel=panel.year_row_panel,
         invitation_state=panel.invitation_state,
         active_calendar_feed=feeds.active_feed,
+        own_participation=answers.own_participation,
     )

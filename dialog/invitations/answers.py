@@ -67,11 +67,7 @@ def parse_stand_in(name: str, email: str, role: str) -> StandIn | None:
     return StandIn(name=name, email=_stand_in_email(email), role=role_value)
 
 
-def answer(
-    token: str, response: ResponseStatus, comment: str = "", stand_in: StandIn | None = None
-) -> tuple[Participant, Participant | None]:
-    """Record an answer through a link; the link is used up only when the edge commits."""
-    participant, nonce = read_token(token)
+def _check_comment(comment: str) -> str:
     comment = (comment or "").strip()
     if len(comment) > 500:
         raise AnswerError("Kommentaren får vara högst 500 tecken.")
@@ -79,6 +75,76 @@ def answer(
         ensure_no_patient_data(comment, "Kommentar")
     except PatientDataError as error:
         raise AnswerError(str(error)) from None
+    return comment
+
+
+def _record(participant: Participant, response: ResponseStatus, comment: str, *, actor) -> None:
+    before = audit.snapshot(participant, ["response", "response_comment"])
+    participant.response = response
+    participant.response_comment = comment
+    participant.responded_at = now_utc()
+    audit.record(
+        "svarade på kallelse",
+        participant,
+        where=participant.dialogue,
+        actor=actor,
+        summary=f"{participant.name}: {response.label}",
+        changes=audit.changes_between(
+            before, audit.snapshot(participant, ["response", "response_comment"])
+        ),
+    )
+
+
+def own_participation(dialogue, user) -> Participant | None:
+    """The logged-in user's own place in the dialogue: the current participant with their
+    e-mail address (a health-centre manager, a unit manager) or None."""
+    email = (getattr(user, "email", "") or "").strip().lower()
+    if not email:
+        return None
+    return next((p for p in dialogue.current_participants if p.email.lower() == email), None)
+
+
+def open_invitations(user) -> list[Participant]:
+    """Planned dialogues the user is invited to (by e-mail address) and has not answered."""
+    import sqlalchemy as sa
+
+    from ..models import Dialogue, DialogueStatus
+
+    email = (getattr(user, "email", "") or "").strip().lower()
+    if not email:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Participant)
+            .join(Dialogue, Participant.dialogue_id == Dialogue.id)
+            .where(
+                sa.func.lower(Participant.email) == email,
+                Participant.removed_at.is_(None),
+                Participant.response == ResponseStatus.NEEDS_ACTION,
+                Dialogue.status == DialogueStatus.PLANNED,
+                Dialogue.starts_at > now_utc(),
+            )
+            .order_by(Dialogue.starts_at)
+        )
+    )
+
+
+def answer_in_app(participant: Participant, response: ResponseStatus, comment: str, *, actor):
+    """A logged-in participant answers their own invitation on the dialogue page."""
+    from ..models import DialogueStatus
+
+    if participant.dialogue.status is not DialogueStatus.PLANNED:
+        raise AnswerError("Dialogen är inte längre planerad; svaret kan inte ändras.")
+    _record(participant, response, _check_comment(comment), actor=actor)
+    return participant
+
+
+def answer(
+    token: str, response: ResponseStatus, comment: str = "", stand_in: StandIn | None = None
+) -> tuple[Participant, Participant | None]:
+    """Record an answer through a link; the link is used up only when the edge commits."""
+    participant, nonce = read_token(token)
+    comment = _check_comment(comment)
     if stand_in is not None and response is ResponseStatus.ACCEPTED:
         raise AnswerError("En ersättare anger du bara när du inte kan komma (Nej eller Kanske).")
     if stand_in is not None and stand_in.email.lower() in {
@@ -92,19 +158,7 @@ def answer(
     except IntegrityError:
         db.session.rollback()
         raise AnswerLinkError("used") from None
-    before = audit.snapshot(participant, ["response", "response_comment"])
-    participant.response = response
-    participant.response_comment = comment
-    participant.responded_at = now_utc()
-    audit.record(
-        "svarade på kallelse",
-        participant,
-        where=participant.dialogue,
-        summary=f"{participant.name}: {response.label}",
-        changes=audit.changes_between(
-            before, audit.snapshot(participant, ["response", "response_comment"])
-        ),
-    )
+    _record(participant, response, comment, actor=None)
     substitute = None
     if stand_in is not None:
         dialogue = participant.dialogue
