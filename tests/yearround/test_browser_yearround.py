@@ -207,3 +207,46 @@ def test_documentation_page_prints_the_record_not_the_navigation(app, live_serve
     assert page.locator("#iakttagelser").is_visible() and page.locator("#atgarder").is_visible()
     assert page.locator(".findings-actions").is_visible()
     screenshot(page, "yearround-12-documentation-print")
+
+
+def test_every_new_page_passes_axe(app, live_server, page, world, book):
+    """The other pages this issue added, each checked with axe-core and photographed."""
+    from datetime import date
+
+    from dialog.models import CareHome
+
+    rec = documented(app, book)
+    held = documented(app, book, home="a2", day=date(2025, 3, 11), lock=False)
+    with app.app_context():
+        bare = CareHome(
+            name="Testboendet Utan Kontakter", municipality_id=world.municipalities["A"]
+        )
+        db.session.add(bare)
+        db.session.commit()
+        bare_id = bare.id
+    base = live_server.url
+    visits = {
+        "admin": [
+            ("help-index", "/hjalp"),
+            ("help-vardcentral", "/hjalp/vardcentral"),
+            ("edit-user", f"/anvandare/{world.users['chef_a1']}"),
+            ("mail-settings", "/paminnelser"),
+            ("escalations", "/lyfta?visa=alla"),
+        ],
+        "mas_a": [
+            ("confirm-lock", f"/dialoger/{held.dialogue_id}/dokumenterad"),
+            ("confirm-unlock", f"/dialoger/{rec.dialogue_id}/las-upp"),
+            ("confirm-delete-finding", f"/iakttagelser/{held.escalated_id}/ta-bort"),
+            ("confirm-delete-action", f"/atgarder/{held.actions['sabo']}/ta-bort"),
+            ("book-without-contacts", f"/boenden/{bare_id}/boka"),
+            ("dialogue-next-step", f"/dialoger/{held.dialogue_id}"),
+        ],
+    }
+    for user, pages in visits.items():
+        login_in_browser(page, base, user, PASSWORD)
+        for name, url in pages:
+            response = page.goto(base + url)
+            assert response.status == 200, (url, response.status)
+            _axe_clean(page)
+            screenshot(page, f"yearround-axe-{name}")
+        page.context.clear_cookies()
