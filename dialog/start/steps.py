@@ -99,6 +99,14 @@ def next_step(dialogue: Dialogue, can_manage: bool = True) -> Step:
             "Registrera närvaron",
         )
     if dialogue.status is DialogueStatus.HELD:
+        if not can_manage:
+            return Step(
+                4,
+                "Enhetschefen dokumenterar dialogen och låser den; då får alla deltagare "
+                "protokollet med e-post.",
+                record,
+                "Visa dokumentationen",
+            )
         return Step(
             4,
             "Dokumentera iakttagelser, åtgärder och protokollets uppgifter, och lås sedan "
