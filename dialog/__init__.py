@@ -26,6 +26,7 @@ FEATURES = [
     "documents",
     "findings",
     "followup",
+    "start",
 ]
 
 

@@ -31,12 +31,22 @@ DEFAULT_BLOCKED_PERIODS = [
 
 DEFAULT_REMINDER_DAYS = 7
 
+# The year between dialogues: mail about actions and the weekly digest (issue 12).
+DEFAULT_FOLLOWUP_MAIL = True
+DEFAULT_ACTION_REMINDER_DAYS = 14  # the owning side is reminded this many days before due
+DEFAULT_OVERDUE_REMINDERS = True  # and once more the day after an action falls overdue
+DEFAULT_DIGEST_WEEKDAY = 0  # Monday: MAS/MAR and regional users get the week's digest
+
 
 @dataclass(frozen=True)
 class EffectiveSettings:
     required_roles: dict[Side, list[tuple[ContactRole, ...]]]
     blocked_periods: list[dict]
     reminder_days: int
+    followup_mail: bool = DEFAULT_FOLLOWUP_MAIL
+    action_reminder_days: int = DEFAULT_ACTION_REMINDER_DAYS
+    overdue_reminders: bool = DEFAULT_OVERDUE_REMINDERS
+    digest_weekday: int = DEFAULT_DIGEST_WEEKDAY
 
 
 def settings_for_region(region_id: int | None) -> EffectiveSettings:
@@ -61,7 +71,16 @@ def settings_for_region(region_id: int | None) -> EffectiveSettings:
         reminder_days=(
             row.reminder_days if row and row.reminder_days is not None else DEFAULT_REMINDER_DAYS
         ),
+        followup_mail=_or(row, "followup_mail", DEFAULT_FOLLOWUP_MAIL),
+        action_reminder_days=_or(row, "action_reminder_days", DEFAULT_ACTION_REMINDER_DAYS),
+        overdue_reminders=_or(row, "overdue_reminders", DEFAULT_OVERDUE_REMINDERS),
+        digest_weekday=_or(row, "digest_weekday", DEFAULT_DIGEST_WEEKDAY),
     )
+
+
+def _or(row, name: str, default):
+    value = getattr(row, name, None) if row is not None else None
+    return default if value is None else value
 
 
 def expand_blocked_periods(periods: list[dict], year: int) -> list[tuple[str, date, date]]:

@@ -5,7 +5,8 @@ Every view calls these on the object it touches, never only the menus. The rules
 - regional: every home, health centre and dialogue of one region;
 - kommun (MAS/MAR): every home of one municipality and its dialogues;
 - enhetschef: the homes they manage;
-- vårdcentral: the homes the centre serves and dialogues it takes part in, read-only.
+- vårdcentral: the homes the centre serves and dialogues it takes part in: reads them, answers
+  its own invitations and follows up the centre's and joint actions (findings/action_followup).
 Objects outside the scope are answered with 404 so that guessing ids reveals nothing.
 """
 

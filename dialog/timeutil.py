@@ -13,6 +13,11 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def today_local() -> date:
+    """Today's date in Stockholm, read from the one clock."""
+    return now_utc().astimezone(STOCKHOLM).date()
+
+
 def as_utc(value: datetime) -> datetime:
     """Normalise a datetime from the database (SQLite drops the zone) to aware UTC."""
     if value.tzinfo is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, redirect, url_for
 from flask_login import current_user
 
-from . import timeutil
+from . import timeutil, wording
 from .scope import Scope, current_scope
 
 
@@ -32,7 +32,7 @@ bp = Blueprint("web", __name__)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return redirect(url_for("planning.year_view"))
+    return redirect(url_for("start.index"))
 
 
 def init_app(app) -> None:
@@ -41,6 +41,8 @@ def init_app(app) -> None:
         date=timeutil.format_date,
         time=timeutil.format_time,
         datetime=timeutil.format_datetime,
+        antal=wording.count,
+        ordform=wording.plural,
     )
     app.jinja_env.globals["time_range"] = timeutil.format_time_range
 

@@ -6,7 +6,7 @@ __all__ = ["init_app"]  # other features use current_user and dialog.scope, not 
 def init_app(app):
     from ..extensions import login_manager
     from ..web import add_nav_item
-    from . import cli, oidc, services
+    from . import admin_views, cli, oidc, services  # noqa: F401  (admin_views: routes on bp)
     from .oidc_views import bp as oidc_bp
     from .views import bp
 

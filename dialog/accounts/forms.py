@@ -33,3 +33,23 @@ class UserForm(FlaskForm):
     )
     role = SelectField("Roll", choices=[(r.value, r.label) for r in Role])
     target = SelectField("Organisation", validators=[Optional()], choices=[])
+
+
+class EditUserForm(FlaskForm):
+    name = StringField("Namn", validators=[DataRequired("Fyll i namn."), Length(max=160)])
+    email = EmailField(
+        "E-post", validators=[DataRequired("Fyll i e-post."), Email("Ange en giltig e-postadress.")]
+    )
+    role = SelectField("Roll", choices=[(r.value, r.label) for r in Role])
+    target = SelectField("Organisation", validators=[Optional()], choices=[])
+    active = BooleanField("Kontot är aktivt")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Nytt lösenord (minst 10 tecken)",
+        validators=[
+            DataRequired("Fyll i ett nytt lösenord."),
+            Length(min=10, max=200, message="Lösenordet måste ha minst 10 tecken."),
+        ],
+    )

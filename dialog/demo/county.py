@@ -36,6 +36,7 @@ from ..models import (
     User,
     UserScope,
 )
+from ..planning import next_bookable
 from ..timeutil import local_to_utc, now_utc
 from . import DEMO_PASSWORD
 
@@ -340,9 +341,9 @@ def _demo_users(region, homes, centres) -> dict[str, str]:
 
 
 def _working_day(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+    """The first day from `day` the planner would allow: no weekend, holiday, eve or blocked
+    period (no demo dialogue on julafton)."""
+    return next_bookable(day)
 
 
 def _demo_dialogues(homes, today: date, rng: random.Random) -> None:
@@ -420,6 +421,8 @@ def _make_dialogue(home, day, status, rng, areas, organiser) -> Dialogue:
                 spread_as_lesson=kind is FindingKind.SUCCESS_FACTOR,
                 escalate=rng.random() < 0.2,
             )
+            if finding.escalate:
+                finding.escalated_at = dialogue.documented_at
             db.session.add(finding)
             if kind is not FindingKind.SUCCESS_FACTOR:
                 what, party, role = rng.choice(ACTIONS)

@@ -41,6 +41,7 @@ from ..models import (
     User,
     UserScope,
 )
+from ..planning import is_bookable
 from ..timeutil import STOCKHOLM
 from . import DEMO_PASSWORD as PASSWORD
 
@@ -166,7 +167,7 @@ def _insert(table, rows: list[dict]) -> None:
 def _working_day(rng: random.Random, year: int) -> date:
     while True:
         day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
-        if day.weekday() < 5 and not (6 <= day.month <= 8 and day.day > 10) and day.month != 12:
+        if is_bookable(day) and day.month != 12:
             return day
 
 
@@ -414,18 +415,23 @@ def build_national(
                     (FindingKind.DEFICIENCY, FindingKind.RISK, FindingKind.SUCCESS_FACTOR)
                 )
                 area_id, area_name = rng.choice(areas)
+                plan_area_id = rng.choice(plan_ids) if rng.random() < 0.8 else None
+                description = rng.choice(PHRASES[kind]).format(a=area_name.lower())
+                concerns = rng.choice(list(Party))
+                lesson = kind is FindingKind.SUCCESS_FACTOR and rng.random() < 0.3
+                escalate = kind is not FindingKind.SUCCESS_FACTOR and rng.random() < 0.02
                 findings.append(
                     {
                         "id": ids["finding"],
                         "dialogue_id": did,
                         "kind": kind,
                         "area_id": area_id,
-                        "plan_area_id": rng.choice(plan_ids) if rng.random() < 0.8 else None,
-                        "description": rng.choice(PHRASES[kind]).format(a=area_name.lower()),
-                        "concerns": rng.choice(list(Party)),
-                        "spread_as_lesson": kind is FindingKind.SUCCESS_FACTOR
-                        and rng.random() < 0.3,
-                        "escalate": kind is not FindingKind.SUCCESS_FACTOR and rng.random() < 0.02,
+                        "plan_area_id": plan_area_id,
+                        "description": description,
+                        "concerns": concerns,
+                        "spread_as_lesson": lesson,
+                        "escalate": escalate,
+                        "escalated_at": starts + timedelta(days=3) if escalate else None,
                         "created_at": now,
                         "updated_at": now,
                     }

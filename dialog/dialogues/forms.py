@@ -40,6 +40,10 @@ class RebookForm(FlaskForm):
 class BookingForm(RebookForm):
     health_centre = SelectField("Vårdcentral", coerce=int, choices=[])
     participants = MultiCheckboxField("Deltagare", coerce=int, choices=[])
+    # A participant from the home typed in on the spot (saved as a contact of the home).
+    new_name = StringField("Namn", validators=[Optional(), Length(max=160)])
+    new_email = StringField("E-postadress", validators=[Optional(), Length(max=254)])
+    new_role = SelectField("Roll på boendet", choices=[], validate_choice=False)
 
 
 class CancelForm(FlaskForm):

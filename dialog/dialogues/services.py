@@ -16,13 +16,15 @@ from ..locking import StaleDialogueError, check_version
 from ..models import (
     CareHome,
     Contact,
+    ContactRole,
     Dialogue,
     DialogueStatus,
     HealthCentre,
     Participant,
     Side,
 )
-from ..privacy import ensure_no_patient_data
+from ..privacy import ensure_no_patient_data, find_patient_data
+from ..registers import RegisterError, save_contact
 from ..timeutil import LocalTimeError, checked_local_to_utc, format_datetime, now_utc
 
 
@@ -99,6 +101,43 @@ def _resolve_health_centre(home: CareHome, booking: Booking) -> HealthCentre | N
     if centre is None or centre.region_id != home.municipality.region_id:
         raise BookingError("Välj en vårdcentral i boendets region.")
     return centre
+
+
+# The roles a participant added from the booking page may have: the home's own people.
+HOME_ROLES = [
+    ContactRole.UNIT_MANAGER,
+    ContactRole.NURSE,
+    ContactRole.OCCUPATIONAL_THERAPIST,
+    ContactRole.PHYSIOTHERAPIST,
+    ContactRole.OTHER,
+]
+
+
+def home_has_own_contacts(home: CareHome) -> bool:
+    return any(c.active for c in home.contacts)
+
+
+def add_home_contact(home: CareHome, name: str, email: str, role: ContactRole | None, *, actor):
+    """A participant typed in on the booking page, saved as a contact of the home.
+
+    A staff member's name is expected here, so only the guard's other finds refuse it (a
+    personal identity number, a phone number or the like typed into the name field)."""
+    name = " ".join((name or "").split())
+    if not name or not (email or "").strip():
+        raise BookingError("Ange både namn och e-postadress för den nya deltagaren.")
+    if role not in HOME_ROLES:
+        raise BookingError("Välj den nya deltagarens roll på boendet.")
+    if any(hit.kind != "namn" for hit in find_patient_data(name)):
+        raise BookingError(
+            "Namnet innehåller något som inte hör hemma i ett namn (till exempel ett "
+            "personnummer eller telefonnummer). Skriv bara förnamn och efternamn."
+        )
+    try:
+        return save_contact(
+            None, name=name, email=email, phone="", role=role, owner=home, actor=actor
+        )
+    except RegisterError as error:
+        raise BookingError(str(error)) from None
 
 
 def participant_from_contact(contact: Contact) -> Participant:
@@ -191,10 +230,6 @@ def book_dialogue(home: CareHome, booking: Booking, *, actor=None) -> Dialogue:
     )
     signals.dialogue_booked.send(dialogue, actor=actor)
     return dialogue
-
-
-def _lock_home(home: CareHome) -> None:
-    db.session.execute(sa.select(CareHome.id).where(CareHome.id == home.id).with_for_update())
 
 
 def _lock_home(home: CareHome) -> None:

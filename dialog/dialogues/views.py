@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..locking import StaleDialogueError
-from ..models import CareHome, Dialogue, DialogueStatus, HealthCentre
+from ..models import CareHome, ContactRole, Dialogue, DialogueStatus, HealthCentre
 from ..privacy import PatientDataError
 from ..scope import current_scope, get_or_404, require
 from ..timeutil import local
+from ..wording import plural
 from . import services
 from .forms import BookingForm, CancelForm, ParticipantsForm, RebookForm
 
@@ -43,6 +44,26 @@ def _planned_only(dialogue: Dialogue):
     return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
 
 
+def _booking_page(form, home, status=200):
+    return render_template(
+        "dialogues/book.html",
+        form=form,
+        home=home,
+        own_contacts=services.home_has_own_contacts(home),
+    ), status
+
+
+def _new_contact(form, home):
+    """The participant typed in on the booking page, saved as a contact of the home (or None
+    when nothing was typed). Raises BookingError with a Swedish message."""
+    if not (form.new_name.data or "").strip() and not (form.new_email.data or "").strip():
+        return None
+    role = ContactRole(form.new_role.data) if form.new_role.data else None
+    return services.add_home_contact(
+        home, form.new_name.data, form.new_email.data, role, actor=current_user
+    )
+
+
 @bp.route("/boenden/<int:home_id>/boka", methods=["GET", "POST"])
 @login_required
 def book(home_id):
@@ -57,6 +78,7 @@ def book(home_id):
         .order_by(HealthCentre.name)
     ).all()
     form.health_centre.choices = [(c.id, c.name) for c in centres]
+    form.new_role.choices = [("", "Välj roll")] + [(r.value, r.label) for r in services.HOME_ROLES]
     contacts = services.eligible_contacts(home, home.health_centre)
     form.participants.choices = _contact_choices(contacts)
     if request.method == "GET":
@@ -67,27 +89,48 @@ def book(home_id):
         form.health_centre.data = home.health_centre_id
         form.participants.data = [c.id for c in contacts]
         form.location.data = home.name + (f", {home.address}" if home.address else "")
-    if form.validate_on_submit():
-        booking = services.Booking(
-            day=form.day.data,
-            start=form.start.data,
-            end=form.end.data,
-            location=form.location.data or "",
-            video_link=form.video_link.data or "",
-            health_centre_id=form.health_centre.data,
-            contact_ids=form.participants.data or [],
-        )
+        return _booking_page(form, home)
+    if "add_contact" in request.form:
+        # Only add the participant; everything else typed stays in the form (the CSRF token
+        # is checked for every POST before the view runs).
         try:
+            contact = _new_contact(form, home)
+            if contact is None:
+                raise services.BookingError("Ange namn, e-postadress och roll för deltagaren.")
+        except services.BookingError as error:
+            db.session.rollback()
+            form.new_name.errors = [str(error)]
+            return _booking_page(form, home, 400)
+        db.session.commit()
+        flash(f"{contact.name} är tillagd som kontaktperson för {home.name} och vald.", "success")
+        form.participants.choices = _contact_choices(
+            services.eligible_contacts(home, home.health_centre)
+        )
+        form.participants.data = list(form.participants.data or []) + [contact.id]
+        for name in ("new_name", "new_email", "new_role"):
+            form[name].raw_data, form[name].data = [], ""
+        return _booking_page(form, home)
+    if form.validate_on_submit():
+        try:
+            contact = _new_contact(form, home)
+            booking = services.Booking(
+                day=form.day.data,
+                start=form.start.data,
+                end=form.end.data,
+                location=form.location.data or "",
+                video_link=form.video_link.data or "",
+                health_centre_id=form.health_centre.data,
+                contact_ids=(form.participants.data or []) + ([contact.id] if contact else []),
+            )
             dialogue = services.book_dialogue(home, booking, actor=current_user)
         except (services.BookingError, StaleDialogueError) as error:
             db.session.rollback()
             flash(str(error), "error")
-            return render_template("dialogues/book.html", form=form, home=home), 409
+            return _booking_page(form, home, 409)
         db.session.commit()
         flash(f"Dialogen för {home.name} är bokad.", "success")
         return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("dialogues/book.html", form=form, home=home), status
+    return _booking_page(form, home, 400)
 
 
 @bp.get("/dialoger/<int:dialogue_id>")
@@ -195,7 +238,8 @@ def participants(dialogue_id):
             return render_template("dialogues/participants.html", form=form, dialogue=dialogue), 409
         db.session.commit()
         flash(
-            f"Deltagarna är uppdaterade ({len(added)} tillagda, {len(removed)} borttagna).",
+            f"Deltagarna är uppdaterade ({len(added)} {plural(len(added), 'tillagd', 'tillagda')}, "
+            f"{len(removed)} {plural(len(removed), 'borttagen', 'borttagna')}).",
             "success",
         )
         return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))

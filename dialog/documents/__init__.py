@@ -3,9 +3,11 @@ with docxtpl from templates that administrators and regional users can replace."
 
 from . import minutes_layout
 from .kinds import KINDS
+from .services import render_minutes
 
 # minutes_layout: the documentation template's tables, shared with the findings importer.
-__all__ = ["KINDS", "init_app", "minutes_layout"]
+# render_minutes: the protokoll of a dialogue, sent to its participants when it is documented.
+__all__ = ["KINDS", "init_app", "minutes_layout", "render_minutes"]
 
 
 def init_app(app):

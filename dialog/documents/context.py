@@ -12,12 +12,13 @@ import sqlalchemy as sa
 
 from ..catalogues import areas_for_region
 from ..extensions import db
-from ..models import Action, ActionStatus, Dialogue, DialogueStatus, Side
+from ..models import Action, ActionNote, ActionStatus, Dialogue, DialogueStatus, Side
 from ..region_settings import settings_for_region
-from ..timeutil import format_time_range, local
+from ..timeutil import format_time_range, local, today_local
 from . import content
 from . import minutes_layout as layout
 from .kinds import DocumentKind
+from .protocol import demo_minutes, minutes_data
 
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 
@@ -81,6 +82,13 @@ def previous_actions(dialogue: Dialogue) -> list[dict]:
     if not rows:
         return []
     latest_year = rows[0][1]
+    today = today_local()
+    shown = [
+        (a, year)
+        for a, year in rows
+        if year == latest_year or a.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+    ]
+    notes = _last_notes([a.id for a, _ in shown])
     return [
         {
             "id": a.id,
@@ -89,10 +97,28 @@ def previous_actions(dialogue: Dialogue) -> list[dict]:
             "responsible": _responsible(a),
             "due_date": a.due_date.isoformat() if a.due_date else "",
             "status": a.status.label,
+            "overdue": "Försenad"
+            if a.status.is_open and a.due_date is not None and a.due_date < today
+            else "",
+            "last_note": notes[a.id].text if a.id in notes else "",
+            "last_note_date": notes[a.id].note_date.isoformat() if a.id in notes else "",
         }
-        for a, year in rows
-        if year == latest_year or a.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+        for a, year in shown
     ]
+
+
+def _last_notes(action_ids: list[int]) -> dict:
+    """The latest progress note of each action (by date, then by when it was written)."""
+    if not action_ids:
+        return {}
+    latest = {}
+    for note in db.session.scalars(
+        sa.select(ActionNote)
+        .where(ActionNote.action_id.in_(action_ids))
+        .order_by(ActionNote.note_date, ActionNote.id)
+    ):
+        latest[note.action_id] = note
+    return latest
 
 
 def _required_roles(region_id: int | None) -> list[str]:
@@ -119,6 +145,13 @@ def _areas(region_id: int | None) -> list[dict]:
 
 
 def build_context(dialogue: Dialogue, kind: DocumentKind, *, today: date | None = None) -> dict:
+    context = _common_context(dialogue, kind, today=today)
+    if kind.key == "protokoll":
+        context["minutes"] = minutes_data(dialogue)
+    return context
+
+
+def _common_context(dialogue: Dialogue, kind: DocumentKind, *, today: date | None = None) -> dict:
     home = dialogue.care_home
     municipality = home.municipality
     centre = dialogue.health_centre
@@ -250,6 +283,9 @@ def demo_context(kind: DocumentKind, region_id: int | None = None) -> dict:
                 "responsible": "Gemensamt, SÄBO-läkare",
                 "due_date": "2026-09-30",
                 "status": "Pågår",
+                "overdue": "Försenad",
+                "last_note": "Checklistan är utskickad för synpunkter.",
+                "last_note_date": "2026-09-12",
             },
             {
                 "id": 2,
@@ -258,6 +294,9 @@ def demo_context(kind: DocumentKind, region_id: int | None = None) -> dict:
                 "responsible": "SÄBO, Sjuksköterska",
                 "due_date": "2026-06-01",
                 "status": "Klar",
+                "overdue": "",
+                "last_note": "",
+                "last_note_date": "",
             },
         ],
         "areas": areas,
@@ -265,4 +304,5 @@ def demo_context(kind: DocumentKind, region_id: int | None = None) -> dict:
         "required_roles": _required_roles(None),
         "next_dialogue": "Nästa dialog hålls under 2028. Enhetschefen bokar den i god tid.",
         "blank_rows": _blank_rows(),
+        "minutes": demo_minutes(),
     }

@@ -48,8 +48,16 @@ KINDS: dict[str, DocumentKind] = {
             "Stödmaterial för enhetschefer",
             "Syfte, spelregler, förberedelser och frågor per område.",
         ),
+        DocumentKind(
+            "protokoll",
+            "Protokoll",
+            "Protokoll från patientsäkerhetsdialog",
+            "Det som dokumenterades: närvaro, iakttagelser, åtgärder och uppföljning.",
+        ),
     )
 }
+# Documents that only make sense once the meeting is held (not offered before it).
+AFTER_MEETING = frozenset({"protokoll"})
 
 
 def kind_or_none(key: str) -> DocumentKind | None:
@@ -117,7 +125,10 @@ VARIABLES: dict[str, tuple[str, dict[str, str]]] = {
             "description": "Åtgärden",
             "responsible": "Ansvarig (part och roll)",
             "due_date": "Klart senast",
-            "status": "Status (Ej påbörjad, Pågår, Klar, Avbruten)",
+            "status": "Senaste status (Ej påbörjad, Pågår, Klar, Avbruten)",
+            "overdue": "Försenad: ”Försenad” om den är öppen efter sitt datum, annars tom",
+            "last_note": "Senaste anteckningen (tom om ingen)",
+            "last_note_date": "Datum för senaste anteckningen",
         },
     ),
     "areas": (
@@ -130,6 +141,27 @@ VARIABLES: dict[str, tuple[str, dict[str, str]]] = {
     "shared_data": ("Underlag att ta med till mötet (lista av text).", {}),
     "required_roles": ("Roller som ska delta för full representation (lista av text).", {}),
     "next_dialogue": ("Text om nästa dialog (”Nästa dialog hålls under 2028 …”).", {}),
+    "minutes": (
+        "Protokollet: det som dokumenterades (fält nedan; listor itereras).",
+        {
+            "documented_on": "Datum då dialogen dokumenterades",
+            "attendance_home": "Närvaro, boendet (lista: name, role, attendance, stand_in_for)",
+            "attendance_centre": "Närvaro, vårdcentralen (lista, samma fält)",
+            "representation": "Om full representation uppnåddes",
+            "findings": "Iakttagelser per typ (lista: title, entries med area, description, "
+            "concerns, escalate, lesson)",
+            "actions": "Överenskomna åtgärder (lista: description, area, responsible, "
+            "due_date, status)",
+            "reviewed": "Uppföljning av tidigare åtgärder (lista: year, description, "
+            "responsible, status, comment)",
+            "lessons": "Iakttagelser som sprids som lärdom (lista av text)",
+            "escalated": "Det som lyfts till MAS/MAR och region (lista av text)",
+            "lessons_passed_on": "Hur lärdomarna förs vidare",
+            "next_dialogue": "Nästa dialog",
+            "recorded_by": "Antecknat av",
+            "approved_by": "Justerat av",
+        },
+    ),
     "blank_rows": (
         "Tomma rader att skriva i (lista; använd {%tr for r in blank_rows.deficiencies %}).",
         {"attendance": "", "deficiencies": "", "risks": "", "success_factors": "", "actions": ""},

@@ -81,6 +81,12 @@ def render_for_dialogue(
     return rendering.render(template.content, kind, build_context(dialogue, kind))
 
 
+def render_minutes(dialogue: Dialogue) -> tuple[bytes, str]:
+    """The minutes (protokoll) of a dialogue as a Word file, and its file name."""
+    kind = KINDS["protokoll"]
+    return render_for_dialogue(dialogue, kind), download_name(kind, dialogue)
+
+
 def render_preview(content: bytes, kind: DocumentKind, region_id: int | None) -> bytes:
     return rendering.render(content, kind, demo_context(kind, region_id))
 

@@ -214,6 +214,10 @@ def _apply_action(action: Action, data: ActionData) -> None:
         action.completed_at = now_utc()
     elif action.status is not ActionStatus.DONE:
         action.completed_at = None
+    if action.status is ActionStatus.DONE:
+        action.done_on = action.done_on or local(now_utc()).date()
+    else:
+        action.done_on = None
 
 
 def add_action(dialogue: Dialogue, data: ActionData, *, scope, actor) -> Action:
@@ -370,6 +374,7 @@ def review_actions(
         if action.status is not data.status:
             action.status = data.status
             action.completed_at = now_utc() if data.status is ActionStatus.DONE else None
+            action.done_on = dialogue_day(dialogue) if data.status is ActionStatus.DONE else None
         changes[f"åtgärd {action_id}"] = [None, f"{data.status.label}: {data.comment}".rstrip(": ")]
     if changes:
         record_change(

@@ -45,6 +45,40 @@ class VersionForm(FlaskForm):
     version = HiddenField()
 
 
+class ConfirmForm(VersionForm):
+    """The second step of a step that cannot simply be undone (locking, deleting)."""
+
+    confirmed = HiddenField()
+
+
+class UnlockForm(VersionForm):
+    reason = TextAreaField("Varför låses dialogen upp?")
+
+
+class MinutesForm(VersionForm):
+    lessons_passed_on = TextAreaField("Hur lärdomarna förs vidare")
+    next_dialogue = TextAreaField("Nästa dialog")
+    recorded_by_id = SelectField("Antecknat av", choices=[], validate_choice=False)
+    approved_by_id = SelectField("Justerat av", choices=[], validate_choice=False)
+
+
+class FollowUpForm(FlaskForm):
+    """The owner's follow-up of an action: status, done date or reason, a progress note."""
+
+    status = SelectField(
+        "Status", choices=[(s.value, s.label) for s in ActionStatus], validate_choice=False
+    )
+    done_on = SwedishDateField("Klar den")
+    cancel_reason = TextAreaField("Varför avbröts åtgärden?")
+    note = TextAreaField("Anteckning om hur det går")
+    note_date = SwedishDateField("Anteckningens datum")
+    seen = HiddenField()
+
+
+class AcknowledgeForm(FlaskForm):
+    comment = TextAreaField("Kommentar (valfri)")
+
+
 class FindingForm(VersionForm):
     kind = RadioField(
         "Typ", choices=[(k.value, k.label) for k in FindingKind], validate_choice=False

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from .. import audit
 from ..extensions import db
 from ..locking import check_version, flush_change
-from ..models import Attendance, Dialogue, DialogueStatus, FindingKind
+from ..models import Attendance, Dialogue, DialogueStatus, FindingKind, ResponseStatus
 from ..privacy import PatientDataError, ensure_no_patient_data
 from ..region_settings import settings_for_region
 from ..representation import is_full, representation
@@ -177,7 +177,12 @@ def record_attendance(
     expected_version: int | None,
     actor,
     mark_held: bool = False,
-) -> None:
+) -> str | None:
+    """Save the attendance; with mark_held also mark the dialogue held.
+
+    A refused status change never throws the attendance away: it is saved, and the refusal is
+    returned (Swedish) for the page to show. Returns None when everything asked for was done.
+    """
     begin_change(scope, dialogue, expected_version)
     people = {p.id: p for p in dialogue.current_participants}
     unknown = [pid for pid in values if pid not in people]
@@ -192,19 +197,45 @@ def record_attendance(
                 value.value if value else None,
             ]
             participant.attendance = value
+    refused = None
     if mark_held:
-        changes.update(_set_held(dialogue))
-    if not changes:
-        return
-    changes.update(locked_note(dialogue))
-    record_change(dialogue, "registrerade närvaro", dialogue, changes=changes, actor=actor)
+        try:
+            changes.update(_set_held(dialogue))
+        except FindingsError as error:
+            refused = str(error)
+    if changes:
+        changes.update(locked_note(dialogue))
+        record_change(dialogue, "registrerade närvaro", dialogue, changes=changes, actor=actor)
+    return refused
+
+
+def suggested_attendance(dialogue: Dialogue) -> dict[int, Attendance]:
+    """Attendance as the answers suggest it, for people not yet recorded: accepted -> deltog;
+    someone whose stand-in came -> ersättare deltog; declined without a stand-in -> deltog inte.
+    Only a suggestion in the form: nothing is saved until the user saves it."""
+    people = dialogue.current_participants
+    stood_in_for = {p.stand_in_for_id for p in people if p.stand_in_for_id is not None}
+    suggestions = {}
+    for p in people:
+        if p.attendance is not None:
+            continue
+        if p.id in stood_in_for:
+            suggestions[p.id] = Attendance.STAND_IN
+        elif p.response is ResponseStatus.ACCEPTED:
+            suggestions[p.id] = Attendance.ATTENDED
+        elif p.response is ResponseStatus.DECLINED:
+            suggestions[p.id] = Attendance.ABSENT
+    return suggestions
 
 
 def _set_held(dialogue: Dialogue) -> dict:
     if dialogue.status is not DialogueStatus.PLANNED:
         return {}
-    if dialogue_day(dialogue) > local(now_utc()).date():
-        raise FindingsError("Dialogen kan markeras som genomförd först på mötesdagen.")
+    day = dialogue_day(dialogue)
+    if day > local(now_utc()).date():
+        raise FindingsError(
+            f"Dialogen kan markeras som genomförd först på mötesdagen ({day.isoformat()})."
+        )
     dialogue.status = DialogueStatus.HELD
     dialogue.held_at = now_utc()
     return {"status": ["planerad", "genomford"]}
@@ -220,8 +251,20 @@ def mark_held(dialogue: Dialogue, *, scope, expected_version: int | None, actor)
     )
 
 
-def mark_documented(dialogue: Dialogue, *, scope, expected_version: int | None, actor) -> None:
-    """Lock the dialogue: from now on only MAS/MAR or administrators change it."""
+def documenting_problems(dialogue: Dialogue) -> list[str]:
+    """What stands in the way of documenting and locking, in words (empty: nothing)."""
+    problems = []
+    if dialogue.status is DialogueStatus.PLANNED:
+        problems.append("Dialogen är inte markerad som genomförd.")
+    if not attendance_recorded(dialogue):
+        problems.append("Närvaron är inte registrerad för alla deltagare.")
+    return problems
+
+
+def mark_documented(dialogue: Dialogue, *, scope, expected_version: int | None, actor) -> int:
+    """Lock the dialogue: from now on only MAS/MAR or administrators change the record (the
+    actions stay open to follow-up). The minutes go to every participant in the same
+    transaction. Returns the number of minutes mails queued."""
     begin_change(scope, dialogue, expected_version)
     if dialogue.status is not DialogueStatus.HELD:
         raise FindingsError("Markera först dialogen som genomförd.")
@@ -238,15 +281,28 @@ def mark_documented(dialogue: Dialogue, *, scope, expected_version: int | None, 
         actor=actor,
         changes={"status": ["genomford", "dokumenterad"]},
     )
+    from .minutes import send_minutes  # minutes uses this module's rules
+
+    return send_minutes(dialogue, actor=actor)
 
 
-def reopen(dialogue: Dialogue, *, scope, expected_version: int | None, actor) -> None:
-    """MAS/MAR or an administrator opens a documented dialogue for the unit manager again."""
+UNLOCK_REASON_MAX = 500
+
+
+def reopen(
+    dialogue: Dialogue, *, scope, expected_version: int | None, actor, reason: str = ""
+) -> None:
+    """MAS/MAR or an administrator opens a documented dialogue for the unit manager again.
+
+    A reason is required (guarded like every free text) and goes into the audit log."""
     if not is_locked(dialogue):
         raise FindingsError("Dialogen är inte låst.")
     if not can_change_locked(scope, dialogue):
         raise LockedError("Bara MAS/MAR eller en administratör kan låsa upp dialogen.")
     check_version(dialogue, expected_version)
+    checker = Checker()
+    reason = checker.text("reason", "Anledning", reason, max_len=UNLOCK_REASON_MAX)
+    checker.raise_if_any()
     dialogue.status = DialogueStatus.HELD
     dialogue.documented_at = None
     record_change(
@@ -254,7 +310,8 @@ def reopen(dialogue: Dialogue, *, scope, expected_version: int | None, actor) ->
         "låste upp dokumenterad dialog",
         dialogue,
         actor=actor,
-        changes={"status": ["dokumenterad", "genomford"]},
+        summary=reason[:300],
+        changes={"status": ["dokumenterad", "genomford"], "anledning": [None, reason]},
     )
 
 

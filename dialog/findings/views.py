@@ -18,8 +18,20 @@ from ..models import (
     Party,
 )
 from ..scope import current_scope, get_or_404, require
-from . import findings_actions, lifecycle
-from .forms import ActionForm, FindingForm, NoteForm, VersionForm, enum_or_none
+from ..timeutil import today_local
+from ..wording import count
+from . import action_followup, findings_actions, lifecycle, minutes
+from .forms import (
+    ActionForm,
+    ConfirmForm,
+    FindingForm,
+    MinutesForm,
+    NoteForm,
+    UnlockForm,
+    VersionForm,
+    enum_or_none,
+    int_or_none,
+)
 
 bp = Blueprint("findings", __name__)
 
@@ -59,6 +71,7 @@ def _record_url(dialogue, anchor: str = "") -> str:
 def _page_context(dialogue: Dialogue, **extra) -> dict:
     scope = current_scope()
     status, full = lifecycle.achieved_representation(dialogue)
+    actions = findings_actions.dialogue_actions(dialogue)
     context = dict(
         dialogue=dialogue,
         can_edit=lifecycle.can_record(scope, dialogue),
@@ -68,7 +81,12 @@ def _page_context(dialogue: Dialogue, **extra) -> dict:
         full=full,
         attendance_choices=list(Attendance),
         findings=findings_actions.findings_by_kind(dialogue),
-        actions=findings_actions.dialogue_actions(dialogue),
+        actions=actions,
+        followable={a.id for a in actions if action_followup.can_follow_up(scope, a)},
+        overdue={a.id for a in actions if action_followup.is_overdue(a)},
+        suggested=lifecycle.suggested_attendance(dialogue),
+        today=today_local(),
+        minutes_details=minutes.details(dialogue),
         previous=findings_actions.previous_actions(dialogue),
         reviews=findings_actions.reviews_by_action(dialogue),
         statuses=list(ActionStatus),
@@ -119,7 +137,7 @@ def attendance(dialogue_id):
         raw = request.form.get(f"attendance-{p.id}", "")
         values[p.id] = enum_or_none(Attendance, raw)
     try:
-        lifecycle.record_attendance(
+        refused = lifecycle.record_attendance(
             dialogue,
             values,
             scope=current_scope(),
@@ -134,11 +152,15 @@ def attendance(dialogue_id):
             submitted={f"attendance-{k}": v.value if v else "" for k, v in values.items()},
         )
     db.session.commit()
-    flash(
-        "Närvaron är sparad."
-        + (" Dialogen är markerad som genomförd." if "mark_held" in request.form else ""),
-        "success",
-    )
+    if refused:
+        # What the user entered is kept; only the status change was refused.
+        flash("Närvaron är sparad. Dialogen är inte markerad som genomförd: " + refused, "error")
+    else:
+        flash(
+            "Närvaron är sparad."
+            + (" Dialogen är markerad som genomförd." if "mark_held" in request.form else ""),
+            "success",
+        )
     return redirect(_record_url(dialogue, "narvaro"))
 
 
@@ -169,20 +191,116 @@ def held(dialogue_id):
     return _status_change(dialogue_id, lifecycle.mark_held, "Dialogen är markerad som genomförd.")
 
 
-@bp.post("/dialoger/<int:dialogue_id>/dokumenterad")
+@bp.route("/dialoger/<int:dialogue_id>/dokumenterad", methods=["GET", "POST"])
 @login_required
 def documented(dialogue_id):
-    return _status_change(
-        dialogue_id, lifecycle.mark_documented, "Dialogen är dokumenterad och låst för ändringar."
+    """Locking asks first: the page says what follows, and the POST carries the confirmation."""
+    dialogue = managed_dialogue(dialogue_id)
+    form = ConfirmForm()
+    if request.method == "GET" or form.confirmed.data != "ja":
+        if not lifecycle.can_record(current_scope(), dialogue):
+            return _blocked(dialogue) or redirect(_record_url(dialogue))
+        return render_template(
+            "findings/confirm_lock.html",
+            dialogue=dialogue,
+            form=ConfirmForm(formdata=None, version=dialogue.version, confirmed="ja"),
+            recipients=len({p.email.lower() for p in dialogue.current_participants}),
+            problems=lifecycle.documenting_problems(dialogue),
+        )
+    if not form.validate_on_submit():
+        return _fail_page(
+            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+        )
+    try:
+        sent = lifecycle.mark_documented(
+            dialogue,
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        )
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
+        return _fail_page(dialogue, error)
+    db.session.commit()
+    flash(
+        "Dialogen är dokumenterad och låst för ändringar. Åtgärderna följs upp under året. "
+        + (
+            f"Protokollet har skickats till {count(sent, 'deltagare', 'deltagare')}."
+            if sent
+            else "Protokollet hade redan skickats till alla deltagare."
+        ),
+        "success",
     )
+    return redirect(_record_url(dialogue))
 
 
-@bp.post("/dialoger/<int:dialogue_id>/las-upp")
+@bp.route("/dialoger/<int:dialogue_id>/las-upp", methods=["GET", "POST"])
 @login_required
 def unlock(dialogue_id):
-    return _status_change(
-        dialogue_id, lifecycle.reopen, "Dialogen är upplåst och kan ändras av enhetschefen igen."
+    """MAS/MAR or an administrator unlocks with a reason, which is audited."""
+    dialogue = managed_dialogue(dialogue_id)
+    scope = current_scope()
+    require(lifecycle.is_locked(dialogue), hide=False)
+    require(lifecycle.can_change_locked(scope, dialogue), hide=False)
+    form = UnlockForm()
+    if request.method == "GET":
+        form.version.data = dialogue.version
+        return render_template("findings/confirm_unlock.html", dialogue=dialogue, form=form)
+    if form.validate_on_submit():
+        try:
+            lifecycle.reopen(
+                dialogue,
+                scope=scope,
+                expected_version=_version(form.version.data),
+                actor=current_user,
+                reason=form.reason.data or "",
+            )
+        except (lifecycle.FindingsError, StaleDialogueError) as error:
+            db.session.rollback()
+            _apply_errors(form, error)
+            form.version.data = dialogue.version
+            flash(str(error), "error")
+            code = 400 if isinstance(error, lifecycle.ValidationFailed) else 409
+            return render_template(
+                "findings/confirm_unlock.html", dialogue=dialogue, form=form
+            ), code
+        db.session.commit()
+        flash("Dialogen är upplåst och kan ändras av enhetschefen igen.", "success")
+        return redirect(_record_url(dialogue))
+    return render_template("findings/confirm_unlock.html", dialogue=dialogue, form=form), 400
+
+
+@bp.post("/dialoger/<int:dialogue_id>/protokolluppgifter")
+@login_required
+def minutes_details(dialogue_id):
+    dialogue = managed_dialogue(dialogue_id)
+    form = MinutesForm()
+    submitted = {name: request.form.get(name, "") for name in minutes.FIELDS}
+    if not form.validate_on_submit():
+        return _fail_page(
+            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+        )
+    data = minutes.MinutesData(
+        lessons_passed_on=form.lessons_passed_on.data or "",
+        next_dialogue=form.next_dialogue.data or "",
+        recorded_by_id=int_or_none(form.recorded_by_id.data),
+        approved_by_id=int_or_none(form.approved_by_id.data),
     )
+    try:
+        changed = minutes.save_details(
+            dialogue,
+            data,
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        )
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
+        return _fail_page(dialogue, error, submitted=submitted)
+    db.session.commit()
+    flash(
+        "Protokollets uppgifter är sparade." if changed else "Inget var ändrat.",
+        "success",
+    )
+    return redirect(_record_url(dialogue, "protokoll"))
 
 
 @bp.post("/dialoger/<int:dialogue_id>/uppfoljning")
@@ -324,12 +442,27 @@ def edit_finding(finding_id):
     )
 
 
-@bp.post("/iakttagelser/<int:finding_id>/ta-bort")
+def _confirm_delete(dialogue, obj, what: str, template: str):
+    """A GET (or a POST without the confirmation) shows what deleting means, and asks."""
+    if (blocked := _blocked(dialogue)) is not None:
+        return blocked
+    return render_template(
+        template,
+        dialogue=dialogue,
+        obj=obj,
+        what=what,
+        form=ConfirmForm(formdata=None, version=dialogue.version, confirmed="ja"),
+    )
+
+
+@bp.route("/iakttagelser/<int:finding_id>/ta-bort", methods=["GET", "POST"])
 @login_required
 def delete_finding(finding_id):
     finding = get_or_404(Finding, finding_id)
     dialogue = managed_dialogue(finding.dialogue_id)
-    form = VersionForm()
+    form = ConfirmForm()
+    if request.method == "GET" or form.confirmed.data != "ja":
+        return _confirm_delete(dialogue, finding, "finding", "findings/confirm_delete.html")
     if not form.validate_on_submit():
         return _fail_page(
             dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
@@ -471,12 +604,14 @@ def add_note(action_id):
     return render_template("findings/action_form.html", **context), 400
 
 
-@bp.post("/atgarder/<int:action_id>/ta-bort")
+@bp.route("/atgarder/<int:action_id>/ta-bort", methods=["GET", "POST"])
 @login_required
 def delete_action(action_id):
     action = get_or_404(Action, action_id)
     dialogue = managed_dialogue(action.dialogue_id)
-    form = VersionForm()
+    form = ConfirmForm()
+    if request.method == "GET" or form.confirmed.data != "ja":
+        return _confirm_delete(dialogue, action, "action", "findings/confirm_delete.html")
     if not form.validate_on_submit():
         return _fail_page(
             dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from ..downloads import attachment
 from ..extensions import db
+from ..findings import count_open_escalations, open_escalations
 from ..models import CareHome, FindingKind, HealthCentre, Municipality
 from ..scope import current_scope, require
 from . import charts, exports, figures, lessons, lists, tokens
@@ -177,8 +178,20 @@ def _dashboard_data(sel):
 def dashboard():
     sel = _selection()
     board, without, overdue = _cached(("dashboard",) + _sel_key(sel), lambda: _dashboard_data(sel))
+    # Escalations are a to-do list, never cached: an acknowledgement shows at once.
+    scope = sel.scope
+    follows_up = bool(scope.admin or scope.municipality_ids or scope.region_ids)
+    escalation_count = count_open_escalations(scope) if follows_up else None
     return render_template(
-        "followup/dashboard.html", **_context(sel, board=board, without=without, overdue=overdue)
+        "followup/dashboard.html",
+        **_context(
+            sel,
+            board=board,
+            without=without,
+            overdue=overdue,
+            escalation_count=escalation_count,
+            escalations=open_escalations(sel.scope, limit=10) if escalation_count else [],
+        ),
     )
 
 

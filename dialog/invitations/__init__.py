@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from .services import queue_invitations, sending_in_bulk
+from .answers import open_invitations
+from .minutes_mail import queue_minutes
+from .panel import dialogue_panel
+from .services import invitations_sent, pending_participants, queue_invitations, sending_in_bulk
 
-__all__ = ["init_app", "queue_invitations", "sending_in_bulk"]
+# queue_minutes: the minutes to every participant when a dialogue is documented (findings);
+# the rest: a dialogue's next step and the start page (start).
+__all__ = [
+    "dialogue_panel",
+    "init_app",
+    "invitations_sent",
+    "open_invitations",
+    "pending_participants",
+    "queue_invitations",
+    "queue_minutes",
+    "sending_in_bulk",
+]
 
 
 def init_app(app):
     from .. import signals
     from ..web import add_nav_item
-    from . import cli, counters, feeds, panel, services, worker
+    from . import answers, cli, counters, feeds, panel, services, settings_views, worker
     from .views import bp
 
     app.register_blueprint(bp)
@@ -20,6 +34,13 @@ def init_app(app):
     services.connect_signals()
     signals.mail_queued.connect(worker.deliver_inline_after_commit)
     add_nav_item(app, "Utkorg", "invitations.outbox_page", lambda scope: scope.admin, order=80)
+    add_nav_item(
+        app,
+        "Påminnelser",
+        "invitations.mail_settings_page",
+        settings_views.can_edit_settings,
+        order=82,
+    )
 
     app.jinja_env.globals.update(
         representation_panel=panel.dialogue_panel,
@@ -27,4 +48,5 @@ def init_app(app):
         invitation_state=panel.invitation_state,
         active_calendar_feed=feeds.active_feed,
         calendar_notes=counters.calendar_notes,
+        own_participation=answers.own_participation,
     )

@@ -68,6 +68,63 @@ def parse_stand_in(name: str, email: str, role: str) -> StandIn | None:
     return StandIn(name=name, email=_stand_in_email(email), role=role_value)
 
 
+def _check_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise AnswerError("Kommentaren får vara högst 500 tecken.")
+    try:
+        ensure_no_patient_data(comment, "Kommentar")
+    except PatientDataError as error:
+        raise AnswerError(str(error)) from None
+    return comment
+
+
+def own_participation(dialogue, user) -> Participant | None:
+    """The logged-in user's own place in the dialogue: the current participant with their
+    e-mail address (a health-centre manager, a unit manager) or None."""
+    email = (getattr(user, "email", "") or "").strip().lower()
+    if not email:
+        return None
+    return next((p for p in dialogue.current_participants if p.email.lower() == email), None)
+
+
+def open_invitations(user) -> list[Participant]:
+    """Planned dialogues the user is invited to (by e-mail address) and has not answered."""
+    import sqlalchemy as sa
+
+    from ..models import Dialogue, DialogueStatus
+
+    email = (getattr(user, "email", "") or "").strip().lower()
+    if not email:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Participant)
+            .join(Dialogue, Participant.dialogue_id == Dialogue.id)
+            .where(
+                sa.func.lower(Participant.email) == email,
+                Participant.removed_at.is_(None),
+                Participant.response == ResponseStatus.NEEDS_ACTION,
+                Dialogue.status == DialogueStatus.PLANNED,
+                Dialogue.starts_at > now_utc(),
+            )
+            .order_by(Dialogue.starts_at)
+        )
+    )
+
+
+def answer_in_app(participant: Participant, response: ResponseStatus, comment: str, *, actor):
+    """A logged-in participant answers their own invitation on the dialogue page."""
+    from ..models import DialogueStatus
+
+    if participant.dialogue.status is not DialogueStatus.PLANNED:
+        raise AnswerError("Dialogen är inte längre planerad; svaret kan inte ändras.")
+    record_answer(
+        participant, response, AnswerSource.APP, comment=_check_comment(comment), actor=actor
+    )
+    return participant
+
+
 def record_answer(
     participant: Participant,
     response: ResponseStatus,
@@ -80,6 +137,7 @@ def record_answer(
     delegated_to: str = "",
     apply: bool = True,
     answered_at: datetime | None = None,
+    actor=None,
 ) -> ResponseEvent:
     """Keep the answer in the history and, unless it answered an earlier time (or is older
     than the answer already recorded: apply=False), make it the participant's answer. The
@@ -101,6 +159,7 @@ def record_answer(
             "svarade på en tidigare tid" if earlier_time else "skickade ett äldre svar",
             participant,
             where=participant.dialogue,
+            actor=actor,
             summary=f"{participant.name}: {response.label} ({source.label.lower()}, "
             f"SEQUENCE {sequence})",
             changes={"response": [None, response.value], "sequence": [None, sequence]},
@@ -114,6 +173,7 @@ def record_answer(
         "svarade på kallelse",
         participant,
         where=participant.dialogue,
+        actor=actor,
         summary=f"{participant.name}: {response.label} ({source.label.lower()})",
         changes=audit.changes_between(
             before, audit.snapshot(participant, ["response", "response_comment"])
@@ -153,13 +213,7 @@ def answer(
     """Record an answer through a link (the edge commits). The link keeps working, so the
     participant can change their mind until the meeting starts."""
     participant, _nonce = read_token(token)
-    comment = (comment or "").strip()
-    if len(comment) > 500:
-        raise AnswerError("Kommentaren får vara högst 500 tecken.")
-    try:
-        ensure_no_patient_data(comment, "Kommentar")
-    except PatientDataError as error:
-        raise AnswerError(str(error)) from None
+    comment = _check_comment(comment)
     if stand_in is not None and response is ResponseStatus.ACCEPTED:
         raise AnswerError("En ersättare anger du bara när du inte kan komma (Nej eller Kanske).")
     substitute = add_stand_in(participant, stand_in) if stand_in is not None else None

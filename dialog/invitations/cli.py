@@ -9,9 +9,12 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..wording import count, plural
 
 outbox_group = AppGroup("outbox", help="Utkorgen: skicka köade e-postmeddelanden.")
-reminders_group = AppGroup("reminders", help="Påminnelser om obesvarade kallelser.")
+reminders_group = AppGroup(
+    "reminders", help="Påminnelser om kallelser och åtgärder, och veckosammanfattningar."
+)
 
 
 def _report(result) -> str:
@@ -57,20 +60,46 @@ def work_command(interval: float, reminder_interval: float, once: bool):
     click.echo("Utkorgen har stannat.")
 
 
+def _now(now_text: str | None):
+    if not now_text:
+        return None
+    now = datetime.fromisoformat(now_text)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now
+
+
 @reminders_group.command("send")
 @click.option("--now", "now_text", default=None, help="Kör som om klockan vore (ISO 8601, UTC).")
 def reminders_command(now_text: str | None):
     """Köa påminnelser för dialoger som närmar sig (en gång; lämplig för cron)."""
     from .reminders import send_reminders
 
-    now = None
-    if now_text:
-        now = datetime.fromisoformat(now_text)
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=UTC)
-    queued = send_reminders(now)
+    queued = send_reminders(_now(now_text))
     db.session.commit()
-    click.echo(f"Köade {queued} påminnelser och sammanfattningar.")
+    click.echo(
+        f"Köade {queued} {plural(queued, 'meddelande', 'meddelanden')} (påminnelser och sammanfattningar)."
+    )
+
+
+@reminders_group.command("actions")
+@click.option("--now", "now_text", default=None, help="Kör som om klockan vore (ISO 8601, UTC).")
+def action_reminders_command(now_text: str | None):
+    """Köa påminnelser om åtgärder som snart ska vara klara eller är försenade."""
+    from .action_reminders import send_action_reminders
+
+    queued = send_action_reminders(_now(now_text))
+    db.session.commit()
+    click.echo(f"Köade {count(queued, 'påminnelse', 'påminnelser')} om åtgärder.")
+
+
+@reminders_group.command("digest")
+@click.option("--now", "now_text", default=None, help="Kör som om klockan vore (ISO 8601, UTC).")
+def digest_command(now_text: str | None):
+    """Köa veckans sammanfattningar till MAS/MAR och regionala användare."""
+    from .digests import send_digests
+
+    queued = send_digests(_now(now_text))
+    db.session.commit()
+    click.echo(f"Köade {count(queued, 'veckosammanfattning', 'veckosammanfattningar')}.")
 
 
 inbox_group = AppGroup("inbox", help="Organisatörens brevlåda: läs kalendrarnas egna svar (IMAP).")

@@ -13,8 +13,9 @@ from ..locking import StaleDialogueError
 from ..models import Dialogue, DialogueStatus, Participant, ResponseStatus
 from ..models.invitations import IGNORED_OUTCOMES, InboxOutcome, OutboxMessage, OutboxStatus
 from ..scope import current_scope, get_or_404, require
+from ..wording import count, plural
 from . import answers, content, counters, feeds, links, outbox, services, worker
-from .forms import AnswerForm
+from .forms import AnswerForm, OwnAnswerForm
 from .inbox import worker as inbox_worker
 
 bp = Blueprint("invitations", __name__)
@@ -28,12 +29,8 @@ def _managed_dialogue(dialogue_id: int) -> Dialogue:
     return dialogue
 
 
-def _send_message(count: int) -> str:
-    return (
-        "1 kallelse har lagts i utkorgen."
-        if count == 1
-        else f"{count} kallelser har lagts i utkorgen."
-    )
+def _send_message(queued: int) -> str:
+    return f"{count(queued, 'kallelse', 'kallelser')} har lagts i utkorgen."
 
 
 @bp.post("/dialoger/<int:dialogue_id>/kallelser")
@@ -43,10 +40,10 @@ def send(dialogue_id):
     if dialogue.status is not DialogueStatus.PLANNED:
         flash("Kallelser kan bara skickas för en planerad dialog.", "error")
         return redirect(url_for("dialogues.show", dialogue_id=dialogue.id))
-    count = services.queue_invitations(dialogue, actor=current_user)
+    queued = services.queue_invitations(dialogue, actor=current_user)
     db.session.commit()
-    if count:
-        flash(_send_message(count), "success")
+    if queued:
+        flash(_send_message(queued), "success")
     else:
         flash("Alla deltagare har redan fått den senaste kallelsen.", "info")
     return redirect(url_for("dialogues.show", dialogue_id=dialogue.id) + "#kallelser")
@@ -86,19 +83,22 @@ def send_bulk():
     for dialogue in dialogues:
         require(scope.can_view_dialogue(dialogue))
         require(scope.can_manage_dialogue(dialogue), hide=False)
-    count, skipped = 0, 0
+    queued, skipped = 0, 0
     with services.sending_in_bulk():
         for dialogue in dialogues:
             if dialogue.status is not DialogueStatus.PLANNED:
                 skipped += 1
                 continue
-            count += services.queue_invitations(dialogue, actor=current_user)
+            queued += services.queue_invitations(dialogue, actor=current_user)
     db.session.commit()
     planned = len(dialogues) - skipped
-    text = f"{_send_message(count)} ({planned} {'dialog' if planned == 1 else 'dialoger'})"
+    text = f"{_send_message(queued)} ({count(planned, 'dialog', 'dialoger')})"
     if skipped:
-        text += f" {skipped} dialoger var inte planerade och hoppades över."
-    flash(text, "success" if count else "info")
+        text += (
+            f" {count(skipped, 'dialog', 'dialoger')} var inte "
+            f"{plural(skipped, 'planerad', 'planerade')} och hoppades över."
+        )
+    flash(text, "success" if queued else "info")
     return redirect(back)
 
 
@@ -138,6 +138,43 @@ def download_ics(dialogue_id):
     body = content.publish_calendar(dialogue)
     filename = f"patientsakerhetsdialog-{dialogue.year}-{dialogue.id}.ics"
     return attachment(body.encode("utf-8"), filename, "text/calendar")
+
+
+# --- a logged-in participant answers on the dialogue page ---------------------------------------
+
+
+@bp.post("/dialoger/<int:dialogue_id>/mitt-svar")
+@login_required
+def own_answer(dialogue_id):
+    dialogue = get_or_404(Dialogue, dialogue_id)
+    require(current_scope().can_view_dialogue(dialogue))
+    participant = answers.own_participation(dialogue, current_user)
+    require(participant is not None, hide=False)
+    form = OwnAnswerForm()
+    code = form.response.data if form.validate_on_submit() else None
+    if code not in answers.ANSWER_CODES:
+        flash("Välj Ja, Nej eller Kanske.", "error")
+        return redirect(url_for("dialogues.show", dialogue_id=dialogue.id) + "#mitt-svar")
+    try:
+        answers.answer_in_app(
+            participant,
+            answers.ANSWER_CODES[code],
+            form.comment.data or "",
+            actor=current_user,
+        )
+    except answers.AnswerError as error:
+        db.session.rollback()
+        # Shown on the page only: refused words must not travel in the session cookie.
+        return render_template(
+            "dialogues/show.html",
+            dialogue=dialogue,
+            can_manage=current_scope().can_manage_dialogue(dialogue),
+            own_answer_problem=str(error),
+            own_answer_form=form,
+        ), 400
+    db.session.commit()
+    flash(f"Ditt svar är sparat: {participant.response.label}.", "success")
+    return redirect(url_for("dialogues.show", dialogue_id=dialogue.id) + "#mitt-svar")
 
 
 # --- answers, no login -------------------------------------------------------------------------

@@ -333,20 +333,28 @@ def run(*, interval: float, reminder_interval: float, once: bool, stopping) -> N
     Each round commits its own work; a failing round (database or mail server away) is logged
     and the next round tries again.
     """
+    from .action_reminders import send_action_reminders
+    from .digests import send_digests
     from .reminders import send_reminders
 
     last_reminders = 0.0
     log.info("event=worker_started interval=%s", interval)
     while not stopping:
         if time.monotonic() - last_reminders >= reminder_interval:
-            try:
-                queued = send_reminders()
-                db.session.commit()
-                if queued:
-                    log.info("event=reminders_queued count=%d", queued)
-            except Exception:
-                db.session.rollback()
-                log.exception("event=reminders_failed")
+            # Each kind commits on its own: one failing does not hold back the others.
+            for name, job in (
+                ("reminders", send_reminders),
+                ("action_reminders", send_action_reminders),
+                ("digests", send_digests),
+            ):
+                try:
+                    queued = job()
+                    db.session.commit()
+                    if queued:
+                        log.info("event=%s_queued count=%d", name, queued)
+                except Exception:
+                    db.session.rollback()
+                    log.exception("event=%s_failed", name)
             last_reminders = time.monotonic()
         try:
             result = deliver_due()

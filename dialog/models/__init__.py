@@ -1,6 +1,6 @@
 """All models, importable from one place. Each feature's tables live in their own module."""
 
-from . import api, documents, invitations  # noqa: F401,E402
+from . import api, documents, invitations, notifications  # noqa: F401,E402
 from .accounts import ROLE_TARGETS, Role, ScopeTarget, User, UserScope  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .dialogues import (  # noqa: F401
@@ -18,6 +18,9 @@ from .findings import (  # noqa: F401
     ActionReview,
     ActionStatus,
     Area,
+    DialogueMinutes,
+    EscalationAck,
+    EscalationLevel,
     Finding,
     FindingKind,
     Party,

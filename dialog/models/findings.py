@@ -89,6 +89,8 @@ class Finding(db.Model):
     concerns: Mapped[Party] = mapped_column(enum_column(Party), default=Party.JOINT)
     spread_as_lesson: Mapped[bool] = mapped_column(default=False)
     escalate: Mapped[bool] = mapped_column(default=False)
+    # When the finding was raised to MAS/MAR and the region (None while it is not).
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -119,6 +121,9 @@ class Action(db.Model):
         enum_column(ActionStatus), default=ActionStatus.NOT_STARTED, index=True
     )
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The day the owner says it was done (status klar), and why it was stopped (avbruten).
+    done_on: Mapped[date | None] = mapped_column(sa.Date)
+    cancel_reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -165,3 +170,69 @@ class ActionReview(db.Model):
 
     action: Mapped[Action] = relationship()
     dialogue = relationship("Dialogue")
+
+
+@sa.event.listens_for(Finding.escalate, "set")
+def _escalated_when(target: Finding, value, oldvalue, initiator) -> None:
+    """escalated_at follows the flag on every path (forms, import, demo data): set when the
+    finding is first raised, kept while it stays raised, cleared when it is taken back."""
+    if value:
+        if target.escalated_at is None:
+            target.escalated_at = now_utc()
+    else:
+        target.escalated_at = None
+
+
+class EscalationLevel(LabelledEnum):
+    """Who acknowledges an escalated finding: MAS/MAR of the municipality, or the region."""
+
+    MUNICIPALITY = ("kommun", "MAS/MAR")
+    REGION = ("region", "Regionen")
+
+    @classmethod
+    def for_scope(cls, scope) -> EscalationLevel:
+        """Regional users and administrators acknowledge for the region, MAS/MAR for theirs."""
+        return cls.REGION if scope.admin or scope.region_ids else cls.MUNICIPALITY
+
+
+class EscalationAck(db.Model):
+    """An escalated finding seen and acknowledged, once per level, with an optional comment."""
+
+    __tablename__ = "escalation_ack"
+    __table_args__ = (sa.UniqueConstraint("finding_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("finding.id", ondelete="CASCADE"), index=True
+    )
+    level: Mapped[EscalationLevel] = mapped_column(enum_column(EscalationLevel))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    finding: Mapped[Finding] = relationship()
+    user = relationship("User")
+
+
+class DialogueMinutes(db.Model):
+    """What the minutes (protokoll) carry beyond findings and actions: how lessons are passed
+    on, the next dialogue, and who took and who checked the minutes (participants)."""
+
+    __tablename__ = "dialogue_minutes"
+
+    dialogue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
+    )
+    lessons_passed_on: Mapped[str] = mapped_column(sa.Text, default="")
+    next_dialogue: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL")
+    )
+    approved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    dialogue = relationship("Dialogue")
+    recorded_by = relationship("Participant", foreign_keys=[recorded_by_id])
+    approved_by = relationship("Participant", foreign_keys=[approved_by_id])

@@ -34,6 +34,10 @@ class MessageKind(LabelledEnum):
     REMINDER = ("paminnelse", "Påminnelse")
     SUMMARY = ("sammanfattning", "Sammanfattning")
     DECLINE_COUNTER = ("avbojt_forslag", "Avböjt tidsförslag")
+    # The year between dialogues (issue 12): minutes, action reminders, the weekly digest.
+    MINUTES = ("protokoll", "Protokoll")
+    ACTION_REMINDER = ("atgardspaminnelse", "Påminnelse om åtgärd")
+    DIGEST = ("veckosammanfattning", "Veckosammanfattning")
 
 
 class OutboxMessage(db.Model):
@@ -82,6 +86,7 @@ class OutboxMessage(db.Model):
 class AnswerSource(LabelledEnum):
     LINK = ("lank", "Personlig länk")
     CALENDAR = ("kalender", "Kalendersvar")
+    APP = ("app", "Svar i appen")
 
 
 class ResponseEvent(db.Model):

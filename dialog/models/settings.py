@@ -23,3 +23,8 @@ class RegionSettings(db.Model):
     required_roles: Mapped[dict | None] = mapped_column(sa.JSON)
     blocked_periods: Mapped[list | None] = mapped_column(sa.JSON)
     reminder_days: Mapped[int | None] = mapped_column()
+    # The year between dialogues: reminders about actions and the weekly digest (None = default).
+    followup_mail: Mapped[bool | None] = mapped_column()
+    action_reminder_days: Mapped[int | None] = mapped_column()
+    overdue_reminders: Mapped[bool | None] = mapped_column()
+    digest_weekday: Mapped[int | None] = mapped_column()

@@ -1,7 +1,10 @@
 """Planning: the year view of every home in scope and the state of its dialogue, and the year
 planner (planner/) that proposes and books dates for many homes at once."""
 
-__all__ = ["init_app"]
+from .days import is_bookable, next_bookable
+
+# is_bookable, next_bookable: the planner's day rules, for the demo data.
+__all__ = ["init_app", "is_bookable", "next_bookable"]
 
 
 def init_app(app):

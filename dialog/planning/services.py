@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -118,3 +119,49 @@ def filter_choices(scope: Scope) -> tuple[list[Municipality], list[HealthCentre]
         .order_by(HealthCentre.name)
     ).all()
     return municipalities, centres
+
+
+# --- the turn of the year ----------------------------------------------------------------------
+
+BOOKING_MONTH = 12  # from December the next year is the one to book
+
+
+def default_year(today: date) -> int:
+    """The year the year view opens on: this year, and next year once December has come."""
+    return today.year + 1 if today.month >= BOOKING_MONTH else today.year
+
+
+@dataclass
+class Season:
+    """What the year view says about booking next year, in November and December."""
+
+    next_year: int
+    unbooked: int
+    homes: int
+    opened_on_next: bool  # the view opened on next year by itself (December)
+
+
+def unbooked_homes(scope: Scope, year: int) -> tuple[int, int]:
+    """(active homes in scope without a live dialogue that year, active homes in scope)."""
+    homes = sa.select(CareHome.id).where(CareHome.active.is_(True), scope.home_clause())
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(homes.subquery())) or 0
+    booked = (
+        db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(Dialogue.care_home_id))).where(
+                Dialogue.year == year,
+                Dialogue.status != DialogueStatus.CANCELLED,
+                Dialogue.care_home_id.in_(homes),
+            )
+        )
+        or 0
+    )
+    return total - booked, total
+
+
+def booking_season(scope: Scope, today: date, year: int, defaulted: bool) -> Season | None:
+    """From November: how many homes still lack next year's dialogue (None otherwise)."""
+    next_year = today.year + 1
+    if today.month < BOOKING_MONTH - 1 or year not in (today.year, next_year):
+        return None
+    unbooked, homes = unbooked_homes(scope, next_year)
+    return Season(next_year, unbooked, homes, defaulted and year == next_year)

@@ -1,9 +1,8 @@
-from datetime import date
-
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from ..scope import current_scope
+from ..timeutil import today_local
 from . import services
 
 bp = Blueprint("planning", __name__)
@@ -13,7 +12,10 @@ bp = Blueprint("planning", __name__)
 @login_required
 def year_view():
     scope = current_scope()
-    year = request.args.get("ar", type=int) or date.today().year
+    today = today_local()
+    requested = request.args.get("ar", type=int)
+    # In December the year that needs booking is next year: open on it.
+    year = requested or services.default_year(today)
     year = min(max(year, 2000), 2100)
     sort = request.args.get("sortera", "kommun")
     descending = request.args.get("ordning") == "fallande"
@@ -43,4 +45,5 @@ def year_view():
         state=state,
         state_labels=services.STATE_LABELS,
         state_order=services.STATE_ORDER,
+        season=services.booking_season(scope, today, year, requested is None),
     )

@@ -1,6 +1,9 @@
 """Registers: regions, municipalities, homes, health centres and contacts; CSV import."""
 
-__all__ = ["init_app"]
+from .services import RegisterError, save_contact
+
+# save_contact: a participant added on the spot when booking is saved as a contact of the home.
+__all__ = ["RegisterError", "init_app", "save_contact"]
 
 
 def init_app(app):

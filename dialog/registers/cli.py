@@ -3,6 +3,7 @@ from flask.cli import with_appcontext
 
 from ..extensions import db
 from ..scope import Scope
+from ..wording import count
 from . import csv_import
 
 
@@ -28,12 +29,12 @@ def import_csv_command(kind, path, dry_run):
             click.echo(f"rad {error.line}: {error.message}", err=True)
         raise click.ClickException(f"{len(result.errors)} fel; ingenting har sparats.")
     if dry_run:
-        click.echo(f"{len(result.rows)} rader är korrekta (inget sparat).")
+        click.echo(f"{count(len(result.rows), 'rad', 'rader')} är korrekta (inget sparat).")
         return
     try:
-        count = csv_import.apply(result)
+        imported = csv_import.apply(result)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    click.echo(f"{count} rader importerades.")
+    click.echo(f"{count(imported, 'rad', 'rader')} importerades.")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import CareHome, Contact, ContactRole, HealthCentre, Municipality, Operator, Region
@@ -182,9 +183,17 @@ def apply(result: ImportPreview) -> int:
     """Write every row in the caller's transaction; the edge commits all or, on error, none."""
     if not result.ok:
         raise ImportFileError("Filen innehåller fel; ingenting har sparats.")
-    for action in result.actions:
-        action()
-    db.session.flush()
+    try:
+        for action in result.actions:
+            action()
+        db.session.flush()
+    except IntegrityError:
+        # A row the preview could not foresee (another user saved the same name meanwhile):
+        # nothing is written, and the user gets the preview again instead of an error page.
+        raise ImportFileError(
+            "Något i filen finns redan i registret (kanske sparat av någon annan nyss). "
+            "Ingenting har sparats; ladda upp filen igen för att se vilka rader det gäller."
+        ) from None
     return len(result.actions)
 
 
@@ -228,15 +237,9 @@ class _RowChecker:
             centre = self._centre_in(r["vardcentral"], municipality.region_id)
             if centre is None:
                 problems.append(f"okänd vårdcentral ”{r['vardcentral']}” i kommunens region")
-        exists = db.session.scalar(
-            sa.select(CareHome.id).where(
-                CareHome.municipality_id == municipality.id,
-                sa.func.lower(CareHome.name) == r["namn"].lower(),
-            )
-        )
-        if exists is not None:
+        if services.home_named(municipality.id, r["namn"]) is not None:
             problems.append(f"boendet {r['namn']} finns redan i {municipality.name}")
-        dup = self._duplicate(("home", municipality.id, r["namn"].lower()), r["_line"])
+        dup = self._duplicate(("home", municipality.id, services.name_key(r["namn"])), r["_line"])
         if dup:
             problems.append(dup)
         if len(r["namn"]) > 160:
@@ -338,12 +341,8 @@ class _RowChecker:
         if r.get("boende"):
             if municipality is None:
                 return None, "ange kommun för boendet"
-            home = db.session.scalar(
-                sa.select(CareHome).where(
-                    CareHome.municipality_id == municipality.id,
-                    sa.func.lower(CareHome.name) == r["boende"].lower(),
-                )
-            )
+            home_id = services.home_named(municipality.id, r["boende"])
+            home = db.session.get(CareHome, home_id) if home_id is not None else None
             if home is None:
                 return None, f"okänt boende ”{r['boende']}” i {municipality.name}"
             if not self.scope.can_manage_home(home):

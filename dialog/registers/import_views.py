@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..scope import current_scope, require
+from ..wording import count
 from . import csv_import, services
 from .forms import ImportConfirmForm, ImportUploadForm
 from .views import bp
@@ -71,9 +72,9 @@ def import_confirm():
         raw = base64.b64decode(form.payload.data or "", validate=True)
         # Checked again: the file is trusted no more on confirm than on upload.
         result = csv_import.preview(form.kind.data, raw, scope, actor=current_user)
-        count = csv_import.apply(result)
+        imported = csv_import.apply(result)
         db.session.commit()
-        log.info("event=csv_imported kind=%s rows=%d", form.kind.data, count)
+        log.info("event=csv_imported kind=%s rows=%d", form.kind.data, imported)
     except (csv_import.ImportFileError, binascii.Error, services.RegisterError) as error:
         db.session.rollback()
         flash(
@@ -83,5 +84,5 @@ def import_confirm():
             "error",
         )
         return redirect(url_for("registers.import_csv"))
-    flash(f"{count} rader importerades.", "success")
+    flash(f"{count(imported, 'rad', 'rader')} importerades.", "success")
     return redirect(url_for("registers.import_csv"))

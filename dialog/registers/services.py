@@ -74,6 +74,25 @@ def _save(obj, fields: list[str], values: dict[str, Any], actor, *, created: boo
     return obj
 
 
+def name_key(name: str) -> str:
+    """How two names are compared: case-folded (å, ä, ö too) with spaces collapsed.
+
+    In Python, not with SQL lower(): SQLite's lower() folds ASCII only, so "Åsgården" and
+    "åsgården" would pass a check and then collide in the unique index."""
+    return " ".join((name or "").split()).casefold()
+
+
+def home_named(municipality_id: int, name: str, *, exclude_id: int | None = None) -> int | None:
+    """The id of the municipality's home with this name (any case), if there is one."""
+    wanted = name_key(name)
+    for home_id, existing in db.session.execute(
+        sa.select(CareHome.id, CareHome.name).where(CareHome.municipality_id == municipality_id)
+    ):
+        if home_id != exclude_id and name_key(existing) == wanted:
+            return home_id
+    return None
+
+
 def save_home(
     home: CareHome | None,
     *,
@@ -88,13 +107,7 @@ def save_home(
         raise RegisterError("Ange boendets namn.")
     if health_centre is not None and health_centre.region_id != municipality.region_id:
         raise RegisterError("Vårdcentralen måste höra till samma region som kommunen.")
-    clash = db.session.scalar(
-        sa.select(CareHome.id).where(
-            CareHome.municipality_id == municipality.id,
-            sa.func.lower(CareHome.name) == name.lower(),
-            CareHome.id != (home.id if home else -1),
-        )
-    )
+    clash = home_named(municipality.id, name, exclude_id=home.id if home else None)
     if clash is not None:
         raise RegisterError(f"Det finns redan ett boende som heter {name} i {municipality.name}.")
     obj = _save(

@@ -71,6 +71,8 @@
 
   function renderSummary(data) {
     document.getElementById("planner-hard-count").textContent = data.hard;
+    const hardWord = document.getElementById("planner-hard-word");
+    if (hardWord) hardWord.textContent = data.hard === 1 ? hardWord.dataset.one : hardWord.dataset.many;
     document.getElementById("planner-soft-count").textContent = data.soft;
     var status = document.getElementById("planner-status");
     status.textContent = "";

@@ -100,7 +100,12 @@ def test_record_dialogue_on_tablet(app, live_server, tablet, world, book):
     page.get_by_role("button", name="Spara åtgärden").click()
     page.wait_for_selector(".flash-success")
 
-    page.get_by_role("button", name="Markera som dokumenterad och lås").click()
+    page.get_by_role("link", name="Markera som dokumenterad och lås").click()
+    # Locking asks first and says what follows.
+    assert "Det här händer när du låser" in page.locator("main").inner_text()
+    _axe_clean(page)
+    screenshot(page, "findings-tablet-5a-confirm-lock")
+    page.get_by_role("button", name="Ja, dokumentera och lås").click()
     page.wait_for_selector(".findings-locked")
     _axe_clean(page)
     screenshot(page, "findings-tablet-5-documented")

@@ -243,8 +243,18 @@ def test_documented_locks_for_unit_manager_but_not_for_mas(app, client, world, b
     for pid, _, _ in _participants(app, dialogue_id):
         data[f"attendance-{pid}"] = "deltog"
     assert client.post(f"/dialoger/{dialogue_id}/narvaro", data=data).status_code == 302
+    # Locking asks first and says what follows; a POST without the confirmation locks nothing.
+    confirm = client.get(f"/dialoger/{dialogue_id}/dokumenterad")
+    assert confirm.status_code == 200 and "Det här händer när du låser" in text_of(confirm)
     response = client.post(
         f"/dialoger/{dialogue_id}/dokumenterad", data={"version": version_of(app, dialogue_id)}
+    )
+    assert response.status_code == 200 and "Ja, dokumentera och lås" in text_of(response)
+    with app.app_context():
+        assert db.session.get(Dialogue, dialogue_id).status is DialogueStatus.HELD
+    response = client.post(
+        f"/dialoger/{dialogue_id}/dokumenterad",
+        data={"version": version_of(app, dialogue_id), "confirmed": "ja"},
     )
     assert response.status_code == 302
     with app.app_context():
@@ -305,16 +315,33 @@ def test_mas_unlocks_documented_dialogue(app, client, world, book):
         db.session.commit()
     login(client, "chef_a1")
     response = client.post(
-        f"/dialoger/{dialogue_id}/las-upp", data={"version": version_of(app, dialogue_id)}
+        f"/dialoger/{dialogue_id}/las-upp",
+        data={"version": version_of(app, dialogue_id), "reason": "Vill ändra"},
     )
     assert response.status_code == 403
     client.post("/logga-ut")
     login(client, "mas_a")
     page = text_of(client.get(f"/dialoger/{dialogue_id}/dokumentation"))
     assert "Lås upp för enhetschefen" in page
+    # A reason is required: without one nothing changes.
     response = client.post(
         f"/dialoger/{dialogue_id}/las-upp", data={"version": version_of(app, dialogue_id)}
+    )
+    assert response.status_code == 400 and "Fyll i anledning" in text_of(response)
+    with app.app_context():
+        assert db.session.get(Dialogue, dialogue_id).status is DialogueStatus.DOCUMENTED
+    response = client.post(
+        f"/dialoger/{dialogue_id}/las-upp",
+        data={
+            "version": version_of(app, dialogue_id),
+            "reason": "Närvaron för vårdcentralen behöver rättas.",
+        },
     )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Dialogue, dialogue_id).status is DialogueStatus.HELD
+        entry = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "låste upp dokumenterad dialog")
+        ).one()
+        assert entry.actor == "mas_a"
+        assert entry.changes["anledning"] == [None, "Närvaron för vårdcentralen behöver rättas."]

@@ -128,14 +128,82 @@ GET_MATRIX = [
         ),
     ),
     ("/anvandare", {r: (OK if r == "admin" else FORBIDDEN) for r in ROLES}),
+    # The year between dialogues (issue 12).
+    ("/start", {r: OK for r in ROLES}),
+    ("/hjalp", {r: OK for r in ROLES}),
+    ("/hjalp/vardcentral", {r: OK for r in ROLES}),
+    (
+        "/lyfta",
+        expect(
+            admin=OK,
+            regional_norr=OK,
+            regional_syd=OK,
+            mas_a=OK,
+            mas_b=OK,
+            chef_a1=FORBIDDEN,
+            vc_alfa=FORBIDDEN,
+        ),
+    ),
+    (
+        "/lyfta/{escalated}",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/atgarder/{centre_action}",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=OK),
+    ),
+    (
+        "/dialoger/{d_doc}/dokument/protokoll",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=OK),
+    ),
+    (
+        "/dialoger/{d_held}/dokumenterad",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/dialoger/{d_doc}/las-upp",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/iakttagelser/{held_finding}/ta-bort",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/atgarder/{held_action}/ta-bort",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=OK, vc_alfa=FORBIDDEN),
+    ),
+    ("/anvandare/{chef_user}", {r: (OK if r == "admin" else FORBIDDEN) for r in ROLES}),
+    (
+        "/paminnelser",
+        expect(
+            admin=OK,
+            regional_norr=OK,
+            regional_syd=OK,
+            mas_a=FORBIDDEN,
+            mas_b=FORBIDDEN,
+            chef_a1=FORBIDDEN,
+            vc_alfa=FORBIDDEN,
+        ),
+    ),
     ("/dialoger/999999", {r: HIDDEN for r in ROLES}),
     ("/register/boenden/999999", {r: HIDDEN for r in ROLES}),
 ]
 
 
 @pytest.fixture
-def ids(world, book):
+def ids(app, world, book):
+    from tests.yearround.helpers import documented
+
+    doc = documented(app, book, home="a1", day=date(2026, 3, 10))
+    held = documented(app, book, home="a1", day=date(2025, 3, 11), lock=False)
     values = {
+        "escalated": doc.escalated_id,
+        "centre_action": doc.actions["vardcentral"],
+        "d_doc": doc.dialogue_id,
+        "d_held": held.dialogue_id,
+        "held_finding": held.plain_finding_id,
+        "held_action": held.actions["sabo"],
+        "chef_user": world.users["chef_a1"],
         "a1": world.homes["a1"],
         "b1": world.homes["b1"],
         "c1": world.homes["c1"],
@@ -342,3 +410,118 @@ def test_no_route_serves_data_to_an_anonymous_visitor(client, app, ids):
             continue
         opened.append(f"{rule.rule} ({rule.endpoint}) -> {response.status_code}")
     assert not opened, "\n".join(opened)
+
+
+# --- the year between dialogues: state-changing routes × roles (issue 12) ---------------------
+
+FOUND = 302  # done (redirect after the change)
+
+
+def _year_posts(app, book, world):
+    """(name, url, data, expected per role) against a documented dialogue of home a1."""
+    from tests.yearround.helpers import documented
+
+    doc = documented(app, book, home="a1", day=date(2026, 3, 10))
+    with app.app_context():
+        from dialog.findings import action_followup
+        from dialog.models import Action
+
+        stamps = {
+            k: action_followup.stamp(db.session.get(Action, v)) for k, v in doc.actions.items()
+        }
+    return [
+        (
+            "follow up the centre's action",
+            f"/atgarder/{doc.actions['vardcentral']}/uppfoljning",
+            {"status": "pagar", "seen": stamps["vardcentral"]},
+            expect(admin=FOUND, regional_norr=FOUND, mas_a=FOUND, chef_a1=FORBIDDEN, vc_alfa=FOUND),
+        ),
+        (
+            "follow up the home's action",
+            f"/atgarder/{doc.actions['sabo']}/uppfoljning",
+            {"status": "pagar", "seen": stamps["sabo"]},
+            expect(admin=FOUND, regional_norr=FOUND, mas_a=FOUND, chef_a1=FOUND, vc_alfa=FORBIDDEN),
+        ),
+        (
+            "acknowledge the escalation",
+            f"/lyfta/{doc.escalated_id}/kvittera",
+            {"comment": "Sett."},
+            expect(
+                admin=FOUND,
+                regional_norr=FOUND,
+                mas_a=FOUND,
+                chef_a1=FORBIDDEN,
+                vc_alfa=FORBIDDEN,
+            ),
+        ),
+        (
+            "unlock with a reason",
+            f"/dialoger/{doc.dialogue_id}/las-upp",
+            {"reason": "Rätta närvaron.", "version": ""},
+            expect(
+                admin=FOUND,
+                regional_norr=FOUND,
+                mas_a=FOUND,
+                chef_a1=FORBIDDEN,
+                vc_alfa=FORBIDDEN,
+            ),
+        ),
+        (
+            "answer an invitation one is not on",
+            f"/dialoger/{doc.dialogue_id}/mitt-svar",
+            {"response": "ja"},
+            expect(
+                admin=FORBIDDEN,
+                regional_norr=FORBIDDEN,
+                mas_a=FORBIDDEN,
+                chef_a1=FORBIDDEN,
+                vc_alfa=FORBIDDEN,
+            ),
+        ),
+        (
+            "reset a password",
+            f"/anvandare/{world.users['chef_a1']}/losenord",
+            {"password": "ett-annat-losenord-9"},
+            {r: (FOUND if r == "admin" else FORBIDDEN) for r in ROLES},
+        ),
+        (
+            "change the reminder settings",
+            "/paminnelser",
+            {
+                "region": str(world.regions["norr"]),
+                "followup_mail": "y",
+                "action_reminder_days": "10",
+                "overdue_reminders": "y",
+                "digest_weekday": "2",
+            },
+            expect(
+                admin=FOUND,
+                regional_norr=FOUND,
+                regional_syd=HIDDEN,
+                mas_a=FORBIDDEN,
+                mas_b=FORBIDDEN,
+                chef_a1=FORBIDDEN,
+                vc_alfa=FORBIDDEN,
+            ),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_year_between_post_matrix(app, client, world, book, role):
+    posts = _year_posts(app, book, world)
+    login(client, role)
+    failures = []
+    for name, url, data, expected in posts:
+        audit_before = _audit_count(app)
+        status = client.post(url, data=data).status_code
+        if status != expected[role]:
+            failures.append(f"{name} ({url}): expected {expected[role]}, got {status}")
+        if status != FOUND and _audit_count(app) != audit_before:
+            failures.append(f"{name}: refused but the audit log grew")
+    assert not failures, "\n".join(failures)
+
+
+def _audit_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))

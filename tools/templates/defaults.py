@@ -14,6 +14,7 @@ from docx.shared import Pt
 from dialog.documents import minutes_layout as L
 
 from . import docx_build as b
+from . import hidden
 
 HEADER = "{{ home.name }} · Patientsäkerhetsdialog {{ dialogue.date }}"
 
@@ -45,10 +46,11 @@ def _previous_actions(document, caption):
         t,
         "for a in previous_actions",
         (
-            "{{ a.description }} ({{ a.year }})",
+            "{{ a.description }} ({{ a.year }}){% if a.last_note %} Senaste anteckning "
+            "{{ a.last_note_date }}: {{ a.last_note }}{% endif %}",
             "{{ a.responsible }}",
             "{{ a.due_date }}",
-            "{{ a.status }}",
+            "{{ a.status }}{% if a.overdue %}, {{ a.overdue|lower }}{% endif %}",
         ),
     )
     b.tag_paragraph(document, "if not previous_actions")
@@ -201,7 +203,9 @@ def build_minutes():
         L.FACT_PLACE: "{{ dialogue.location }}",
     }
     for label in L.FACT_LABELS:
-        b.add_row(t, (label, values[label]), bold_first=True)
+        row = b.add_row(t, (label, values[label]), bold_first=True)
+        if label in (L.FACT_DIALOGUE_ID, L.FACT_CALENDAR_UID):
+            hidden.hide_row(row)  # read back by the importer, never shown to people
 
     d.add_heading(L.TABLE_TITLES[L.ATTENDANCE], level=1)
     d.add_paragraph(
@@ -218,6 +222,7 @@ def build_minutes():
         height_cm=0.8,
     )
     b.loop_rows(t, "for r in blank_rows.attendance", ("", "", "", "", "", ""), height_cm=0.8)
+    hidden.hide_column(t, 0)
 
     d.add_heading(L.TABLE_TITLES[L.PREVIOUS_ACTIONS], level=1)
     d.add_paragraph("Status: " + ", ".join(L.STATUS_VALUES) + ".")
@@ -232,15 +237,17 @@ def build_minutes():
         "for a in previous_actions",
         (
             "{{ a.id }}",
-            "{{ a.description }}",
+            "{{ a.description }}{% if a.last_note %} Senaste anteckning {{ a.last_note_date }}: "
+            "{{ a.last_note }}{% endif %}",
             "{{ a.responsible }}",
             "{{ a.due_date }}",
-            "{{ a.status }}",
+            "{{ a.status }}{% if a.overdue %}, {{ a.overdue|lower }}{% endif %}",
             "",
             "",
         ),
         height_cm=0.8,
     )
+    hidden.hide_column(t, 0)
     b.tag_paragraph(d, "if not previous_actions")
     d.add_paragraph("Det finns inga åtgärder från tidigare dialoger att följa upp.")
     b.tag_paragraph(d, "endif")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date, time
 
 from ...timeutil import LocalTimeError, check_local_time
+from ...wording import count, plural
 from .model import (
     HALF_DAY_END,
     NOON,
@@ -152,7 +153,7 @@ def _soft_issues(req, home: Home, slot: Slot, weeks) -> list[Issue]:
                     home.id,
                     "rytm",
                     f"Förra årets dialog var {home.previous_day.isoformat()};"
-                    f" förslaget ligger {distance} dagar från samma tid i år.",
+                    f" förslaget ligger {count(distance, 'dag', 'dagar')} från samma tid i år.",
                 )
             )
     return found
@@ -197,8 +198,9 @@ def explain(
                     0,
                     "restid",
                     (
-                        f"{req.person(person)} ska delta i {len(own)} dialoger men perioden har bara "
-                        f"{supply} möjliga dagar för hen{busy}. Förläng perioden, välj färre boenden "
+                        f"{req.person(person)} ska delta i {count(len(own), 'dialog', 'dialoger')} men "
+                        f"perioden har bara {supply} {plural(supply, 'möjlig dag', 'möjliga dagar')} "
+                        f"för hen{busy}. Förläng perioden, välj färre boenden "
                         "eller låt en ersättare delta."
                     ),
                     (person,),

@@ -1,0 +1,155 @@
+"""Findings raised to MAS/MAR and the region ("Lyft till MAS/MAR och region").
+
+They reach the people who follow up: MAS/MAR of the home's municipality and the region's users
+see them on their start page and dashboard, get them in the weekly digest, and acknowledge each
+one (with a comment if they like). MAS/MAR and the region acknowledge separately: each level
+answers for itself. Every acknowledgement is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    CareHome,
+    Dialogue,
+    DialogueStatus,
+    EscalationAck,
+    EscalationLevel,
+    Finding,
+)
+from .lifecycle import COMMENT_MAX, Checker, FindingsError
+
+AFTER_MEETING = [DialogueStatus.HELD, DialogueStatus.DOCUMENTED]
+
+
+def follows_up(scope) -> bool:
+    """MAS/MAR, regional users and administrators: the ones escalations are raised to."""
+    return bool(scope.admin or scope.municipality_ids or scope.region_ids)
+
+
+def can_acknowledge(scope, finding: Finding) -> bool:
+    home = finding.dialogue.care_home
+    return finding.escalate and (
+        scope.admin
+        or home.municipality_id in scope.municipality_ids
+        or home.municipality.region_id in scope.region_ids
+    )
+
+
+def _in_scope(scope):
+    """Dialogues held in the municipalities and regions this user follows up."""
+    return sa.select(Dialogue.id).where(
+        Dialogue.status.in_(AFTER_MEETING),
+        Dialogue.care_home_id.in_(sa.select(CareHome.id).where(scope.managed_home_clause())),
+    )
+
+
+def _query(scope, *, open_only: bool):
+    query = sa.select(Finding).where(
+        Finding.escalate.is_(True), Finding.dialogue_id.in_(_in_scope(scope))
+    )
+    if open_only:
+        acknowledged = sa.select(EscalationAck.finding_id).where(
+            EscalationAck.level == EscalationLevel.for_scope(scope)
+        )
+        query = query.where(Finding.id.not_in(acknowledged))
+    return query
+
+
+def count_open(scope) -> int:
+    """Escalated findings in scope this user's level has not acknowledged yet."""
+    if not follows_up(scope):
+        return 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(_query(scope, open_only=True).subquery())
+        )
+        or 0
+    )
+
+
+@dataclass
+class Escalation:
+    finding: Finding
+    acks: dict[EscalationLevel, EscalationAck]
+    mine: EscalationAck | None
+
+
+def escalations(scope, *, open_only: bool = True, limit: int | None = None) -> list[Escalation]:
+    """Escalated findings in scope, newest first, with their acknowledgements."""
+    if not follows_up(scope):
+        return []
+    query = (
+        _query(scope, open_only=open_only)
+        .options(
+            joinedload(Finding.dialogue).joinedload(Dialogue.care_home),
+            joinedload(Finding.area),
+        )
+        .order_by(Finding.escalated_at.desc().nulls_last(), Finding.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    findings = list(db.session.scalars(query).unique())
+    acks: dict[int, dict] = {}
+    if findings:
+        for ack in db.session.scalars(
+            sa.select(EscalationAck)
+            .where(EscalationAck.finding_id.in_([f.id for f in findings]))
+            .options(joinedload(EscalationAck.user))
+        ):
+            acks.setdefault(ack.finding_id, {})[ack.level] = ack
+    level = EscalationLevel.for_scope(scope)
+    return [Escalation(f, acks.get(f.id, {}), acks.get(f.id, {}).get(level)) for f in findings]
+
+
+def escalation(scope, finding: Finding) -> Escalation:
+    acks = {
+        a.level: a
+        for a in db.session.scalars(
+            sa.select(EscalationAck).where(EscalationAck.finding_id == finding.id)
+        )
+    }
+    return Escalation(finding, acks, acks.get(EscalationLevel.for_scope(scope)))
+
+
+def acknowledge(finding: Finding, comment: str, *, scope, actor) -> EscalationAck:
+    """Acknowledge for the user's level; a second acknowledgement of one level is refused."""
+    if not can_acknowledge(scope, finding):
+        raise FindingsError("Bara MAS/MAR i kommunen eller regionen kan kvittera.")
+    checker = Checker()
+    comment = checker.text("comment", "Kommentar", comment, max_len=COMMENT_MAX, required=False)
+    checker.raise_if_any()
+    level = EscalationLevel.for_scope(scope)
+    exists = db.session.scalar(
+        sa.select(EscalationAck.id).where(
+            EscalationAck.finding_id == finding.id, EscalationAck.level == level
+        )
+    )
+    already = FindingsError(f"Iakttagelsen är redan kvitterad av {level.label}.")
+    if exists is not None:
+        raise already
+    ack = EscalationAck(
+        finding_id=finding.id, level=level, user_id=getattr(actor, "id", None), comment=comment
+    )
+    try:
+        with db.session.begin_nested():  # two people acknowledging at once: one wins
+            db.session.add(ack)
+            db.session.flush()
+    except IntegrityError:
+        raise already from None
+    audit.record(
+        "kvitterade lyft iakttagelse",
+        finding,
+        where=finding.dialogue,
+        actor=actor,
+        summary=f"{level.label}: {finding.area.name}",
+        changes={"kvitterad_av": [None, level.label], "kommentar": [None, comment or None]},
+    )
+    return ack
