@@ -164,3 +164,31 @@ def notice_message(
     for part in _text_parts(text, html):
         msg.attach(part)
     return _finish(msg, to_name=to_name, to_email=to_email, subject=subject, reply_to=reply_to)
+
+
+def notice_with_attachment(
+    *,
+    to_name: str,
+    to_email: str,
+    subject: str,
+    text: str,
+    html: str,
+    filename: str,
+    content: bytes,
+    mimetype: str,
+    reply_to: str | None = None,
+) -> BuiltMessage:
+    """A notice with a file attached (the minutes as a Word file): multipart/mixed ->
+    (multipart/alternative: plain, html) + the file, its name kept exactly (RFC 2231)."""
+    alternative = MIMEMultipart("alternative", boundary=_boundary(), policy=POLICY)
+    for part in _text_parts(text, html):
+        alternative.attach(part)
+    maintype, _, subtype = mimetype.partition("/")
+    if maintype != "application" or not subtype:
+        raise ValueError("attachments are application/* files")
+    attachment = MIMEApplication(content, subtype)
+    attachment.add_header("Content-Disposition", "attachment", filename=("utf-8", "", filename))
+    msg = MIMEMultipart("mixed", boundary=_boundary(), policy=POLICY)
+    msg.attach(alternative)
+    msg.attach(attachment)
+    return _finish(msg, to_name=to_name, to_email=to_email, subject=subject, reply_to=reply_to)

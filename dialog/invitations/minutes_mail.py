@@ -13,7 +13,7 @@ from ..models import Dialogue
 from ..models.invitations import MessageKind
 from ..timeutil import format_date
 from . import content, mail, outbox, sent_log
-from .attachments import notice_with_attachment
+from .mail import notice_with_attachment
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
