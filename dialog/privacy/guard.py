@@ -9,7 +9,8 @@ Modes: "text" (free text: everything below is refused), "name" (a staff member's
 name passes, but an identity number, age, room, address, phone, birth date or patient word in
 the same field does not), "org" (an organisation's own name or address: names, places and
 addresses pass), "phone" (a contact's work phone: a phone number passes, an identity number
-does not).
+does not), "link" (a video link: identity numbers, birth dates, phone numbers and private
+e-mail addresses are refused inside it).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ PRIORITY = [
     "enskilt_fall",
 ]
 _RANK = {kind: i for i, kind in enumerate(PRIORITY)}
-MODES = ("text", "name", "org", "phone")
+MODES = ("text", "name", "org", "phone", "link")
 # What each narrow mode still refuses.
 _NAME_MODE_KINDS = {
     "personnummer",
@@ -236,6 +237,12 @@ def _raw_hits(plain: str, phrases, mode: str) -> list[tuple[str, int, int]]:
         found = [f for f in found if f[0] in _NAME_MODE_KINDS]
     elif mode == "org":
         found = [f for f in found if f[0] in _ORG_MODE_KINDS]
+    elif mode == "link":
+        found = [
+            f
+            for f in found
+            if f[0] in {"personnummer", "samordningsnummer", "fodelsedatum", "telefon", "epost"}
+        ]
     elif mode == "phone":
         found = [f for f in found if f[0] in {"personnummer", "samordningsnummer", "fodelsedatum"}]
     return found
