@@ -25,6 +25,7 @@ FEATURES = [
     "documents",
     "findings",
     "followup",
+    "privacy",
 ]
 
 

@@ -152,9 +152,12 @@ def test_stand_in_name_through_the_answer_link_is_guarded(app, world, book, clie
     response = client.post(_path(no), data=form | {"stand_in_name": "Amina Hassan"})
     assert response.status_code == 200
     with app.app_context():
-        assert db.session.scalar(
-            sa.select(Participant.name).where(Participant.email == "ersattare@test.example.org")
-        ) == "Amina Hassan"
+        assert (
+            db.session.scalar(
+                sa.select(Participant.name).where(Participant.email == "ersattare@test.example.org")
+            )
+            == "Amina Hassan"
+        )
 
 
 def test_csv_import_preview_flags_patient_data_and_saves_nothing(app, world, client, login_as):
