@@ -133,7 +133,7 @@ def _scan_columns(check, report: Report, fix: bool) -> None:
                 if kinds:
                     report.add(Finding(spec.table, row_id, spec.column, kinds))
                     if fix:
-                        new = _redact_json(value, lambda _k: spec.mode, check)
+                        new = _redact_json(value, lambda _k, m=spec.mode: m, check)
                         db.session.execute(
                             table.update().where(table.c.id == row_id).values({column: new})
                         )
