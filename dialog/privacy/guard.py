@@ -41,7 +41,7 @@ KIND_LABELS = {
     "patientord": "Patientuppgift i namnfält",
 }
 STRUCTURAL_HINT = (
-    "beskriv inte ett enskilt fall: skriv strukturellt, t.ex. ”Vid två tillfällen i våras …” "
+    "beskriv inte ett enskilt fall utan mönstret, t.ex. ”Vid två tillfällen i våras …” "
     "eller ”Rutinen för … saknas”"
 )
 ADVICE = {
