@@ -82,23 +82,26 @@ def paragraph_timing(app, texts: list[str]) -> dict:
     word = re.compile(r"\w+")
     with app.app_context():
         find_patient_data("Uppvärmning: registren läses in och maskeras.")  # loads the registers
-        times, floors, refused = [], [], 0
+        times, cpu, floors, refused = [], [], [], 0
         for text in texts:
             g.pop("_privacy_cache", None)  # every paragraph is distinct anyway; no memo
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             hits = find_patient_data(text)
+            cpu.append((time.process_time() - start_cpu) * 1000)
             times.append((time.perf_counter() - start) * 1000)
             refused += bool(hits)
             start = time.perf_counter()
             word.findall(text)
             floors.append((time.perf_counter() - start) * 1000)
     times.sort()
-    p95 = times[int(len(times) * 0.95) - 1]
+    cpu.sort()
     floor = statistics.median(floors)
     return {
         "p50": statistics.median(times),
-        "p95": p95,
+        "p95": times[int(len(times) * 0.95) - 1],
         "max": times[-1],
+        "cpu_p50": statistics.median(cpu),
+        "cpu_p95": cpu[int(len(cpu) * 0.95) - 1],
         "floor": floor,
         "refused": refused,
     }
@@ -109,9 +112,10 @@ def scan_timing(app) -> tuple[float, object]:
     from dialog.privacy.scan import scan
 
     with app.app_context():
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         report = scan()
         elapsed = time.perf_counter() - start
+        report.cpu_seconds = time.process_time() - start_cpu
         db.session.rollback()
     return elapsed, report
 
@@ -138,15 +142,20 @@ def main() -> int:
     result = paragraph_timing(app, texts)
     print(
         f"\n1. One paragraph ({words:.0f} words, {len(texts)} distinct, national registers "
-        f"masked):\n   p50 {result['p50']:.2f} ms, p95 {result['p95']:.2f} ms, "
-        f"max {result['max']:.2f} ms; floor (one word regex) {result['floor']:.3f} ms, "
+        f"masked):\n   wall clock p50 {result['p50']:.2f} ms, p95 {result['p95']:.2f} ms, "
+        f"max {result['max']:.2f} ms;\n   CPU time p50 {result['cpu_p50']:.2f} ms, "
+        f"p95 {result['cpu_p95']:.2f} ms (the CPU time does not count waiting for a core on a "
+        f"shared machine; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores);"
+        f"\n   floor (one word regex over the paragraph) {result['floor']:.3f} ms, "
         f"p95 = {result['p95'] / result['floor']:.0f} × floor; "
         f"{result['refused']} of {len(texts)} refused. Target p95 < {TARGET_P95_MS} ms: "
-        f"{'met' if result['p95'] < TARGET_P95_MS else 'NOT MET'}."
+        f"wall {'met' if result['p95'] < TARGET_P95_MS else 'NOT MET'}, "
+        f"CPU {'met' if result['cpu_p95'] < TARGET_P95_MS else 'NOT MET'}."
     )
     seconds, report = scan_timing(app)
     print(
-        f"\n2. privacy-scan on the national demo data (SQLite): {seconds:.1f} s for "
+        f"\n2. privacy-scan on the national demo data (SQLite): {seconds:.1f} s wall clock "
+        f"({report.cpu_seconds:.1f} s CPU) for "
         f"{report.checked_values} stored values, {len(report.findings)} findings. "
         f"Target < {TARGET_SCAN_S:.0f} s: {'met' if seconds < TARGET_SCAN_S else 'NOT MET'}."
     )

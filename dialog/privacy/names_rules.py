@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from .names import ABBREVIATIONS, NOT_NAMES, TITLES, book
 
@@ -124,12 +123,20 @@ _START_CHARS = set(".!?:;\n•*(\"'»«[")
 _LIST_NUMBER = re.compile(r"(?:^|\s)\d{1,2}[.)]\s*$")
 
 
-@dataclass
 class Token:
-    text: str
-    start: int
-    end: int
-    at_start: bool
+    """A word; whether it starts a sentence is worked out only when a rule asks."""
+
+    __slots__ = ("text", "start", "end", "_source", "_at_start")
+
+    def __init__(self, text: str, start: int, end: int, source: str):
+        self.text, self.start, self.end, self._source = text, start, end, source
+        self._at_start = None
+
+    @property
+    def at_start(self) -> bool:
+        if self._at_start is None:
+            self._at_start = _is_start(self._source, self.start)
+        return self._at_start
 
 
 def _is_start(text: str, index: int) -> bool:
@@ -144,10 +151,7 @@ def _is_start(text: str, index: int) -> bool:
 
 
 def tokens(text: str) -> list[Token]:
-    return [
-        Token(m.group(0), m.start(), m.end(), _is_start(text, m.start()))
-        for m in _TOKEN.finditer(text)
-    ]
+    return [Token(m.group(0), m.start(), m.end(), text) for m in _TOKEN.finditer(text)]
 
 
 def _base(word: str) -> str:
@@ -162,7 +166,17 @@ def _base(word: str) -> str:
     return word
 
 
-def org_phrases(names: Iterable[str]) -> set[tuple[str, ...]]:
+class PhraseSet(frozenset):
+    """Word tuples to mask, with the index masked_spans needs (built once per set)."""
+
+    def __new__(cls, phrases):
+        self = super().__new__(cls, phrases)
+        self.firsts = frozenset(p[0] for p in self)
+        self.longest = max((len(p) for p in self), default=0)
+        return self
+
+
+def org_phrases(names: Iterable[str]) -> PhraseSet:
     """Word tuples to mask: each organisation name (or address), the name without generic
     words at its ends, and genitive forms."""
     phrases: set[tuple[str, ...]] = {tuple(p.split()) for p in FIXED_PHRASES}
@@ -186,7 +200,7 @@ def org_phrases(names: Iterable[str]) -> set[tuple[str, ...]]:
         # hide those names everywhere: only the full name of such a place is masked.
         phrases.add(tuple(words))
         phrases |= {v for v in variants if not _only_person_names(v)}
-    return phrases
+    return PhraseSet(phrases)
 
 
 def _only_person_names(words: tuple[str, ...]) -> bool:
@@ -197,8 +211,9 @@ def _only_person_names(words: tuple[str, ...]) -> bool:
 def masked_spans(text: str, phrases: set[tuple[str, ...]]) -> list[tuple[int, int]]:
     if not phrases:
         return []
-    firsts = {p[0] for p in phrases}
-    longest = max(len(p) for p in phrases)
+    if not isinstance(phrases, PhraseSet):
+        phrases = PhraseSet(phrases)
+    firsts, longest = phrases.firsts, phrases.longest
     words = [(m.group(0).lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
     spans = []
     for i, (word, _, _) in enumerate(words):
@@ -254,6 +269,13 @@ def find_names(
     toks = tokens(text)
     for i, tok in enumerate(toks):
         word = tok.text
+        # Most words are ordinary lower-case words: leave them before any context work.
+        if (
+            word.islower()
+            and (word[:-2] if word.endswith(":s") else word) not in (names.common_lower)
+            and not all(p in names.common_lower for p in word.split("-"))
+        ):
+            continue
         if not free(tok.start, tok.end):
             continue
         prev = toks[i - 1] if i else None

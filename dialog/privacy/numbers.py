@@ -507,7 +507,33 @@ def _word_number_ok(n: str) -> bool:
     return not n.isdigit() or 40 <= int(n) <= 115
 
 
+_AGE_NUMBER = re.compile(r"(?<!\d)\d{2,3}(?!\d)|" + NUMBER_WORD, re.IGNORECASE)
+
+
 def ages(text: str) -> Iterator[Found]:
+    """Every age pattern holds a number (in digits or words): the patterns run only on a
+    window around each number, not on the whole text."""
+    seen: set[Found] = set()
+    windows: list[tuple[int, int]] = []
+    for m in _AGE_NUMBER.finditer(text):
+        start = max(0, m.start() - 70)
+        end = min(len(text), m.end() + 45)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    for start, end in windows:
+        # Start the window at a word boundary so look-behinds see what they would.
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+        for found in _ages_in(text[start:end]):
+            hit = (found[0], found[1] + start, found[2] + start)
+            if hit not in seen:
+                seen.add(hit)
+                yield hit
+
+
+def _ages_in(text: str) -> Iterator[Found]:
     for regex in _AGE_PATTERNS:
         for m in regex.finditer(text):
             digits = re.findall(r"\d+", m.group(0))
