@@ -12,12 +12,14 @@ checked once per mode.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.policy import default as default_policy
 
+import icalendar
 import sqlalchemy as sa
 
 from ..extensions import db
@@ -220,17 +222,29 @@ def _mail_body(msg) -> str:
     return part.get_content() if part is not None else ""
 
 
+def _ics_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+
+
 def _redact_mail(msg, words: list[str]) -> bytes:
     for part in msg.walk():
         if part.get_content_maintype() != "text" or part.is_multipart():
             continue
         content = part.get_content()
-        new = content
+        calendar = part.get_content_subtype() == "calendar"
+        # iCalendar folds long lines (RFC 5545 3.1) and escapes commas: unfold, replace, fold.
+        before = re.sub(r"\r?\n[ \t]", "", content) if calendar else content
+        new = before
         for word in words:
             new = new.replace(word, REDACTED)
-        if new != content:
-            params = {k: v for k, v in part.get_params()[1:] if k.lower() != "charset"}
-            part.set_content(new, subtype=part.get_content_subtype(), params=params)
+            if calendar:
+                new = new.replace(_ics_escape(word), REDACTED)
+        if new == before:
+            continue
+        if calendar:
+            new = icalendar.Calendar.from_ical(new).to_ical().decode("utf-8")
+        params = {k: v for k, v in part.get_params()[1:] if k.lower() != "charset"}
+        part.set_content(new, subtype=part.get_content_subtype(), params=params)
     return msg.as_bytes()
 
 

@@ -160,3 +160,43 @@ def test_admin_page_shows_the_same_report(app, world, book, client, login_as):
     assert cleaned.status_code == 302
     after = client.get("/admin/integritet?kor=1").get_data(as_text=True)
     assert "Inga patientuppgifter hittades." in after
+
+
+def test_queued_mail_bodies_are_scanned_and_cleaned(app, world, book, runner):
+    """A place an older version let through went into the queued invitations: the scan finds
+    it there (the participants' own names in the greeting are not findings) and --redact
+    cleans every text part of the message."""
+    from dialog.models.invitations import OutboxMessage
+    from tests.invitations.helpers import book_with_organiser, send_invitations
+
+    dialogue_id = book_with_organiser(app, world, book)
+    with app.app_context():
+        db.session.execute(
+            sa.update(Dialogue.__table__)
+            .where(Dialogue.id == dialogue_id)
+            .values(location=f"Hos Kerstin Lindqvist, {SECRET}")
+        )
+        db.session.commit()
+    assert send_invitations(app, dialogue_id) > 0
+    result = runner.invoke(args=["privacy-scan"])
+    assert result.exit_code == 1
+    mail_lines = [line for line in result.output.splitlines() if line.startswith("outbox_message")]
+    assert mail_lines and all("personnummer" in line for line in mail_lines)
+    assert "Kerstin" not in result.output and SECRET not in result.output
+    assert runner.invoke(args=["privacy-scan", "--redact"]).exit_code == 1
+    with app.app_context():
+        raws = db.session.scalars(sa.select(OutboxMessage.raw)).all()
+    from email import message_from_bytes
+    from email.policy import default as default_policy
+
+    assert raws
+    for raw in raws:
+        msg = message_from_bytes(raw, policy=default_policy)
+        parts = [p for p in msg.walk() if p.get_content_maintype() == "text"]
+        assert {p.get_content_subtype() for p in parts} >= {"plain", "calendar"}
+        for part in parts:
+            content = part.get_content()
+            unfolded = content.replace("\r\n ", "").replace("\n ", "")
+            assert SECRET not in unfolded and "Kerstin" not in unfolded, part.get_content_type()
+        assert "[borttaget]" in msg.get_body(preferencelist=("plain",)).get_content()
+    assert runner.invoke(args=["privacy-scan"]).exit_code == 0
