@@ -24,6 +24,7 @@ FIXED_PHRASES = (
     "creutzfeldt jakob",
     "senior alert",
     "take care",
+    "cosmic link",
     "lewy body",
     "sankt göran",
     "sankt görans",
@@ -110,7 +111,7 @@ _INITIALS_AFTER = re.compile(
     r"behöver\s|är\s|var\s|får\s|vägrar\s|klagar\s|sover\s|ska\s)"
 )
 _INITIALS_BEFORE = re.compile(
-    r"(?:" + PATIENT_WORDS + r"|om|prata\s+om|diskuterade|hantera|träffat|att|"
+    r"\b(?:" + PATIENT_WORDS + r"|om|prata\s+om|diskuterade|hantera|träffat|att|"
     r"hon|han|och|nr\s+\d+)\s*[\(.]?\s*$",
     re.IGNORECASE,
 )

@@ -351,7 +351,7 @@ _DATE_FORMS = (
 _BORN_DATE = re.compile(
     r"\b"
     + _BORN
-    + r"\s*:?\s*(?:,\s*)?(?:den\s+|år\s+|i\s+|på\s+)?(?:"
+    + r"\s*:?\s*(?:,\s*)?(?:(?:i|på)\s+[A-ZÅÄÖ][\wåäö-]+\s+(?:år\s+)?)?(?:den\s+|år\s+|i\s+|på\s+)?(?:"
     + "|".join(_DATE_FORMS)
     + r")(?![\d])",
     re.IGNORECASE,
