@@ -16,6 +16,8 @@ e-mail addresses are refused inside it).
 from __future__ import annotations
 
 import re
+import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -147,18 +149,22 @@ class PatientDataError(ValueError):
         super().__init__(self.safe_message)
 
 
-def _register_names() -> list[str]:
-    """Names and addresses of regions, municipalities, homes and health centres (cached per
-    app context; dropped when the registers change, see columns.py)."""
-    try:
-        from flask import g, has_app_context
-    except ImportError:  # pragma: no cover
-        return []
-    if not has_app_context():
-        return []
-    cached = g.get("_privacy_org_names")
-    if cached is not None:
-        return cached
+# The registers' names and their masked phrases, per application, shared by the requests of
+# a process for REGISTER_TTL seconds (building them for 2,000 homes takes tens of ms). A change
+# to the registers through the ORM drops them at once (columns.py); another process's change
+# is seen within the TTL.
+REGISTER_TTL = 60.0
+_REGISTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _register_state():
+    from flask import current_app
+
+    app = current_app._get_current_object()
+    entry = _REGISTERS.get(app)
+    now = time.monotonic()
+    if entry is not None and now - entry[0] < REGISTER_TTL:
+        return entry
     names: list[str] = []
     try:
         import sqlalchemy as sa
@@ -174,32 +180,39 @@ def _register_names() -> list[str]:
                     a for a in db.session.scalars(sa.select(model.address).distinct()) if a
                 )
     except Exception:  # no tables yet (a fresh CLI run): scan without the register
-        names = []
-    g._privacy_org_names = names
-    return names
+        return (now, [], _DEFAULT_PHRASES)
+    entry = (now, names, org_phrases(names))
+    _REGISTERS[app] = entry
+    return entry
+
+
+def _register_names() -> list[str]:
+    """Names and addresses of regions, municipalities, homes and health centres."""
+    try:
+        from flask import has_app_context
+    except ImportError:  # pragma: no cover
+        return []
+    if not has_app_context():
+        return []
+    return _register_state()[1]
 
 
 def forget_register_names() -> None:
     """Drop the cached register names (a home or centre was added, renamed or moved)."""
     try:
-        from flask import g, has_app_context
+        from flask import current_app, g, has_app_context
     except ImportError:  # pragma: no cover
         return
     if has_app_context():
-        g.pop("_privacy_org_names", None)
-        g.pop("_privacy_org_phrases", None)
+        _REGISTERS.pop(current_app._get_current_object(), None)
         g.pop("_privacy_cache", None)
 
 
 def _phrases():
-    from flask import g, has_app_context
+    from flask import has_app_context
 
     if has_app_context():
-        cached = g.get("_privacy_org_phrases")
-        if cached is None:
-            cached = org_phrases(_register_names())
-            g._privacy_org_phrases = cached
-        return cached
+        return _register_state()[2]
     return _DEFAULT_PHRASES
 
 

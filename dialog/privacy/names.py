@@ -24,6 +24,7 @@ class NameBook:
     places: set[str] = field(default_factory=set)  # municipalities, regions' words, places
     per_million: dict[str, int] = field(default_factory=dict)
     common_lower: set[str] = field(default_factory=set)  # lower-case forms safe to flag alone
+    people: frozenset[str] = frozenset()  # first names and surnames together
 
     def is_first(self, word: str) -> bool:
         return word in self.first
@@ -64,6 +65,7 @@ def book() -> NameBook:
             and (int(per_million or 0) >= 200 or origins in {"so", "ar,so", "fa", "ku", "bs"})
         ):
             names.common_lower.add(name.lower())
+    names.people = frozenset(names.first | names.surnames)
     return names
 
 

@@ -205,8 +205,8 @@ def org_phrases(names: Iterable[str]) -> PhraseSet:
 
 
 def _only_person_names(words: tuple[str, ...]) -> bool:
-    names = book()
-    return all(_base(w.capitalize()) in names.first | names.surnames for w in words)
+    people = book().people
+    return all(_base(w.capitalize()) in people for w in words)
 
 
 def masked_spans(text: str, phrases: set[tuple[str, ...]]) -> list[tuple[int, int]]:
