@@ -162,3 +162,42 @@ def _guard_before_flush(session, flush_context, instances) -> None:
                 check_value(value, spec.mode, spec.label)
     if touched_registers:
         forget_register_names()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _guard_orm_statements(state) -> None:
+    """ORM-enabled INSERT and UPDATE statements (sa.update(Finding).values(…), bulk inserts
+    of mapped classes) skip the flush: their guarded values are checked here. Statements on
+    plain tables (the demo data's bulk load, privacy-scan's own redaction) are not."""
+    if not (state.is_update or state.is_insert):
+        return
+    # Built from a mapped class (sa.update(Finding)), not from its plain table.
+    attrs = getattr(state.statement, "_propagate_attrs", None) or {}
+    if attrs.get("compile_state_plugin") != "orm":
+        return
+    entity = getattr(attrs.get("plugin_subject"), "class_", None)
+    specs = _by_model().get(entity) if entity is not None else None
+    if not specs:
+        return
+    by_name = {}
+    for spec in specs:
+        by_name[spec.key] = spec
+        by_name[spec.column] = spec
+    values: list[dict] = []
+    params = state.parameters
+    if isinstance(params, dict):
+        values.append(params)
+    elif isinstance(params, (list, tuple)):
+        values.extend(p for p in params if isinstance(p, dict))
+    statement_values = getattr(state.statement, "_values", None) or {}
+    values.append(
+        {
+            getattr(key, "key", key): getattr(value, "value", value)
+            for key, value in statement_values.items()
+        }
+    )
+    for row in values:
+        for key, value in row.items():
+            spec = by_name.get(getattr(key, "key", key))
+            if spec is not None and value:
+                check_value(value, spec.mode, spec.label)

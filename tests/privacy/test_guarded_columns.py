@@ -165,3 +165,32 @@ def test_audit_changes_are_checked_by_the_column_they_describe(app, world):
         audit.record("ändrade", home, changes={"added": [None, ["Anna Andersson"]]})
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 1
+
+
+def test_orm_update_and_insert_statements_are_checked_too(app, world, book):
+    from dialog.models import Finding
+
+    with app.app_context():
+        _one_of_each(book, world)
+        db.session.commit()
+        with pytest.raises(PatientDataError):
+            db.session.execute(sa.update(Finding).values(description=PATIENT_TEXT["text"]))
+        db.session.rollback()
+        row = db.session.scalars(sa.select(Finding)).first()
+        with pytest.raises(PatientDataError):
+            db.session.execute(
+                sa.insert(Finding),
+                [
+                    {
+                        "dialogue_id": row.dialogue_id,
+                        "kind": row.kind,
+                        "area_id": row.area_id,
+                        "description": PATIENT_TEXT["text"],
+                    }
+                ],
+            )
+        db.session.rollback()
+        assert all("19121212" not in d for d in db.session.scalars(sa.select(Finding.description)))
+        # Structural text goes through the same statements untouched.
+        db.session.execute(sa.update(Finding).values(description="Rutinen saknas."))
+        db.session.commit()

@@ -90,7 +90,7 @@ def _store_old_patient_data(app, world, book):
         )
         db.session.execute(
             sa.update(Dialogue.__table__)
-            .where(Dialogue.id == dialogue_id)
+            .where(Dialogue.__table__.c.id == dialogue_id)
             .values(location="Hos Kerstin Lindqvist i lgh 1102")
         )
         db.session.execute(
@@ -173,7 +173,7 @@ def test_queued_mail_bodies_are_scanned_and_cleaned(app, world, book, runner):
     with app.app_context():
         db.session.execute(
             sa.update(Dialogue.__table__)
-            .where(Dialogue.id == dialogue_id)
+            .where(Dialogue.__table__.c.id == dialogue_id)
             .values(location=f"Hos Kerstin Lindqvist, {SECRET}")
         )
         db.session.commit()
