@@ -82,24 +82,31 @@ def paragraph_timing(app, texts: list[str]) -> dict:
     word = re.compile(r"\w+")
     with app.app_context():
         find_patient_data("Uppvärmning: registren läses in och maskeras.")  # loads the registers
-        times, cpu, floors, refused = [], [], [], 0
+        times, best, cpu, floors, refused = [], [], [], [], 0
         for text in texts:
-            g.pop("_privacy_cache", None)  # every paragraph is distinct anyway; no memo
-            start, start_cpu = time.perf_counter(), time.process_time()
-            hits = find_patient_data(text)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-            times.append((time.perf_counter() - start) * 1000)
+            runs = []
+            for _ in range(3):
+                g.pop("_privacy_cache", None)  # no memo: every run checks the text anew
+                start, start_cpu = time.perf_counter(), time.process_time()
+                hits = find_patient_data(text)
+                cpu_ms = (time.process_time() - start_cpu) * 1000
+                runs.append((time.perf_counter() - start) * 1000)
+            cpu.append(cpu_ms)
+            times.append(runs[0])  # the first run, as a user meets it
+            best.append(min(runs))  # best of three: without the scheduler's pauses
             refused += bool(hits)
             start = time.perf_counter()
             word.findall(text)
             floors.append((time.perf_counter() - start) * 1000)
     times.sort()
+    best.sort()
     cpu.sort()
     floor = statistics.median(floors)
     return {
         "p50": statistics.median(times),
         "p95": times[int(len(times) * 0.95) - 1],
         "max": times[-1],
+        "best_p95": best[int(len(best) * 0.95) - 1],
         "cpu_p50": statistics.median(cpu),
         "cpu_p95": cpu[int(len(cpu) * 0.95) - 1],
         "floor": floor,
@@ -143,13 +150,15 @@ def main() -> int:
     print(
         f"\n1. One paragraph ({words:.0f} words, {len(texts)} distinct, national registers "
         f"masked):\n   wall clock p50 {result['p50']:.2f} ms, p95 {result['p95']:.2f} ms, "
-        f"max {result['max']:.2f} ms;\n   CPU time p50 {result['cpu_p50']:.2f} ms, "
+        f"max {result['max']:.2f} ms; best of three runs per paragraph: "
+        f"p95 {result['best_p95']:.2f} ms;\n   CPU time p50 {result['cpu_p50']:.2f} ms, "
         f"p95 {result['cpu_p95']:.2f} ms (the CPU time does not count waiting for a core on a "
         f"shared machine; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores);"
         f"\n   floor (one word regex over the paragraph) {result['floor']:.3f} ms, "
         f"p95 = {result['p95'] / result['floor']:.0f} × floor; "
         f"{result['refused']} of {len(texts)} refused. Target p95 < {TARGET_P95_MS} ms: "
         f"wall {'met' if result['p95'] < TARGET_P95_MS else 'NOT MET'}, "
+        f"wall best of three {'met' if result['best_p95'] < TARGET_P95_MS else 'NOT MET'}, "
         f"CPU {'met' if result['cpu_p95'] < TARGET_P95_MS else 'NOT MET'}."
     )
     seconds, report = scan_timing(app)
