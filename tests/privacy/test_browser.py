@@ -55,3 +55,24 @@ def test_finding_form_shows_the_verdict_while_typing(app, live_server, browser, 
         assert not [e for e in errors if "Content Security Policy" in e], errors
     finally:
         context.close()
+
+
+def test_admin_scan_page(app, live_server, page, world, book):
+    from tests.privacy.test_web import _store_old_patient_data
+
+    _store_old_patient_data(app, world, book)
+    login_in_browser(page, live_server.url, "admin", PASSWORD)
+    page.goto(f"{live_server.url}/admin/integritet")
+    page.get_by_role("link", name="Sök igenom nu").click()
+    page.locator("text=värden innehåller patientuppgifter").wait_for()
+    content = page.content()
+    assert "Gunvor" not in content and "19121212" not in content
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
+    screenshot(page, "privacy-admin-scan")
+    page.get_by_label(
+        "Jag vill ersätta varje träff med [borttaget]. Det går inte att ångra."
+    ).check()
+    page.get_by_role("button", name="Rensa patientuppgifterna").click()
+    page.locator("text=Inga patientuppgifter hittades.").wait_for()
+    screenshot(page, "privacy-admin-scan-clean")
