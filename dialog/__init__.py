@@ -27,6 +27,7 @@ FEATURES = [
     "findings",
     "followup",
     "start",
+    "privacy",
 ]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 
+from .privacy import PatientDataError
+
 MESSAGES = {
     400: ("Felaktig begäran", "Begäran kunde inte behandlas. Gå tillbaka och försök igen."),
     403: ("Åtkomst nekad", "Du har inte behörighet att göra detta."),
@@ -30,6 +32,15 @@ def init_app(app) -> None:
             400,
             "Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen.",
         )
+
+    @app.errorhandler(PatientDataError)
+    def patient_data(error):
+        # The model layer refused a flush that a form did not check first: nothing is stored,
+        # and the page names the field and the kinds, never the refused words.
+        from .extensions import db
+
+        db.session.rollback()
+        return render(400, error.safe_message)
 
     for code in MESSAGES:
         app.register_error_handler(code, lambda error, code=code: render(code))

@@ -72,6 +72,10 @@ def _check_times(booking: Booking) -> tuple:
         raise BookingError("Sluttiden måste vara efter starttiden.")
     if not booking.location.strip() and not booking.video_link.strip():
         raise BookingError("Ange en plats eller en videolänk.")
+    # The place goes into the audit log and every calendar invitation: check it first, so the
+    # form can point at the words (PatientDataError; the model layer would refuse it too).
+    ensure_no_patient_data(booking.location, "Plats")
+    ensure_no_patient_data(booking.video_link, "Videolänk", mode="link")
     try:
         starts_at = checked_local_to_utc(booking.day, booking.start)
         ends_at = checked_local_to_utc(booking.day, booking.end)

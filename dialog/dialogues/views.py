@@ -28,6 +28,14 @@ def _contact_choices(contacts):
     return [(c.id, f"{c.name}, {c.role.label} – {c.organisation.name}") for c in contacts]
 
 
+def _refused_text(form, error: PatientDataError) -> None:
+    """Show the guard's verdict at the field only: the refused words must not travel in the
+    session cookie (flash) or anywhere else."""
+    field = form.video_link if error.field_label == "Videolänk" else form.location
+    field.errors = [error.field_message]
+    flash(f"{error.field_label} innehåller patientuppgifter. Skriv om den.", "error")
+
+
 def _managed_dialogue(dialogue_id: int) -> Dialogue:
     dialogue = get_or_404(Dialogue, dialogue_id)
     scope = current_scope()
@@ -123,6 +131,10 @@ def book(home_id):
                 contact_ids=(form.participants.data or []) + ([contact.id] if contact else []),
             )
             dialogue = services.book_dialogue(home, booking, actor=current_user)
+        except PatientDataError as error:
+            db.session.rollback()
+            _refused_text(form, error)
+            return render_template("dialogues/book.html", form=form, home=home), 400
         except (services.BookingError, StaleDialogueError) as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -168,6 +180,10 @@ def rebook(dialogue_id):
             services.rebook_dialogue(
                 dialogue, booking, expected_version=_version(form), actor=current_user
             )
+        except PatientDataError as error:
+            db.session.rollback()
+            _refused_text(form, error)
+            return render_template("dialogues/rebook.html", form=form, dialogue=dialogue), 400
         except (services.BookingError, StaleDialogueError) as error:
             db.session.rollback()
             flash(str(error), "error")

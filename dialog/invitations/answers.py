@@ -60,6 +60,11 @@ def parse_stand_in(name: str, email: str, role: str) -> StandIn | None:
     if len(name) > 160:
         raise AnswerError("Ersättarens namn får vara högst 160 tecken.")
     try:
+        # A staff member's name passes; an identity number, age, room or patient word does not.
+        ensure_no_patient_data(name, "Ersättarens namn", mode="name")
+    except PatientDataError as error:
+        raise AnswerError(error.safe_message) from None
+    try:
         role_value = ContactRole(role)
     except ValueError:
         raise AnswerError("Välj ersättarens roll.") from None
@@ -75,7 +80,7 @@ def _check_comment(comment: str) -> str:
     try:
         ensure_no_patient_data(comment, "Kommentar")
     except PatientDataError as error:
-        raise AnswerError(str(error)) from None
+        raise AnswerError(error.safe_message) from None
     return comment
 
 

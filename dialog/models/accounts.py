@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..privacy.columns import exempt, guarded
 from ..timeutil import now_utc
 from .base import LabelledEnum, UTCDateTime, enum_column
 
@@ -52,10 +53,16 @@ class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(160))
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    username: Mapped[str] = mapped_column(
+        sa.String(80), unique=True, info=exempt("login name of a staff account")
+    )
+    email: Mapped[str] = mapped_column(
+        sa.String(254),
+        unique=True,
+        info=exempt("staff e-mail address, checked by the e-mail normaliser"),
+    )
+    name: Mapped[str] = mapped_column(sa.String(160), info=guarded("name", "Namn"))
+    password_hash: Mapped[str] = mapped_column(sa.String(255), info=exempt("password hash"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..privacy.columns import exempt, guarded
 from ..timeutil import now_utc
 from .base import UTCDateTime
 
@@ -23,10 +24,12 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[str] = mapped_column(sa.String(120), info=guarded("text", "Namn"))
     # The first characters of the token, to recognise it in the list; not enough to use it.
-    prefix: Mapped[str] = mapped_column(sa.String(16))
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16), info=exempt("generated token prefix"))
+    token_hash: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, info=exempt("hash of a generated token")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..privacy.columns import exempt, guarded
 from ..timeutil import now_utc
 from .base import LabelledEnum, UTCDateTime, enum_column
 from .registers import CareHome, ContactRole, HealthCentre
@@ -71,18 +72,27 @@ class Dialogue(db.Model):
     year: Mapped[int] = mapped_column(index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    location: Mapped[str] = mapped_column(sa.String(240), default="")
-    video_link: Mapped[str] = mapped_column(sa.String(500), default="")
+    location: Mapped[str] = mapped_column(sa.String(240), default="", info=guarded("text", "Plats"))
+    video_link: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("link", "Videolänk")
+    )
     status: Mapped[DialogueStatus] = mapped_column(
         enum_column(DialogueStatus), default=DialogueStatus.PLANNED, index=True
     )
-    cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    cancel_reason: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("text", "Anledning")
+    )
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     documented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # iCalendar identity: the UID never changes, SEQUENCE grows with every sent change.
-    calendar_uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_calendar_uid)
+    calendar_uid: Mapped[str] = mapped_column(
+        sa.String(120),
+        unique=True,
+        default=new_calendar_uid,
+        info=exempt("generated calendar UID"),
+    )
     calendar_sequence: Mapped[int] = mapped_column(default=0)
     # The SEQUENCE that carried the current time: a calendar reply to a lower one answered an
     # earlier time of the dialogue.
@@ -121,14 +131,18 @@ class Participant(db.Model):
     )
     # Copied from the contact at invitation time; a stand-in may have no contact row.
     contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contact.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(160))
-    email: Mapped[str] = mapped_column(sa.String(254))
+    name: Mapped[str] = mapped_column(sa.String(160), info=guarded("name", "Namn"))
+    email: Mapped[str] = mapped_column(
+        sa.String(254), info=exempt("invitee e-mail address, checked by the e-mail normaliser")
+    )
     role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole))
     side: Mapped[Side] = mapped_column(enum_column(Side))
     response: Mapped[ResponseStatus] = mapped_column(
         enum_column(ResponseStatus), default=ResponseStatus.NEEDS_ACTION
     )
-    response_comment: Mapped[str] = mapped_column(sa.String(500), default="")
+    response_comment: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("text", "Kommentar")
+    )
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when this participant came in someone else's place.
     stand_in_for_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id"))

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
+from ..privacy.columns import exempt, guarded
 from ..timeutil import now_utc
 from .base import UTCDateTime
 
@@ -25,14 +26,20 @@ class DocumentTemplate(db.Model):
     __table_args__ = (sa.Index("ix_document_template_lookup", "kind", "region_id", "active"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(40))  # dialog.documents.kinds key
+    kind: Mapped[str] = mapped_column(sa.String(40), info=exempt("a dialog.documents.kinds key"))
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), index=True)
     version: Mapped[int] = mapped_column()
-    filename: Mapped[str] = mapped_column(sa.String(255))
-    comment: Mapped[str] = mapped_column(sa.String(500), default="")
+    filename: Mapped[str] = mapped_column(sa.String(255), info=guarded("text", "Filnamn"))
+    comment: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("text", "Kommentar")
+    )
     size: Mapped[int] = mapped_column()
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    sha256: Mapped[str] = mapped_column(sa.String(64), info=exempt("hash of the file"))
+    content: Mapped[bytes] = deferred(
+        mapped_column(
+            sa.LargeBinary, info=exempt("a Word template (placeholders), validated on upload")
+        )
+    )
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     active: Mapped[bool] = mapped_column(default=False)

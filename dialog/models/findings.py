@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..privacy.columns import guarded
 from ..timeutil import now_utc
 from .base import LabelledEnum, UTCDateTime, enum_column
 from .registers import ContactRole
@@ -52,7 +53,7 @@ class Area(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[str] = mapped_column(sa.String(120), info=guarded("text", "Namn"))
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -66,7 +67,7 @@ class PlanArea(db.Model):
     __tablename__ = "plan_area"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160), unique=True, info=guarded("text", "Namn"))
     kind: Mapped[PlanAreaKind] = mapped_column(enum_column(PlanAreaKind))
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
@@ -85,7 +86,7 @@ class Finding(db.Model):
     kind: Mapped[FindingKind] = mapped_column(enum_column(FindingKind), index=True)
     area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
     plan_area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan_area.id"), index=True)
-    description: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text, info=guarded("text", "Beskrivning"))
     concerns: Mapped[Party] = mapped_column(enum_column(Party), default=Party.JOINT)
     spread_as_lesson: Mapped[bool] = mapped_column(default=False)
     escalate: Mapped[bool] = mapped_column(default=False)
@@ -113,7 +114,7 @@ class Action(db.Model):
     # The area an action belongs to when it is linked to the dialogue rather than to a finding
     # (the documentation template's actions table has an area column).
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"), index=True)
-    description: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text, info=guarded("text", "Beskrivning"))
     responsible_party: Mapped[Party] = mapped_column(enum_column(Party))
     responsible_role: Mapped[ContactRole | None] = mapped_column(enum_column(ContactRole))
     due_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
@@ -145,7 +146,7 @@ class ActionNote(db.Model):
         sa.ForeignKey("action.id", ondelete="CASCADE"), index=True
     )
     note_date: Mapped[date] = mapped_column(sa.Date)
-    text: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(sa.Text, info=guarded("text", "Anteckning"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     action: Mapped[Action] = relationship(back_populates="notes")
@@ -165,7 +166,7 @@ class ActionReview(db.Model):
         sa.ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus))
-    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    comment: Mapped[str] = mapped_column(sa.Text, default="", info=guarded("text", "Kommentar"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     action: Mapped[Action] = relationship()

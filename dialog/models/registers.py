@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..privacy.columns import exempt, guarded
 from .base import LabelledEnum, enum_column
 
 
@@ -45,7 +46,7 @@ class Region(db.Model):
     __tablename__ = "region"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True, info=guarded("org", "Namn"))
     active: Mapped[bool] = mapped_column(default=True)
 
     municipalities: Mapped[list[Municipality]] = relationship(
@@ -64,7 +65,7 @@ class Municipality(db.Model):
     __table_args__ = (sa.UniqueConstraint("region_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[str] = mapped_column(sa.String(120), info=guarded("org", "Namn"))
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -82,9 +83,9 @@ class HealthCentre(db.Model):
     __table_args__ = (sa.UniqueConstraint("region_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(160))
+    name: Mapped[str] = mapped_column(sa.String(160), info=guarded("org", "Namn"))
     operator: Mapped[Operator] = mapped_column(enum_column(Operator), default=Operator.PUBLIC)
-    address: Mapped[str] = mapped_column(sa.String(240), default="")
+    address: Mapped[str] = mapped_column(sa.String(240), default="", info=guarded("org", "Adress"))
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -103,8 +104,8 @@ class CareHome(db.Model):
     __table_args__ = (sa.UniqueConstraint("municipality_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(160))
-    address: Mapped[str] = mapped_column(sa.String(240), default="")
+    name: Mapped[str] = mapped_column(sa.String(160), info=guarded("org", "Namn"))
+    address: Mapped[str] = mapped_column(sa.String(240), default="", info=guarded("org", "Adress"))
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     # The health centre responsible for physician participation at this home.
     health_centre_id: Mapped[int | None] = mapped_column(
@@ -141,9 +142,13 @@ class Contact(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(160))
-    email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    name: Mapped[str] = mapped_column(sa.String(160), info=guarded("name", "Namn"))
+    email: Mapped[str] = mapped_column(
+        sa.String(254),
+        index=True,
+        info=exempt("contact e-mail address, checked by the e-mail normaliser"),
+    )
+    phone: Mapped[str] = mapped_column(sa.String(40), default="", info=guarded("phone", "Telefon"))
     role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole))
     care_home_id: Mapped[int | None] = mapped_column(sa.ForeignKey("care_home.id"), index=True)
     health_centre_id: Mapped[int | None] = mapped_column(

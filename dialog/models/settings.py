@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..privacy.columns import exempt, guarded
 
 
 class RegionSettings(db.Model):
@@ -20,8 +21,12 @@ class RegionSettings(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), unique=True)
-    required_roles: Mapped[dict | None] = mapped_column(sa.JSON)
-    blocked_periods: Mapped[list | None] = mapped_column(sa.JSON)
+    required_roles: Mapped[dict | None] = mapped_column(
+        sa.JSON, info=exempt("role codes from the code")
+    )
+    blocked_periods: Mapped[list | None] = mapped_column(
+        sa.JSON, info=guarded("text", "Spärrad period")
+    )
     reminder_days: Mapped[int | None] = mapped_column()
     # The year between dialogues: reminders about actions and the weekly digest (None = default).
     followup_mail: Mapped[bool | None] = mapped_column()

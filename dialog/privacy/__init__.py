@@ -8,3 +8,18 @@ Interface (stable; the findings issue implements the detection):
 """
 
 from .guard import Hit, PatientDataError, ensure_no_patient_data, find_patient_data  # noqa: F401
+
+
+def init_app(app):
+    """The guard's CLI commands, the check-while-typing endpoint and the administrator's scan
+    page."""
+    from ..web import add_nav_item
+    from .cli import privacy_check_command, privacy_scan_command
+    from .views import bp
+
+    app.cli.add_command(privacy_check_command)
+    app.cli.add_command(privacy_scan_command)
+    app.register_blueprint(bp)
+    add_nav_item(
+        app, "Integritetskontroll", "privacy.scan_page", lambda scope: scope.admin, order=95
+    )

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from .guard import find_patient_data
+from .scan import describe, redact, scan
 
 
 def scan_lines(lines) -> list[str]:
@@ -63,3 +64,52 @@ def privacy_check_command(file: str) -> None:
         click.echo(f"{len(report)} möjliga patientuppgifter hittades.", err=True)
         ctx.exit(1)
     click.echo("Inga patientuppgifter hittades.", err=True)
+
+
+@click.command("privacy-scan")
+@click.option(
+    "--redact",
+    "do_redact",
+    is_flag=True,
+    help="Ersätt varje träff med [borttaget] (en transaktion, en rad i granskningsloggen).",
+)
+@with_appcontext
+def privacy_scan_command(do_redact: bool) -> None:
+    """Sök igenom allt som redan är sparat efter patientuppgifter med dagens kontroll.
+
+    Går igenom iakttagelser, åtgärder, anteckningar, kommentarer, deltagare, platser,
+    register, granskningsloggens ändringar och köade e-postmeddelanden. Skriver tabell, rad,
+    kolumn och typ för varje träff, aldrig själva texten, och avslutar med kod 1 om något
+    hittades. Med --redact ersätts träffarna med [borttaget] i en enda transaktion.
+    """
+    import time
+
+    from ..extensions import db
+
+    ctx = click.get_current_context()
+    started = time.perf_counter()
+    if do_redact:
+        try:
+            report = redact()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    else:
+        report = scan()
+        db.session.rollback()
+    seconds = time.perf_counter() - started
+    for finding in report.findings:
+        click.echo(describe(finding))
+    summary = (
+        f"{report.checked_values} värden kontrollerade på {seconds:.1f} s; "
+        f"{len(report.findings)} med patientuppgifter"
+    )
+    if report.findings:
+        per_table = ", ".join(f"{t}: {n}" for t, n in sorted(report.tables.items()))
+        summary += f" ({per_table})"
+        if do_redact:
+            summary += "; ersatta med [borttaget]"
+    click.echo(summary + ".", err=True)
+    if report.findings:
+        ctx.exit(1)

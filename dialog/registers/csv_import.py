@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import CareHome, Contact, ContactRole, HealthCentre, Municipality, Operator, Region
+from ..privacy import find_patient_data
 from ..scope import Scope
 from . import services
 
@@ -170,6 +171,7 @@ def preview(kind: str, raw: bytes, scope: Scope, actor=None) -> ImportPreview:
             for c, required in COLUMNS[kind].items()
             if required and not record.get(c)
         ]
+        problems += _patient_data_problems(kind, record)
         if not problems:
             problems, action = checker.check(record | {"_line": str(line)})
             if action is not None:
@@ -177,6 +179,24 @@ def preview(kind: str, raw: bytes, scope: Scope, actor=None) -> ImportPreview:
         for problem in problems:
             result.errors.append(RowError(line, problem))
     return result
+
+
+# The guard's mode for each free-text column of an import (the model layer checks them again
+# when the rows are saved). Problems name the column and the kinds, never the words.
+_GUARDED_COLUMNS = {"namn": "org", "adress": "org", "telefon": "phone"}
+
+
+def _patient_data_problems(kind: str, record: dict[str, str]) -> list[str]:
+    problems = []
+    for column, mode in _GUARDED_COLUMNS.items():
+        value = record.get(column) or ""
+        if column == "namn" and kind == "kontakter":
+            mode = "name"
+        hits = find_patient_data(value, mode=mode) if value else []
+        if hits:
+            kinds = ", ".join(dict.fromkeys(h.label.lower() for h in hits))
+            problems.append(f"{COLUMN_LABELS[column]} innehåller patientuppgifter ({kinds})")
+    return problems
 
 
 def apply(result: ImportPreview) -> int:
