@@ -124,7 +124,9 @@ class Action(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The day the owner says it was done (status klar), and why it was stopped (avbruten).
     done_on: Mapped[date | None] = mapped_column(sa.Date)
-    cancel_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    cancel_reason: Mapped[str] = mapped_column(
+        sa.Text, default="", info=guarded("text", "Anledning")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -208,7 +210,7 @@ class EscalationAck(db.Model):
     )
     level: Mapped[EscalationLevel] = mapped_column(enum_column(EscalationLevel))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    comment: Mapped[str] = mapped_column(sa.Text, default="", info=guarded("text", "Kommentar"))
     acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     finding: Mapped[Finding] = relationship()
@@ -224,8 +226,12 @@ class DialogueMinutes(db.Model):
     dialogue_id: Mapped[int] = mapped_column(
         sa.ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
     )
-    lessons_passed_on: Mapped[str] = mapped_column(sa.Text, default="")
-    next_dialogue: Mapped[str] = mapped_column(sa.Text, default="")
+    lessons_passed_on: Mapped[str] = mapped_column(
+        sa.Text, default="", info=guarded("text", "Hur lärdomarna förs vidare")
+    )
+    next_dialogue: Mapped[str] = mapped_column(
+        sa.Text, default="", info=guarded("text", "Nästa dialog")
+    )
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("participant.id", ondelete="SET NULL")
     )

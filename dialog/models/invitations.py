@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..privacy.columns import exempt
+from ..privacy.columns import exempt, guarded
 from ..timeutil import now_utc
 from .base import LabelledEnum, UTCDateTime, enum_column
 from .dialogues import ResponseStatus
@@ -86,7 +86,9 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The claim of one worker round: a worker sends only rows that still carry its token.
-    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
+    claim_token: Mapped[str | None] = mapped_column(
+        sa.String(32), info=exempt("random token of the worker that claimed the message")
+    )
     # Set (and committed) right before the SMTP exchange of an attempt begins: a claimed row
     # without it was never tried; with it, a dead worker leaves the outcome unknown.
     attempt_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -123,10 +125,14 @@ class ResponseEvent(db.Model):
     sequence: Mapped[int | None] = mapped_column()
     # The answer was to an earlier time of the dialogue: kept, but it does not count.
     earlier_time: Mapped[bool] = mapped_column(default=False)
-    comment: Mapped[str] = mapped_column(sa.String(500), default="")
+    comment: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("text", "Kommentar")
+    )
     # The calendar's comment was refused by the patient-data guard and never stored.
     comment_dropped: Mapped[bool] = mapped_column(default=False)
-    delegated_to: Mapped[str] = mapped_column(sa.String(254), default="")
+    delegated_to: Mapped[str] = mapped_column(
+        sa.String(254), default="", info=exempt("the delegate's e-mail address from DELEGATED-TO")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     participant = relationship("Participant")
@@ -160,10 +166,16 @@ class InboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The Message-ID header, or a hash of the whole message when it has none: unique, so the
     # same message read twice, or by two readers at once, is applied once.
-    key: Mapped[str] = mapped_column(sa.String(250), unique=True)
-    folder: Mapped[str] = mapped_column(sa.String(200), default="")
+    key: Mapped[str] = mapped_column(
+        sa.String(250), unique=True, info=exempt("the mail server's identifier of a message")
+    )
+    folder: Mapped[str] = mapped_column(
+        sa.String(200), default="", info=exempt("a mailbox folder name from configuration")
+    )
     imap_uid: Mapped[int | None] = mapped_column(sa.BigInteger)  # IMAP UIDs are 32-bit unsigned
-    method: Mapped[str] = mapped_column(sa.String(20), default="")
+    method: Mapped[str] = mapped_column(
+        sa.String(20), default="", info=exempt("an iTIP method (REPLY, COUNTER, …)")
+    )
     outcome: Mapped[InboxOutcome] = mapped_column(enum_column(InboxOutcome), index=True)
     dialogue_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("dialogue.id", ondelete="SET NULL"), index=True
@@ -180,7 +192,9 @@ class InboxCursor(db.Model):
 
     __tablename__ = "inbox_cursor"
 
-    folder: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    folder: Mapped[str] = mapped_column(
+        sa.String(200), primary_key=True, info=exempt("a mailbox folder name from configuration")
+    )
     uidvalidity: Mapped[int] = mapped_column(sa.BigInteger)
     last_uid: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
@@ -206,7 +220,9 @@ class CounterProposal(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The SEQUENCE the proposal answered: a DECLINECOUNTER echoes it.
     sequence: Mapped[int] = mapped_column(default=0)
-    comment: Mapped[str] = mapped_column(sa.String(500), default="")
+    comment: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("text", "Kommentar")
+    )
     comment_dropped: Mapped[bool] = mapped_column(default=False)
     status: Mapped[CounterStatus] = mapped_column(
         enum_column(CounterStatus), default=CounterStatus.OPEN

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..privacy.columns import exempt
 from ..timeutil import now_utc
 from .base import UTCDateTime
 
@@ -24,8 +25,12 @@ class NotificationLog(db.Model):
     __table_args__ = (sa.UniqueConstraint("key", "recipient"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(160))
-    recipient: Mapped[str] = mapped_column(sa.String(254))
+    key: Mapped[str] = mapped_column(
+        sa.String(160), info=exempt("which reminder was sent: kind and ids, built by the code")
+    )
+    recipient: Mapped[str] = mapped_column(
+        sa.String(254), info=exempt("the e-mail address the reminder went to")
+    )
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )

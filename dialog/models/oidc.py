@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..privacy.columns import exempt
 from ..timeutil import now_utc
 from .accounts import ROLE_TARGETS, Role, User, UserScope
 from .base import UTCDateTime, enum_column
@@ -32,11 +33,19 @@ class OidcIdentity(db.Model):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
-    provider: Mapped[str] = mapped_column(sa.String(40))
-    issuer: Mapped[str] = mapped_column(sa.String(500))
-    subject: Mapped[str] = mapped_column(sa.String(255))
+    provider: Mapped[str] = mapped_column(
+        sa.String(40), info=exempt("the configured name of an identity provider")
+    )
+    issuer: Mapped[str] = mapped_column(
+        sa.String(500), info=exempt("the identity provider's issuer URL")
+    )
+    subject: Mapped[str] = mapped_column(
+        sa.String(255), info=exempt("the provider's opaque, stable subject identifier")
+    )
     # The address that proved the link; kept for the administrator, never used to log in again.
-    linked_email: Mapped[str] = mapped_column(sa.String(254))
+    linked_email: Mapped[str] = mapped_column(
+        sa.String(254), info=exempt("the verified e-mail address the link was made through")
+    )
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -59,8 +68,12 @@ class GroupMapping(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    provider: Mapped[str] = mapped_column(sa.String(40))
-    group_name: Mapped[str] = mapped_column(sa.String(255))
+    provider: Mapped[str] = mapped_column(
+        sa.String(40), info=exempt("the configured name of an identity provider")
+    )
+    group_name: Mapped[str] = mapped_column(
+        sa.String(255), info=exempt("a group name or id from the provider, set by an administrator")
+    )
     role: Mapped[Role] = mapped_column(enum_column(Role))
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"))
