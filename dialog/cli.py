@@ -10,11 +10,8 @@ from .extensions import db
 
 
 def init_app(app) -> None:
-    from .privacy.cli import privacy_check_command
-
     app.cli.add_command(demo_data_command)
     app.cli.add_command(setup_command)
-    app.cli.add_command(privacy_check_command)
 
 
 @click.command("demo-data")

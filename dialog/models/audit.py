@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..privacy.columns import exempt
+from ..privacy import exempt
 from ..timeutil import now_utc
 from .base import UTCDateTime
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..privacy.columns import exempt, guarded
+from ..privacy import exempt, guarded
 from ..timeutil import now_utc
 from .base import LabelledEnum, UTCDateTime, enum_column
 from .dialogues import ResponseStatus

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..privacy.columns import exempt
+from ..privacy import exempt
 from ..timeutil import now_utc
 from .accounts import ROLE_TARGETS, Role, User, UserScope
 from .base import UTCDateTime, enum_column

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..privacy.columns import exempt, guarded
+from ..privacy import exempt, guarded
 from .base import LabelledEnum, enum_column
 
 

@@ -78,14 +78,21 @@ class _Checker:
         return hits
 
 
+def _key(table: sa.Table) -> sa.Column:
+    """The table's one-column integer primary key (id, or dialogue_id for a 1:1 table)."""
+    (key,) = table.primary_key.columns
+    return key
+
+
 def _rows(table: sa.Table, *columns, where=None) -> Iterator[sa.Row]:
-    """Stream rows in id order, in batches (keyset pagination keeps memory flat)."""
+    """Stream rows in key order, in batches (keyset pagination keeps memory flat)."""
+    key = _key(table)
     last = 0
     while True:
-        query = sa.select(table.c.id, *columns).where(table.c.id > last)
+        query = sa.select(key, *columns).where(key > last)
         if where is not None:
             query = query.where(where)
-        batch = db.session.execute(query.order_by(table.c.id).limit(_BATCH)).all()
+        batch = db.session.execute(query.order_by(key).limit(_BATCH)).all()
         if not batch:
             return
         yield from batch
@@ -137,7 +144,7 @@ def _scan_columns(check, report: Report, fix: bool) -> None:
                     if fix:
                         new = _redact_json(value, lambda _k, m=spec.mode: m, check)
                         db.session.execute(
-                            table.update().where(table.c.id == row_id).values({column: new})
+                            table.update().where(_key(table) == row_id).values({column: new})
                         )
                 continue
             hits = check(value, spec.mode)
@@ -150,7 +157,7 @@ def _scan_columns(check, report: Report, fix: bool) -> None:
                 if fix:
                     db.session.execute(
                         table.update()
-                        .where(table.c.id == row_id)
+                        .where(_key(table) == row_id)
                         .values({column: _redacted(value, hits)})
                     )
 
@@ -179,7 +186,7 @@ def _scan_audit(check, report: Report, fix: bool) -> None:
             report.add(Finding("audit_entry", row_id, "changes", tuple(kinds)))
             if fix:
                 new = _redact_json(changes, key_mode, check)
-                db.session.execute(table.update().where(table.c.id == row_id).values(changes=new))
+                db.session.execute(table.update().where(_key(table) == row_id).values(changes=new))
         # Summaries are built by the code from names of homes and people: identity numbers,
         # birth dates, rooms and ages are what could have slipped in.
         hits = check(summary or "", "org")
@@ -192,7 +199,7 @@ def _scan_audit(check, report: Report, fix: bool) -> None:
             if fix:
                 db.session.execute(
                     table.update()
-                    .where(table.c.id == row_id)
+                    .where(_key(table) == row_id)
                     .values(summary=_redacted(summary, hits))
                 )
 
@@ -266,7 +273,7 @@ def _scan_outbox(check, report: Report, fix: bool) -> None:
         if fix:
             words = sorted({h.text for h in hits}, key=len, reverse=True)
             db.session.execute(
-                table.update().where(table.c.id == row_id).values(raw=_redact_mail(msg, words))
+                table.update().where(_key(table) == row_id).values(raw=_redact_mail(msg, words))
             )
 
 

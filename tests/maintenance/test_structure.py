@@ -154,6 +154,7 @@ NOT_IMPORTED = {
     "psycopg": "the PostgreSQL driver SQLAlchemy loads from a postgresql+psycopg:// URL",
     "tzdata": "time-zone data for zoneinfo on machines without the system database",
     "pytest-timeout": "a pytest plug-in, enabled by being installed",
+    "ruff": "the linter and formatter, run as a command by the test command",
 }
 
 

@@ -59,7 +59,7 @@ def test_first_login_links_by_verified_email_then_the_subject_carries_it(
     requests_seen = []
     page.on("request", lambda r: requests_seen.append(r.url))
     sso_login(page, sso_live, "Logga in med Testregionens konto", "anna")
-    assert urlparse(page.url).path == "/arsoversikt"
+    assert urlparse(page.url).path == "/start"  # the start page (web.index)
     assert page.locator(".user-menu").inner_text().startswith("Test mas_a")
 
     # The authorization request carried state, nonce and a PKCE S256 challenge.

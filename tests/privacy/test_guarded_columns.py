@@ -83,10 +83,13 @@ def _one_of_each(book, world):
         Party,
         PlanArea,
         RegionSettings,
+        ResponseStatus,
         User,
     )
     from dialog.models.api import ApiToken
     from dialog.models.documents import DocumentTemplate
+    from dialog.models.findings import DialogueMinutes, EscalationAck, EscalationLevel
+    from dialog.models.invitations import AnswerSource, CounterProposal, ResponseEvent
 
     dialogue_id = book("a1", date(2027, 3, 10), time(9), time(11))
     dialogue = db.session.get(Dialogue, dialogue_id)
@@ -124,6 +127,32 @@ def _one_of_each(book, world):
                 token_hash="1" * 64,
             ),
             RegionSettings(region_id=world.regions["norr"], blocked_periods=[]),
+        ]
+    )
+    db.session.flush()
+    participant = dialogue.participants[0]
+    db.session.add_all(
+        [
+            DialogueMinutes(
+                dialogue_id=dialogue.id, lessons_passed_on="Via APT.", next_dialogue="Mars"
+            ),
+            EscalationAck(
+                finding_id=finding.id, level=EscalationLevel.MUNICIPALITY, comment="Sett."
+            ),
+            ResponseEvent(
+                dialogue_id=dialogue.id,
+                participant_id=participant.id,
+                response=ResponseStatus.ACCEPTED,
+                source=AnswerSource.LINK,
+                comment="Kommer.",
+            ),
+            CounterProposal(
+                dialogue_id=dialogue.id,
+                participant_id=participant.id,
+                starts_at=dialogue.starts_at,
+                ends_at=dialogue.ends_at,
+                comment="Senare passar bättre.",
+            ),
         ]
     )
     db.session.flush()
