@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, signals
+from ..bounds import YEAR_MESSAGE, date_in_range
 from ..extensions import db
 from ..locking import StaleDialogueError, check_version
 from ..models import (
@@ -61,6 +62,8 @@ def _already_booked(home: CareHome, year: int) -> BookingError:
 
 
 def _check_times(booking: Booking) -> None:
+    if not date_in_range(booking.day):
+        raise BookingError(YEAR_MESSAGE)
     if booking.end <= booking.start:
         raise BookingError("Sluttiden måste vara efter starttiden.")
     if not booking.location.strip() and not booking.video_link.strip():

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from ..bounds import has_control_characters
 from ..extensions import db
 from ..models import CareHome, Contact, ContactRole, HealthCentre, Municipality, Operator, Region
 from ..scope import Scope
@@ -168,6 +169,11 @@ def preview(kind: str, raw: bytes, scope: Scope, actor=None) -> ImportPreview:
             f"{COLUMN_LABELS[c]} saknas"
             for c, required in COLUMNS[kind].items()
             if required and not record.get(c)
+        ]
+        problems += [
+            f"{COLUMN_LABELS[c]} innehåller osynliga styrtecken (till exempel NUL)"
+            for c, value in record.items()
+            if has_control_characters(value)
         ]
         if not problems:
             problems, action = checker.check(record | {"_line": str(line)})
