@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from ..models import Role
 
@@ -14,6 +14,30 @@ class LoginForm(FlaskForm):
         "Lösenord", validators=[DataRequired("Fyll i lösenord."), Length(max=200)]
     )
     remember = BooleanField("Kom ihåg mig på den här enheten")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(
+        "Nuvarande lösenord",
+        validators=[DataRequired("Fyll i ditt nuvarande lösenord."), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        "Nytt lösenord (minst 10 tecken)",
+        validators=[
+            DataRequired("Fyll i ett nytt lösenord."),
+            Length(min=10, max=200, message="Lösenordet måste ha minst 10 och högst 200 tecken."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Upprepa det nya lösenordet",
+        validators=[
+            DataRequired("Upprepa det nya lösenordet."),
+            EqualTo("new", message="Lösenorden är inte lika. Skriv samma lösenord två gånger."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class UserForm(FlaskForm):
