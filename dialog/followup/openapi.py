@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..bounds import MAX_YEAR, MIN_YEAR
 from ..models import ActionStatus, ContactRole, DialogueStatus, FindingKind, Party
 
 
@@ -169,13 +170,15 @@ FILTERS = [
     _param(
         "year",
         "Kalenderår (standard: innevarande år).",
-        {"type": "integer", "minimum": 1990, "maximum": 2200},
+        {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
     ),
     _param(
         "half", "Halvår: 1 = januari–juni, 2 = juli–december.", {"type": "integer", "enum": [1, 2]}
     ),
     _param(
-        "municipality_id", "Bara en kommun.", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+        "municipality_id",
+        "Bara en kommun.",
+        {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     ),
     _param(
         "health_centre_id",

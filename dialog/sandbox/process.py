@@ -137,8 +137,8 @@ class _RenderProcess:
             left -= len(chunk)
         return b"".join(chunks)
 
-    def render(self, payload: bytes, cpu_seconds: float) -> bytes:
-        deadline = time.monotonic() + wall_timeout(cpu_seconds)
+    def render(self, payload: bytes, cpu_seconds: float, wall_seconds: float) -> bytes:
+        deadline = time.monotonic() + wall_seconds
         try:
             self.proc.stdin.write(struct.pack(">I", len(payload)) + payload)
             self.proc.stdin.flush()
@@ -148,7 +148,7 @@ class _RenderProcess:
         except TimeoutError:
             self.kill()
             raise RenderFailed(
-                "limit", f"att fylla i mallen tog mer än {wall_timeout(cpu_seconds):g} sekunder"
+                "limit", f"att fylla i mallen tog mer än {wall_seconds:g} sekunder"
             ) from None
         except (EOFError, BrokenPipeError, OSError):
             self.kill()
@@ -187,11 +187,15 @@ class _Pool:
                 # else: inherited through a fork; it belongs to the parent process
         return _RenderProcess(memory_mb)
 
-    def render(self, payload: bytes, cpu_seconds: float, memory_mb: int) -> bytes:
+    def render(
+        self, payload: bytes, cpu_seconds: float, memory_mb: int, wall_seconds: float | None = None
+    ) -> bytes:
         with self._slots:
             worker = self._take(memory_mb)
             try:
-                data = worker.render(payload, cpu_seconds)
+                data = worker.render(
+                    payload, cpu_seconds, wall_seconds or wall_timeout(cpu_seconds)
+                )
             except BaseException:
                 if worker.alive:
                     worker.kill()
