@@ -47,7 +47,7 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _env_bool("SECURE_COOKIES"),
         # "Kom ihåg mig" lasts at most this long, and so does any login (the user loader
         # refuses a session or cookie from an older login; see accounts.services.load_user).
-        "REMEMBER_COOKIE_DURATION": timedelta(days=int(_env("REMEMBER_DAYS", "30"))),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=float(_env("REMEMBER_DAYS", "30"))),
         # Reverse proxies in front of the app whose X-Forwarded-For to trust (0 = none): the
         # client's address counts failed logins per address.
         "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),

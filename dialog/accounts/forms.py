@@ -23,10 +23,10 @@ class PasswordForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     new = PasswordField(
-        "Nytt lösenord (minst 10 tecken)",
+        "Nytt lösenord (minst 12 tecken)",
         validators=[
             DataRequired("Fyll i ett nytt lösenord."),
-            Length(min=10, max=200, message="Lösenordet måste ha minst 10 och högst 200 tecken."),
+            Length(min=12, max=200, message="Lösenordet måste ha minst 12 och högst 200 tecken."),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -49,10 +49,10 @@ class UserForm(FlaskForm):
         "E-post", validators=[DataRequired("Fyll i e-post."), Email("Ange en giltig e-postadress.")]
     )
     password = PasswordField(
-        "Lösenord (minst 10 tecken)",
+        "Lösenord (minst 12 tecken)",
         validators=[
             DataRequired("Fyll i lösenord."),
-            Length(min=10, max=200, message="Lösenordet måste ha minst 10 tecken."),
+            Length(min=12, max=200, message="Lösenordet måste ha minst 12 tecken."),
         ],
     )
     role = SelectField("Roll", choices=[(r.value, r.label) for r in Role])

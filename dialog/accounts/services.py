@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from ..extensions import db
 from ..models import ROLE_TARGETS, Role, User, UserScope
 from ..timeutil import now_utc
 from . import attempts
+
+log = logging.getLogger(__name__)
+MIN_PASSWORD = 12  # characters (OWASP ASVS 2.1.1); no composition rules (2.1.9)
 
 
 class AccountError(ValueError):
@@ -59,13 +63,18 @@ def attempt_login(login: str, password: str, address: str | None) -> LoginOutcom
     """Check a login. Locked names and addresses are refused before any password is checked;
     otherwise the password is always checked (against a dummy hash for unknown names). A
     failure is counted for the name and the address. Flushes; the caller commits."""
+    # Logged without the typed name (it may be a password typed into the wrong field).
     until = attempts.locked_until([attempts.account_key(login), attempts.address_key(address)])
     if until is not None:
+        log.warning("event=login_refused reason=locked address=%s", address)
         return LoginOutcome(locked_until=until)
     user = authenticate(login, password)
     if user is None:
-        return LoginOutcome(locked_until=attempts.record_failed_login(login, address))
+        until = attempts.record_failed_login(login, address)
+        log.warning("event=login_failed address=%s locked=%s", address, until is not None)
+        return LoginOutcome(locked_until=until)
     attempts.clear(login)
+    log.info("event=login user_id=%s address=%s", user.id, address)
     return LoginOutcome(user=user)
 
 
@@ -92,6 +101,7 @@ def end_sessions(user: User, *, actor=None, action: str | None = None) -> None:
     """End every session and remember-me cookie of the user; audited when `action` is given."""
     user.end_sessions()
     db.session.flush()
+    log.info("event=sessions_ended user_id=%s reason=%s", user.id, action or "utloggning")
     if action:
         audit.record(action, user, actor=actor)
 
@@ -108,8 +118,8 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def _check_new_password(password: str) -> None:
-    if not 10 <= len(password) <= 200:
-        raise AccountError("Lösenordet måste ha minst 10 och högst 200 tecken.")
+    if not MIN_PASSWORD <= len(password) <= 200:
+        raise AccountError(f"Lösenordet måste ha minst {MIN_PASSWORD} och högst 200 tecken.")
 
 
 def create_user(

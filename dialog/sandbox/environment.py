@@ -58,7 +58,8 @@ DEFAULT_LIMITS = Limits()
 
 
 def _number(value: int) -> str:
-    return f"{value:,}".replace(",", " ")
+    """1 000 000, the Swedish way, with no-break spaces so a number never wraps."""
+    return f"{value:,}".replace(",", "\u00a0")
 
 
 class Budget:

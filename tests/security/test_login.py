@@ -200,3 +200,35 @@ def test_a_wrong_current_password_counts_as_a_failed_login(client, app, world):
     other = app.test_client()
     response = other.post("/logga-in", data={"login": "mas_a", "password": PASSWORD})
     assert response.status_code == 429
+
+
+def test_login_decisions_are_logged_without_the_typed_name(client, world, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="dialog.accounts.services"):
+        _fail(client, "mitt-hemliga-losenord")
+        client.post("/logga-in", data={"login": "admin", "password": PASSWORD})
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("event=login_failed address=192.0.2.10") for m in messages)
+    assert any(m.startswith(f"event=login user_id={world.users['admin']}") for m in messages)
+    assert not any("hemliga" in m or PASSWORD in m for m in messages)
+
+
+@pytest.mark.parametrize("length, allowed", [(11, False), (12, True), (200, True), (201, False)])
+def test_passwords_are_12_to_200_characters_of_any_kind(app, world, length, allowed):
+    password = ("Å lösenord 🔑 " * 20)[:length]
+    with app.app_context():
+        try:
+            services.create_user(
+                username=f"ny{length}",
+                email=f"ny{length}@test.example.org",
+                name="Ny Testperson",
+                password=password,
+                scopes=[],
+            )
+            created = True
+        except services.AccountError as error:
+            created = False
+            assert "minst 12 och högst 200 tecken" in str(error)
+        db.session.rollback()
+    assert created is allowed
