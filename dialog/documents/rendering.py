@@ -72,12 +72,22 @@ def finish_document(kind_key: str, document, context: dict) -> None:
 
 
 def render(
-    template_bytes: bytes, kind: DocumentKind, context: dict, *, strict: bool = False
+    template_bytes: bytes,
+    kind: DocumentKind,
+    context: dict,
+    *,
+    strict: bool = False,
+    cpu_seconds: float | None = None,
 ) -> bytes:
     """The filled-in document as .docx bytes. strict=True fails on any unknown variable.
 
     Raises RenderFailed (with .error and a Swedish message) when the template cannot be filled
-    in: an error in the template, or more work than a render may do."""
+    in: an error in the template, or more work than a render may do (`cpu_seconds` lowers the
+    configured CPU limit)."""
     return sandbox.render_docx(
-        template_bytes, context, strict=strict, finish=partial(finish_document, kind.key)
+        template_bytes,
+        context,
+        strict=strict,
+        finish=partial(finish_document, kind.key),
+        cpu_seconds=cpu_seconds,
     )

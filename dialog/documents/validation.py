@@ -20,6 +20,7 @@ from docx.opc.oxml import parse_xml
 from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
+from ..sandbox import configured_cpu_seconds
 from . import minutes_layout as layout
 from .kinds import ALLOWED_NAMES, DocumentKind
 from .rendering import CachingDocxTemplate, RenderFailed, environment, render
@@ -242,15 +243,19 @@ def validate_template(data: bytes, filename: str, kind: DocumentKind) -> None:
     except Exception as exc:
         raise _reject("corrupt", detail=type(exc).__name__) from exc
     _check_tags(data)
-    rendered = [_try_render(data, kind, label, context) for label, context in sample_contexts(kind)]
+    samples = sample_contexts(kind)
+    # The samples share one render's CPU limit, so checking an upload costs no more than one
+    # download may; an ordinary template needs a hundredth of it.
+    cpu = configured_cpu_seconds() / len(samples)
+    rendered = [_try_render(data, kind, label, context, cpu) for label, context in samples]
     if kind.key == "dokumentationsmall":
         _check_minutes_layout(rendered[0])
 
 
-def _try_render(data: bytes, kind: DocumentKind, sample: str, context: dict) -> bytes:
+def _try_render(data: bytes, kind: DocumentKind, sample: str, context: dict, cpu: float) -> bytes:
     """A strict render with one sample dialogue, in the render process with its limits."""
     try:
-        return render(data, kind, context, strict=True)
+        return render(data, kind, context, strict=True, cpu_seconds=cpu)
     except RenderFailed as failure:
         if failure.error == "undefined":
             raise _reject("unknown_field", detail=_field_detail(failure.message)) from None

@@ -20,7 +20,7 @@ __all__ = [
     "Picture",
     "RenderFailed",
     "RenderLimitExceeded",
-    "cpu_seconds",
+    "configured_cpu_seconds",
     "environment",
     "render_docx",
     "wall_timeout",
@@ -35,7 +35,7 @@ def _setting(name: str, default: str) -> str:
     return os.environ.get(f"DIALOG_{name}", default)
 
 
-def cpu_seconds() -> float:
+def configured_cpu_seconds() -> float:
     """The CPU time one render may use (DIALOG_RENDER_CPU_SECONDS, default 5)."""
     return float(_setting("RENDER_CPU_SECONDS", str(DEFAULT_LIMITS.cpu_seconds)))
 
@@ -47,18 +47,21 @@ def render_docx(
     strict: bool = False,
     finish=None,
     properties: dict | None = None,
+    cpu_seconds: float | None = None,
 ) -> bytes:
     """Fill `template` (.docx bytes) with `context` in a render process; the .docx bytes.
 
     strict=True fails on any unknown variable or field. `finish(document, context)`, a
     module-level function (or a functools.partial of one), runs on the filled python-docx
-    document before it is saved; `properties` are core properties to set. Raises RenderFailed.
+    document before it is saved; `properties` are core properties to set; `cpu_seconds` lowers
+    the configured CPU limit for this render. Raises RenderFailed.
     """
+    limit = configured_cpu_seconds()
     request = RenderRequest(
         template=template,
         context=context,
         strict=strict,
-        limits=replace(DEFAULT_LIMITS, cpu_seconds=cpu_seconds()),
+        limits=replace(DEFAULT_LIMITS, cpu_seconds=min(cpu_seconds or limit, limit)),
         finish=finish,
         properties=properties,
     )

@@ -78,7 +78,7 @@ class Budget:
         self._ticks += 1
         if self._ticks % self.CHECK_EVERY == 0 and time.process_time() > self.deadline:
             raise RenderLimitExceeded(
-                f"att fylla i mallen tog mer än {self.limits.cpu_seconds:g} sekunder"
+                f"att fylla i mallen tog mer än {self.limits.cpu_seconds:.3g} sekunder"
             )
 
     def count(self, iterable) -> CountedIterable:

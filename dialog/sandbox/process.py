@@ -148,7 +148,7 @@ class _RenderProcess:
         except TimeoutError:
             self.kill()
             raise RenderFailed(
-                "limit", f"att fylla i mallen tog mer än {wall_seconds:g} sekunder"
+                "limit", f"att fylla i mallen tog mer än {wall_seconds:.3g} sekunder"
             ) from None
         except (EOFError, BrokenPipeError, OSError):
             self.kill()
@@ -163,7 +163,7 @@ class _RenderProcess:
         code = self.proc.returncode
         if code == -signal.SIGXCPU:
             return RenderFailed(
-                "limit", f"att fylla i mallen tog mer än {cpu_seconds:g} sekunder processortid"
+                "limit", f"att fylla i mallen tog mer än {cpu_seconds:.3g} sekunder processortid"
             )
         if code == -signal.SIGKILL:  # the kernel's out-of-memory killer, or an operator
             return RenderFailed("limit", "att fylla i mallen krävde för mycket minne")

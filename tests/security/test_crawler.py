@@ -125,6 +125,7 @@ def test_crawler_finds_no_500_and_refused_requests_store_nothing(
     if role:
         login(client, role)
     crawler = Crawler(app, client, seeds, heavy=role in (None, "admin"))
+    assert not logging.getLogger("dialog.errors").disabled  # else the check below sees nothing
     with caplog.at_level(logging.WARNING, logger="dialog.errors"):
         crawler.run()
     if role:  # the crawl did not lose its session on the way (it would then prove little)

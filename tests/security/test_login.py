@@ -205,6 +205,7 @@ def test_a_wrong_current_password_counts_as_a_failed_login(client, app, world):
 def test_login_decisions_are_logged_without_the_typed_name(client, world, caplog):
     import logging
 
+    assert not logging.getLogger("dialog.accounts.services").disabled
     with caplog.at_level(logging.INFO, logger="dialog.accounts.services"):
         _fail(client, "mitt-hemliga-losenord")
         client.post("/logga-in", data={"login": "admin", "password": PASSWORD})

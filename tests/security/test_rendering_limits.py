@@ -256,6 +256,19 @@ def test_render_docx_uses_the_configured_cpu_limit(app):
             render_docx(helpers.simple_template([source]), {"home": {"name": "x"}})
 
 
+def test_checking_an_upload_costs_at_most_one_renders_cpu_limit(client, app, world):
+    """The three sample dialogues share one render's CPU limit (here 0.9 s: 0.3 s each)."""
+    app.config["RENDER_CPU_SECONDS"] = 0.9
+    login(client, "admin")
+    source = (
+        "{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}"
+        "{{ f(40) }}"
+    )
+    response = _upload(client, [source])
+    assert response.status_code == 400
+    assert "tog mer än 0.3 sekunder" in response.get_data(as_text=True)
+
+
 # --- an active template that fails on real data ----------------------------------------------
 
 TRAP = "{% if home.name == 'Testboendet Ett' %}" + NESTED + "{% endif %}Egen agenda {{ home.name }}"
