@@ -117,7 +117,9 @@ def main() -> None:
             peak_chunk = max(peak_chunk, len(chunk))
         zip_seconds = time.perf_counter() - t
 
-    print(f"demo dialogues: {n}, rounds: {args.rounds}, {len(floors)} interleaved triplets (medians)")
+    print(
+        f"demo dialogues: {n}, rounds: {args.rounds}, {len(floors)} interleaved triplets (medians)"
+    )
     print(
         f"floor  (python-docx load+save, no data): {floor * 1000:7.1f} ms  {1 / floor:6.1f} docs/s"
     )
