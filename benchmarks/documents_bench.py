@@ -1,11 +1,14 @@
-"""Benchmark: agendas rendered per second vs the floor, and a ZIP of 50 agendas.
+"""Benchmark: agendas rendered per second vs the floor, what the render process costs, and a
+ZIP of 50 agendas.
 
     .venv/bin/python benchmarks/documents_bench.py [--rounds 5]
 
 The floor is loading and saving the same agenda template with python-docx, no data, measured in
-the same run (each floor sample interleaved with a render sample, medians compared, so both see
-the same machine load). Target: rendering within 1.5x of the floor. Uses the demo data in a throwaway
-SQLite database.
+the same run. Each round interleaves a floor sample, a render in this process (the sandbox's
+budget, no render process: what a render cost before the render process) and a render through
+the render process (what every download does), so all three see the same machine load; medians
+are compared. Targets: rendering within 1.5x of the floor; the render process adding at most
+15 % to a render. Uses the demo data in a throwaway SQLite database.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,6 +44,8 @@ def main() -> None:
     from dialog.documents.kinds import KINDS
     from dialog.extensions import db
     from dialog.models import Dialogue, DialogueStatus
+    from dialog.sandbox import filling
+    from dialog.sandbox.process import POOL
 
     app = create_app({"TESTING": True})
     with app.app_context():
@@ -70,20 +76,36 @@ def main() -> None:
             rendering.render(template.content, kind, ctx)
             return time.perf_counter() - t
 
+        def in_process_once(ctx) -> float:
+            request = filling.RenderRequest(
+                template=template.content,
+                context=ctx,
+                finish=partial(rendering.finish_document, kind.key),
+            )
+            t = time.perf_counter()
+            filling.fill(request)
+            return time.perf_counter() - t
+
+        POOL.shutdown()
+        t = time.perf_counter()
+        render_once(contexts[0])  # starts a render process: imports, then a cold compile
+        cold = time.perf_counter() - t
         for ctx in contexts[:3]:  # warm up (imports, compiled template cache)
-            floor_once(), render_once(ctx)
-        # Interleaved pairs: each floor sample and render sample see the same machine load
-        # (the machine is shared); the medians are compared.
-        floors, renders = [], []
+            floor_once(), render_once(ctx), in_process_once(ctx)
+        # Interleaved: each floor, in-process and render-process sample see the same machine
+        # load (the machine is shared); the medians are compared.
+        floors, renders, in_process = [], [], []
         for _ in range(args.rounds):
             for ctx in contexts:
                 floors.append(floor_once())
+                in_process.append(in_process_once(ctx))
                 renders.append(render_once(ctx))
         floor, render = statistics.median(floors), statistics.median(renders)
+        local = statistics.median(in_process)
 
         t = time.perf_counter()
         for d in dialogues:
-            services.render_for_dialogue(d, kind)
+            services.render_document(d, kind)
         end_to_end = (time.perf_counter() - t) / n
 
         ids = [dialogues[i % n].id for i in range(50)]
@@ -95,13 +117,25 @@ def main() -> None:
             peak_chunk = max(peak_chunk, len(chunk))
         zip_seconds = time.perf_counter() - t
 
-    print(f"demo dialogues: {n}, rounds: {args.rounds}, {len(floors)} interleaved pairs (medians)")
+    print(
+        f"demo dialogues: {n}, rounds: {args.rounds}, {len(floors)} interleaved triplets (medians)"
+    )
     print(
         f"floor  (python-docx load+save, no data): {floor * 1000:7.1f} ms  {1 / floor:6.1f} docs/s"
     )
     print(
-        f"agenda (docxtpl render, context ready):  {render * 1000:7.1f} ms  "
+        f"agenda in this process (sandbox budget):  {local * 1000:7.1f} ms  "
+        f"{1 / local:6.1f} agendas/s"
+    )
+    print(
+        f"agenda through the render process:       {render * 1000:7.1f} ms  "
         f"{1 / render:6.1f} agendas/s"
+    )
+    print(
+        f"render process cost: {(render - local) * 1000:+.1f} ms per agenda, "
+        f"{render / local:.2f}x (target <= 1.15x) "
+        f"{'OK' if render / local <= 1.15 else 'OVER TARGET'}; "
+        f"a new render process and its first agenda: {cold * 1000:.0f} ms"
     )
     print(
         f"ratio render/floor: {render / floor:.2f}x (target <= 1.5x) "

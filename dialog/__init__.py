@@ -5,13 +5,10 @@ from __future__ import annotations
 import importlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from . import logs
-from .config import load_config
-from .extensions import csrf, db, limiter, login_manager, migrate
-from .models.base import render_migration_item
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +29,15 @@ FEATURES = [
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    # Imported here, not at the top, so that the render process (dialog.sandbox.child) can
+    # import its few modules without the database and web extensions.
+    from flask import Flask
+
+    from . import logs
+    from .config import load_config
+    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .models.base import render_migration_item
+
     app = Flask(
         __name__,
         instance_path=os.environ.get("DIALOG_INSTANCE_PATH") or str(ROOT / "instance"),
@@ -56,8 +62,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import cli, database, errors, security, transaction, web  # noqa: F401
+    from . import bounds, cli, database, errors, security, transaction, web  # noqa: F401
 
+    bounds.init_app(app)  # first: the id converter must be in place before any route
     transaction.init_app(app)
     security.init_app(app)
     errors.init_app(app)

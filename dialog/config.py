@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -44,12 +45,25 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _env_bool("SECURE_COOKIES"),
+        # "Kom ihåg mig" lasts at most this long, and so does any login (the user loader
+        # refuses a session or cookie from an older login; see accounts.services.load_user).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=float(_env("REMEMBER_DAYS", "30"))),
+        # Reverse proxies in front of the app whose X-Forwarded-For to trust (0 = none): the
+        # client's address counts failed logins per address.
+        "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
         "PREFERRED_URL_SCHEME": _env("URL_SCHEME", "http"),
         "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_BYTES", str(12 * 1024 * 1024))),
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
-        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed logins, counted in the database (every worker sees the same counts).
+        "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),  # per name
+        "LOGIN_MAX_FAILURES_ADDRESS": int(_env("LOGIN_MAX_FAILURES_ADDRESS", "30")),
+        "LOGIN_WINDOW_MINUTES": int(_env("LOGIN_WINDOW_MINUTES", "15")),
+        "LOGIN_LOCK_MINUTES": int(_env("LOGIN_LOCK_MINUTES", "15")),
+        # Word templates are filled in a render process with these limits (dialog/sandbox).
+        "RENDER_CPU_SECONDS": float(_env("RENDER_CPU_SECONDS", "5")),
+        "RENDER_MEMORY_MB": int(_env("RENDER_MEMORY_MB", "1024")),
         # Public base URL used in mails and calendar links.
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         # Mail: with no SMTP host, messages are written as .eml files under instance/mail.

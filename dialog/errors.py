@@ -1,11 +1,23 @@
-"""Error pages in Swedish. They never echo the request, so refused text cannot leak here."""
+"""Error pages in Swedish. They never echo the request, so refused text cannot leak here.
+
+Under /api/ every error is JSON ({"error": …, "status": …}), whatever raised it: routing (an
+unknown path, a method such as TRACE), the API's own checks, or the handlers below.
+"""
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_wtf.csrf import CSRFError
+import logging
 
+from flask import jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import HTTPException
+
+from .bounds import RefusedInput
+from .extensions import db
 from .privacy import PatientDataError
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Felaktig begäran", "Begäran kunde inte behandlas. Gå tillbaka och försök igen."),
@@ -19,13 +31,27 @@ MESSAGES = {
     ),
     500: ("Något gick fel", "Ett oväntat fel inträffade. Inget har sparats. Försök igen."),
 }
+OTHER = ("Begäran kunde inte behandlas", "Begäran kunde inte behandlas. Försök igen.")
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render(code: int, message: str | None = None, headers: dict | None = None):
+    title, text = MESSAGES.get(code, OTHER)
+    if _is_api():
+        response = jsonify({"error": message or text, "status": code})
+        response.status_code = code
+    else:
+        page = render_template("error.html", title=title, message=message or text, code=code)
+        response = make_response(page, code)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def init_app(app) -> None:
-    def render(code: int, message: str | None = None):
-        title, text = MESSAGES[code]
-        return render_template("error.html", title=title, message=message or text, code=code), code
-
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render(
@@ -42,5 +68,31 @@ def init_app(app) -> None:
         db.session.rollback()
         return render(400, error.safe_message)
 
-    for code in MESSAGES:
-        app.register_error_handler(code, lambda error, code=code: render(code))
+    @app.errorhandler(RefusedInput)
+    def refused_input(error):
+        return render(400, error.description)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        headers = {}
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)
+        return render(error.code or 500, headers=headers)
+
+    @app.errorhandler(OverflowError)
+    def number_out_of_range(error):
+        # A number no column can hold reached a query (the URL converter and parse_id stop
+        # ids before that; this is the net under them): nothing by that number exists.
+        db.session.rollback()
+        log.warning("event=number_out_of_range path=%s", request.path)
+        return render(404)
+
+    @app.errorhandler(DataError)
+    def value_refused_by_database(error):
+        db.session.rollback()
+        log.warning("event=database_refused_value path=%s", request.path)
+        return render(400)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render(500)

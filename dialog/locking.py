@@ -28,6 +28,16 @@ class StaleDialogueError(ValueError):
         super().__init__(message)
 
 
+def form_version(value) -> int | None:
+    """The version a form carries: None when it carries none (no check), else a number; one no
+    column can hold becomes 0, a version no dialogue has, so the form is refused as stale."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if abs(number) < 2**31 else 0
+
+
 def check_version(dialogue, expected_version: int | None) -> None:
     """Refuse a change drawn from an older version of the dialogue (None: no form version)."""
     if expected_version is not None and expected_version != dialogue.version:

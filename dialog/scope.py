@@ -258,9 +258,13 @@ def require(allowed: bool, *, hide: bool = True) -> None:
         abort(404 if hide else 403)
 
 
-def get_or_404(model, object_id: int):
+def get_or_404(model, object_id: int | None):
+    """The object with this id, else 404, also for an id no column can hold (bounds.py)."""
+    from .bounds import valid_id
     from .extensions import db
 
+    if not valid_id(object_id):
+        abort(404)
     obj = db.session.get(model, object_id)
     if obj is None:
         abort(404)

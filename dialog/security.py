@@ -28,6 +28,14 @@ def content_security_policy(form_action_origins=()) -> str:
 
 
 def init_app(app) -> None:
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        # Behind a reverse proxy: the client's address and scheme from X-Forwarded-*, trusting
+        # exactly `hops` proxies (failed logins are counted per address).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     @app.after_request
     def add_security_headers(response):
         headers = response.headers

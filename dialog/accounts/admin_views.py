@@ -11,7 +11,7 @@ from ..scope import current_scope, get_or_404, require
 from . import admin
 from .forms import EditUserForm, ResetPasswordForm
 from .services import AccountError
-from .views import _target_choices, bp
+from .views import bp, target_choices
 
 
 def _user(user_id: int) -> User:
@@ -42,7 +42,7 @@ def _parse_target(form, role: Role) -> int | None:
 def edit_user(user_id):
     user = _user(user_id)
     form = EditUserForm()
-    form.target.choices = _target_choices()
+    form.target.choices = target_choices()
     password_form = ResetPasswordForm(formdata=None)
     if request.method == "GET":
         form.name.data, form.email.data, form.active.data = user.name, user.email, user.active
@@ -83,7 +83,7 @@ def reset_password(user_id):
     user = _user(user_id)
     password_form = ResetPasswordForm()
     form = EditUserForm(formdata=None, obj=user)
-    form.target.choices = _target_choices()
+    form.target.choices = target_choices()
     if not password_form.validate_on_submit():
         return _render(user, form, password_form, 400)
     try:

@@ -3,8 +3,20 @@ for group mappings, locks and links."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -13,7 +25,10 @@ from ..extensions import db
 from ..models import ROLE_TARGETS, GroupMapping, OidcIdentity, Role, User
 from ..scope import current_scope, get_or_404, require
 from . import identities, oidc
-from .views import _safe_next, _target_choices
+from .redirects import safe_next
+from .views import start_session, target_choices
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("oidc", __name__)
 
@@ -51,10 +66,11 @@ def callback(name):
         db.session.rollback()
         return _refuse(provider, refusal.kind, refusal.reason, refusal.email)
     db.session.commit()
-    login_user(user)
-    next_url = oidc.remember_login(provider, answer)
-    current_app.logger.info("OIDC %s: user %s logged in", provider.name, user.id)
-    return redirect(_safe_next(next_url))
+    next_url = session.get(oidc.SESSION_NEXT)  # start_session begins a fresh session
+    start_session(user)
+    oidc.remember_login(provider, answer)
+    log.info("event=login_oidc provider=%s user_id=%d", provider.name, user.id)
+    return redirect(safe_next(next_url))
 
 
 def _refuse(provider, kind: str, reason: str, email: str | None = None):
@@ -94,7 +110,7 @@ def group_mappings():
     _require_admin()
     form = GroupMappingForm()
     form.provider.choices = [(p.name, f"{p.label} ({p.name})") for p in oidc.providers()]
-    form.target.choices = [c for c in _target_choices() if c[0]]
+    form.target.choices = [c for c in target_choices() if c[0]]
     if form.validate_on_submit():
         role = Role(form.role.data)
         table, _, raw_id = (form.target.data or "").partition(":")

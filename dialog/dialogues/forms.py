@@ -11,6 +11,8 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..bounds import YearInRange
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -21,7 +23,9 @@ class RebookForm(FlaskForm):
     """Time and place of a dialogue, in Stockholm wall-clock time."""
 
     day = DateField(
-        "Datum", validators=[DataRequired("Ange ett datum (ÅÅÅÅ-MM-DD).")], format="%Y-%m-%d"
+        "Datum",
+        validators=[DataRequired("Ange ett datum (ÅÅÅÅ-MM-DD)."), YearInRange()],
+        format="%Y-%m-%d",
     )
     start = TimeField("Starttid", validators=[DataRequired("Ange starttid (TT:MM).")])
     end = TimeField("Sluttid", validators=[DataRequired("Ange sluttid (TT:MM).")])

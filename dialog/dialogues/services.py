@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, signals
+from ..bounds import YEAR_MESSAGE, date_in_range
 from ..extensions import db
 from ..locking import StaleDialogueError, check_version
 from ..models import (
@@ -68,6 +69,8 @@ def _check_times(booking: Booking) -> tuple:
     A wall-clock time the summer-time change makes nonexistent (spring) or ambiguous (autumn)
     is refused with a clear message rather than moved an hour or guessed.
     """
+    if not date_in_range(booking.day):
+        raise BookingError(YEAR_MESSAGE)
     if booking.end <= booking.start:
         raise BookingError("Sluttiden måste vara efter starttiden.")
     if not booking.location.strip() and not booking.video_link.strip():

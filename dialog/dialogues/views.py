@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
-from ..locking import StaleDialogueError
+from ..locking import StaleDialogueError, form_version
 from ..models import CareHome, ContactRole, Dialogue, DialogueStatus, HealthCentre
 from ..privacy import PatientDataError
 from ..scope import current_scope, get_or_404, require
@@ -18,10 +18,7 @@ bp = Blueprint("dialogues", __name__)
 
 
 def _version(form) -> int | None:
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
+    return form_version(form.version.data)
 
 
 def _contact_choices(contacts):

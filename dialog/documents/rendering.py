@@ -1,108 +1,21 @@
-"""Filling a Word template with docxtpl, in a sandboxed, autoescaping Jinja environment."""
+"""Filling a Word template for a dialogue. The filling itself happens in the shared sandbox
+(dialog/sandbox): a Jinja environment that counts work, in a render process with CPU, memory and
+wall-clock limits, so a runaway template never takes a web worker with it."""
 
 from __future__ import annotations
 
-import io
-import threading
-from collections import OrderedDict
+from functools import partial
 
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
-from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, Undefined
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .. import sandbox
+from ..sandbox import CachingDocxTemplate, RenderFailed, environment  # noqa: F401 (re-exported)
 from . import minutes_layout as layout
-from .kinds import DocumentKind
+from .kinds import KINDS, DocumentKind
 
 LANGUAGE = "sv-SE"
 AUTHOR = "Patientsäkerhetsdialog SÄBO"
-
-
-class _LRUCache:
-    """A small thread-safe least-recently-used cache: value = cache.get_or_make(key, make)."""
-
-    def __init__(self, entries: int):
-        self._items: OrderedDict = OrderedDict()
-        self._entries = entries
-        self._lock = threading.Lock()
-
-    def get_or_make(self, key, make):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-                return value
-        value = make()  # outside the lock: two threads may both make it, harmlessly
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._entries:
-                self._items.popitem(last=False)
-        return value
-
-
-class TemplateEnvironment(ImmutableSandboxedEnvironment):
-    """A sandbox (no attribute tricks, no unsafe calls, no changing lists or dicts) that
-    escapes XML special characters, with a small cache of compiled templates: the same
-    template XML is compiled once, not for every document (compiling is most of docxtpl's
-    cost)."""
-
-    # Cap what a template can make the server do: ranges, repetition and powers.
-    intercepted_binops = frozenset({"*", "**"})
-    MAX_RANGE = 1000
-    MAX_REPEAT = 10_000
-
-    def __init__(self, *, strict: bool = False, cache_entries: int = 64):
-        super().__init__(autoescape=True, undefined=StrictUndefined if strict else Undefined)
-        self.globals["range"] = self._range
-        self._compiled = _LRUCache(cache_entries)
-
-    def _range(self, *args):
-        rng = range(*args)
-        if len(rng) > self.MAX_RANGE:
-            raise SecurityError(f"range är begränsad till {self.MAX_RANGE} steg")
-        return rng
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
-            raise SecurityError("för stor exponent")
-        if operator == "*":
-            for seq, count in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, (str, list, tuple))
-                    and isinstance(count, int)
-                    and (len(seq) * count > self.MAX_REPEAT)
-                ):
-                    raise SecurityError("för stor upprepning")
-        return super().call_binop(context, operator, left, right)
-
-    def from_string(self, source, globals=None, template_class=None):  # noqa: A002
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        return self._compiled.get_or_make(
-            source, lambda: super(TemplateEnvironment, self).from_string(source)
-        )
-
-
-class CachingDocxTemplate(DocxTemplate):
-    """docxtpl's tag clean-up (patch_xml: a dozen regular expressions over the whole part) gives
-    the same output for the same input, so it is remembered per part XML, like compilation."""
-
-    _patched = _LRUCache(64)
-
-    def patch_xml(self, src_xml):
-        return self._patched.get_or_make(
-            src_xml, lambda: super(CachingDocxTemplate, self).patch_xml(src_xml)
-        )
-
-
-_ENV = TemplateEnvironment()
-_STRICT_ENV = TemplateEnvironment(strict=True, cache_entries=8)
-
-
-def environment(strict: bool = False) -> TemplateEnvironment:
-    return _STRICT_ENV if strict else _ENV
 
 
 def document_title(kind: DocumentKind, context: dict) -> str:
@@ -152,14 +65,29 @@ def _set_properties(document, kind: DocumentKind, context: dict) -> None:
         props.identifier = ""
 
 
+def finish_document(kind_key: str, document, context: dict) -> None:
+    """Runs in the render process on the filled document, before it is saved."""
+    _set_properties(document, KINDS[kind_key], context)
+    _ensure_language(document)
+
+
 def render(
-    template_bytes: bytes, kind: DocumentKind, context: dict, *, strict: bool = False
+    template_bytes: bytes,
+    kind: DocumentKind,
+    context: dict,
+    *,
+    strict: bool = False,
+    cpu_seconds: float | None = None,
 ) -> bytes:
-    """The filled-in document as .docx bytes. strict=True fails on any unknown variable."""
-    template = CachingDocxTemplate(io.BytesIO(template_bytes))
-    template.render(context, jinja_env=environment(strict), autoescape=True)
-    _set_properties(template.docx, kind, context)
-    _ensure_language(template.docx)
-    out = io.BytesIO()
-    template.save(out)
-    return out.getvalue()
+    """The filled-in document as .docx bytes. strict=True fails on any unknown variable.
+
+    Raises RenderFailed (with .error and a Swedish message) when the template cannot be filled
+    in: an error in the template, or more work than a render may do (`cpu_seconds` lowers the
+    configured CPU limit)."""
+    return sandbox.render_docx(
+        template_bytes,
+        context,
+        strict=strict,
+        finish=partial(finish_document, kind.key),
+        cpu_seconds=cpu_seconds,
+    )

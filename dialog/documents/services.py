@@ -76,9 +76,66 @@ def template_in_force(kind: DocumentKind, region_id: int | None) -> TemplateInFo
 def render_for_dialogue(
     dialogue: Dialogue, kind: DocumentKind, template: TemplateInForce | None = None
 ) -> bytes:
+    """The document filled in from `template` (default: the one in force). Raises
+    RenderFailed if that template cannot be filled in; render_document falls back instead."""
     if template is None:
         template = template_in_force(kind, dialogue.care_home.municipality.region_id)
     return rendering.render(template.content, kind, build_context(dialogue, kind))
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    data: bytes
+    template: TemplateInForce  # the template actually used
+    failure: str | None = None  # why the template in force was not used, if it was not
+
+
+def render_document(
+    dialogue: Dialogue, kind: DocumentKind, template: TemplateInForce | None = None, *, actor=None
+) -> RenderedDocument:
+    """The document for a download. If an uploaded template cannot be filled in (an error in
+    it, or more work than a render may do), the shipped default is used for this document and
+    the failure is recorded on the template version for the administrators (flushes)."""
+    if template is None:
+        template = template_in_force(kind, dialogue.care_home.municipality.region_id)
+    context = build_context(dialogue, kind)
+    try:
+        return RenderedDocument(rendering.render(template.content, kind, context), template)
+    except rendering.RenderFailed as failure:
+        if template.source == "standard":
+            raise
+        record_failure(template, dialogue, failure, actor)
+        default = standard_template(kind)
+        data = rendering.render(default.content, kind, context)
+        return RenderedDocument(data, default, failure.message)
+
+
+def standard_template(kind: DocumentKind) -> TemplateInForce:
+    return TemplateInForce(default_template_bytes(kind), "standard")
+
+
+def record_failure(template: TemplateInForce, dialogue: Dialogue, failure, actor=None) -> None:
+    """Note on the version when and why it could not be filled in. Audited the first time a
+    version fails and whenever the reason changes, so a failing template does not flood the
+    log with one entry per download."""
+    row = db.session.get(DocumentTemplate, template.template_id)
+    if row is None:
+        return
+    reason = failure.message[:500]
+    changed = row.failure != reason
+    row.failed_at = now_utc()
+    row.failures = (row.failures or 0) + 1
+    row.failure = reason
+    if changed:
+        audit.record(
+            "dokumentmall kunde inte användas",
+            row,
+            where=dialogue,
+            actor=actor,
+            summary=f"{KINDS[row.kind].label} version {row.version}: standardmallen användes",
+            changes={"reason": failure.message[:300], "dialogue_id": dialogue.id},
+        )
+    db.session.flush()
 
 
 def render_minutes(dialogue: Dialogue) -> tuple[bytes, str]:

@@ -3,8 +3,10 @@
 In order: size, file name, a real zip, no zip bomb (declared sizes, ratios and number of
 entries, then reading the parts we look at with a hard cap), the parts a .docx must have, not
 macro-enabled and no VBA project, no external relationships, no DOCTYPE (entity tricks), Jinja
-syntax, only documented variables, and finally a strict render with the demo dialogue in the
-sandbox. Each refusal is a TemplateRejected with its own Swedish message saying what to fix.
+syntax, only documented variables, and finally strict renders in the sandbox (a render process
+with limits on time, loops, sizes and memory) with the demo dialogue and with realistic large and
+nearly empty dialogues (samples.py), so a template that only runs away on real data is caught
+here rather than at the first download. Each refusal is a TemplateRejected with its own Swedish message saying what to fix.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ import zipfile
 
 from docx import Document
 from docx.opc.oxml import parse_xml
-from jinja2 import TemplateSyntaxError, UndefinedError, meta
-from jinja2.exceptions import SecurityError, TemplateError
+from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
+from ..sandbox import configured_cpu_seconds
 from . import minutes_layout as layout
-from .context import demo_context
 from .kinds import ALLOWED_NAMES, DocumentKind
-from .rendering import CachingDocxTemplate, environment, render
+from .rendering import CachingDocxTemplate, RenderFailed, environment, render
+from .samples import sample_contexts
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ENTRIES = 500
@@ -77,7 +79,10 @@ MESSAGES = {
     "minutes_layout": "Dokumentationsmallen måste behålla tabellerna som gör att en ifylld kopia "
     "kan läsas in igen. Saknas eller har ändrad rubrikrad: {missing}. Utgå "
     "från standardmallen och ändra inte tabellernas rubrikrader.",
-    "render": "Mallen kunde inte fyllas i med provdialogen: {detail}.",
+    "render": "Mallen kunde inte fyllas i med {sample}: {detail}.",
+    "limits": "Mallen kräver för mycket arbete när den fylls i med {sample}: {detail}. Minska "
+    "antalet upprepningar (for-loopar inuti varandra), stora tal och långa texter i mallen och "
+    "ladda upp den igen.",
 }
 
 
@@ -205,6 +210,8 @@ def _check_tags(data: bytes) -> None:
             raise _reject(
                 "syntax", detail=exc.message or "okänt fel", near=_near(source, exc.lineno)
             ) from exc
+        except RecursionError:
+            raise _reject("syntax", detail="taggarna är för djupt nästlade", near="") from None
         used |= meta.find_undeclared_variables(ast)
     unknown = sorted(used - ALLOWED_NAMES)
     if unknown:
@@ -236,20 +243,29 @@ def validate_template(data: bytes, filename: str, kind: DocumentKind) -> None:
     except Exception as exc:
         raise _reject("corrupt", detail=type(exc).__name__) from exc
     _check_tags(data)
-    try:
-        rendered = render(data, kind, demo_context(kind), strict=True)
-    except UndefinedError as exc:
-        raise _reject("unknown_field", detail=_field_detail(str(exc))) from exc
-    except SecurityError as exc:
-        raise _reject("unsafe", detail=str(exc)[:120]) from exc
-    except TemplateSyntaxError as exc:
-        raise _reject("syntax", detail=exc.message or "okänt fel", near="") from exc
-    except TemplateError as exc:
-        raise _reject("render", detail=str(exc)[:160]) from exc
-    except Exception as exc:  # docxtpl could not rebuild the XML (misplaced {%tr %} etc.)
-        raise _reject("render", detail=f"{type(exc).__name__}: {str(exc)[:120]}") from exc
+    samples = sample_contexts(kind)
+    # The samples share one render's CPU limit, so checking an upload costs no more than one
+    # download may; an ordinary template needs a hundredth of it.
+    cpu = configured_cpu_seconds() / len(samples)
+    rendered = [_try_render(data, kind, label, context, cpu) for label, context in samples]
     if kind.key == "dokumentationsmall":
-        _check_minutes_layout(rendered)
+        _check_minutes_layout(rendered[0])
+
+
+def _try_render(data: bytes, kind: DocumentKind, sample: str, context: dict, cpu: float) -> bytes:
+    """A strict render with one sample dialogue, in the render process with its limits."""
+    try:
+        return render(data, kind, context, strict=True, cpu_seconds=cpu)
+    except RenderFailed as failure:
+        if failure.error == "undefined":
+            raise _reject("unknown_field", detail=_field_detail(failure.message)) from None
+        if failure.error == "limit":
+            raise _reject("limits", sample=sample, detail=failure.message) from None
+        if failure.error == "security":
+            raise _reject("unsafe", detail=failure.message[:120]) from None
+        if failure.error == "syntax":
+            raise _reject("syntax", detail=failure.message, near="") from None
+        raise _reject("render", sample=sample, detail=failure.message[:160]) from None
 
 
 def _check_minutes_layout(rendered: bytes) -> None:

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..bounds import parse_id, year_in_range
 from ..downloads import attachment
 from ..extensions import db
 from ..models import Dialogue, Municipality
@@ -22,6 +23,7 @@ from ..scope import current_scope, get_or_404, require
 from . import services, zipping
 from .forms import GLOBAL_TARGET, TargetForm, UploadForm
 from .kinds import DOCX_MIMETYPE, KINDS, VARIABLES
+from .rendering import RenderFailed
 from .validation import MAX_UPLOAD_BYTES, TemplateRejected
 
 bp = Blueprint("documents", __name__)
@@ -44,8 +46,20 @@ def download(dialogue_id, kind):
     kind = _kind_or_404(kind)
     dialogue = get_or_404(Dialogue, dialogue_id)
     require(current_scope().can_view_dialogue(dialogue))
-    data = services.render_for_dialogue(dialogue, kind)
-    return _docx_response(data, services.download_name(kind, dialogue))
+    document = services.render_document(dialogue, kind, actor=current_user)
+    name = services.download_name(kind, dialogue)
+    if document.failure is not None:
+        db.session.commit()  # the failure noted on the template version, and its audit entry
+        flash(
+            f"Den uppladdade mallen för {kind.label.lower()} kunde inte fyllas i, så "
+            "standardmallen användes för filen du laddade ned. Administratören kan se orsaken "
+            "på sidan Dokumentmallar.",
+            "error",
+        )
+        name = name[:-5] + " (standardmall).docx"
+    response = _docx_response(document.data, name)
+    response.headers["X-Dialog-Template"] = document.template.source
+    return response
 
 
 @bp.get("/dokument/zip")
@@ -54,7 +68,7 @@ def download_zip():
     scope = current_scope()
     kind = _kind_or_404(request.args.get("dokument", ""))
     year = request.args.get("ar", type=int)
-    if year is None or not 2000 <= year <= 2100:
+    if not year_in_range(year):
         abort(404)
     municipality_id = request.args.get("kommun", type=int)
     where = "alla boenden"
@@ -73,7 +87,15 @@ def download_zip():
         )
         return redirect(url_for("planning.year_view", ar=year, kommun=municipality_id))
     name = zipping.zip_name(kind, year, where)
-    return attachment(stream_with_context(zipping.stream_zip(kind, ids)), name, "application/zip")
+    chunks = _committed(zipping.stream_zip(kind, ids, actor=current_user))
+    return attachment(stream_with_context(chunks), name, "application/zip")
+
+
+def _committed(chunks):
+    """The ZIP renders while it streams; template failures noted on the way are committed at
+    the end (this view is the edge)."""
+    yield from chunks
+    db.session.commit()
 
 
 # --- template administration -------------------------------------------------------------
@@ -93,10 +115,10 @@ def _target_choices(scope):
 def _target_region(value: str) -> int | None:
     if value == GLOBAL_TARGET:
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    region_id = parse_id(value)
+    if region_id is None:
         abort(400)
+    return region_id
 
 
 def _overview(scope, form, status=200, rejection=None):
@@ -171,7 +193,15 @@ def _managed_template(template_id: int) -> DocumentTemplate:
 def preview(template_id):
     row = _managed_template(template_id)
     kind = KINDS[row.kind]
-    data = services.render_preview(row.content, kind, row.region_id)
+    try:
+        data = services.render_preview(row.content, kind, row.region_id)
+    except RenderFailed as failure:
+        flash(
+            f"Version {row.version} av {kind.label.lower()} kunde inte fyllas i med "
+            f"provdialogen: {failure.message}.",
+            "error",
+        )
+        return redirect(url_for("documents.templates", dokument=kind.key) + f"#mall-{row.id}")
     return _docx_response(data, f"Förhandsgranskning {kind.label} version {row.version}.docx")
 
 

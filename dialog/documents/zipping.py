@@ -59,11 +59,20 @@ def dialogue_ids(scope: Scope, year: int, municipality_id: int | None = None) ->
     return list(db.session.scalars(query))
 
 
-def stream_zip(kind: DocumentKind, ids: list[int]) -> Iterator[bytes]:
-    """Yield the ZIP's bytes, rendering one dialogue's document at a time."""
+NOTE_NAME = "LÄS MIG – standardmall användes.txt"
+
+
+def stream_zip(kind: DocumentKind, ids: list[int], *, actor=None) -> Iterator[bytes]:
+    """Yield the ZIP's bytes, rendering one dialogue's document at a time.
+
+    If a region's uploaded template cannot be filled in, that dialogue and the rest of the
+    region get the shipped default (a failing template costs one failed render per ZIP, not one
+    per dialogue), and a note in the ZIP says which files and why."""
     pipe = _Pipe()
     used: set[str] = set()
     templates: dict[int, services.TemplateInForce] = {}
+    fallbacks: list[str] = []
+    failed: dict[int, str] = {}
     with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         for dialogue_id in ids:
             dialogue = db.session.get(Dialogue, dialogue_id)
@@ -72,17 +81,34 @@ def stream_zip(kind: DocumentKind, ids: list[int]) -> Iterator[bytes]:
             region_id = dialogue.care_home.municipality.region_id
             if region_id not in templates:
                 templates[region_id] = services.template_in_force(kind, region_id)
-            data = services.render_for_dialogue(dialogue, kind, templates[region_id])
+            document = services.render_document(dialogue, kind, templates[region_id], actor=actor)
             name = services.download_name(kind, dialogue)
             if name in used:  # two homes of the same name in different municipalities
                 name = name[:-5] + f" {dialogue.care_home.municipality.name}.docx"
             used.add(name)
-            info = zipfile.ZipInfo(name, date_time=_zip_time())
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.flag_bits |= 0x800  # UTF-8 file names
-            archive.writestr(info, data)
+            if document.failure is not None:
+                templates[region_id] = document.template
+                failed[region_id] = document.failure
+                fallbacks.append(f"{name}: {document.failure}")
+            elif region_id in failed:
+                fallbacks.append(f"{name}: {failed[region_id]}")
+            _write(archive, name, document.data)
             yield pipe.take()
+        if fallbacks:
+            note = (
+                "Den uppladdade mallen kunde inte fyllas i för några av dokumenten, så "
+                "standardmallen användes för dem. Administratören ser orsaken på sidan "
+                "Dokumentmallar.\r\n\r\n" + "\r\n".join(fallbacks) + "\r\n"
+            )
+            _write(archive, NOTE_NAME, note.encode("utf-8"))
     yield pipe.take()
+
+
+def _write(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_zip_time())
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.flag_bits |= 0x800  # UTF-8 file names
+    archive.writestr(info, data)
 
 
 def _zip_time():

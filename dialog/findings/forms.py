@@ -10,13 +10,18 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, Field, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.widgets import DateInput
 
+from ..bounds import YEAR_MESSAGE, date_in_range, parse_id
 from ..models import ActionStatus, ContactRole, FindingKind, Party
 
 
 def int_or_none(value):
+    """An id from a select, or None for the empty choice; anything else is not a choice."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
 
 
 class SwedishDateField(Field):
@@ -34,9 +39,12 @@ class SwedishDateField(Field):
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
+            day = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
         except ValueError:
             raise ValueError("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-06-30.") from None
+        if not date_in_range(day):
+            raise ValueError(YEAR_MESSAGE)
+        self.data = day
 
 
 class VersionForm(FlaskForm):

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..locking import StaleDialogueError
+from ..locking import StaleDialogueError, form_version
 from ..models import (
     Action,
     ActionStatus,
@@ -37,10 +37,7 @@ bp = Blueprint("findings", __name__)
 
 
 def _version(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return form_version(value)
 
 
 def managed_dialogue(dialogue_id: int) -> Dialogue:

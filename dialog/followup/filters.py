@@ -11,12 +11,13 @@ from datetime import date, time
 
 import sqlalchemy as sa
 
+from ..bounds import MAX_DB_ID, MAX_YEAR, MIN_YEAR
 from ..models import CareHome, Dialogue, DialogueStatus
 from ..scope import Scope
 from ..timeutil import local_to_utc
 
 # Ids are INTEGER columns on both databases: anything larger matches no row.
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_DB_ID
 
 HALF_LABELS = {1: "januari–juni", 2: "juli–december"}
 LIVE = (DialogueStatus.PLANNED, DialogueStatus.HELD, DialogueStatus.DOCUMENTED)
@@ -179,7 +180,7 @@ def selection_from_args(
         "health_centre": "vardcentral",
     }
     today = today or date.today()
-    year = _int(args.get(names["year"]), "år", low=1990, high=2200) or today.year
+    year = _int(args.get(names["year"]), "år", low=MIN_YEAR, high=MAX_YEAR) or today.year
     half = _int(args.get(names["half"]), "halvår", low=1, high=2)
     return check_visible(
         Selection(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..bounds import MAX_YEAR, MIN_YEAR
 from ..models import ActionStatus, ContactRole, DialogueStatus, FindingKind, Party
 
 
@@ -169,7 +170,7 @@ FILTERS = [
     _param(
         "year",
         "Kalenderår (standard: innevarande år).",
-        {"type": "integer", "minimum": 1990, "maximum": 2200},
+        {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
     ),
     _param(
         "half", "Halvår: 1 = januari–juni, 2 = juli–december.", {"type": "integer", "enum": [1, 2]}

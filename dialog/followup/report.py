@@ -1,21 +1,20 @@
 """The Word report "Sammanställning patientsäkerhetsdialoger SÄBO" for a period and scope.
 
-Rendered with docxtpl from agenda_templates/sammanstallning.docx, with the dashboard's figures
-(figures.py), its charts as PNG images (charts.py) and a section per municipality.
+Rendered with docxtpl, in the shared sandbox (dialog/sandbox), from
+agenda_templates/sammanstallning.docx, with the dashboard's figures (figures.py), its charts as
+PNG images (charts.py) and a section per municipality.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from pathlib import Path
 
 import sqlalchemy as sa
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
 
 from ..extensions import db
 from ..models import CareHome, HealthCentre, Municipality, Region
+from ..sandbox import Picture, render_docx
 from ..timeutil import format_date, now_utc
 from . import charts, figures, rows
 from .figures import KINDS, today_local
@@ -115,11 +114,11 @@ def municipality_text(name: str, sel: Selection, c: dict, r: dict, f: dict, a: d
     return text
 
 
-def _chart(tpl, name, board, width_mm=150):
-    return InlineImage(tpl, io.BytesIO(charts.render(name, board, "png")), width=Mm(width_mm))
+def _chart(name, board, width_mm=150):
+    return Picture(charts.render(name, board, "png"), width_mm)
 
 
-def report_context(tpl, sel: Selection) -> dict:
+def report_context(sel: Selection) -> dict:
     today = today_local()
     board = figures.dashboard(sel, today)
     c, r, f, a = board.coverage, board.representation, board.findings, board.actions
@@ -245,20 +244,24 @@ def report_context(tpl, sel: Selection) -> dict:
             for t in board.trends
         ],
         "municipalities": municipalities,
-        "chart_coverage": _chart(tpl, "tackning", board),
-        "chart_representation": _chart(tpl, "representation", board),
-        "chart_findings": _chart(tpl, "fynd", board),
-        "chart_plan": _chart(tpl, "handlingsplan", board),
-        "chart_actions": _chart(tpl, "atgarder", board),
-        "chart_trends": _chart(tpl, "trender", board),
+        "chart_coverage": _chart("tackning", board),
+        "chart_representation": _chart("representation", board),
+        "chart_findings": _chart("fynd", board),
+        "chart_plan": _chart("handlingsplan", board),
+        "chart_actions": _chart("atgarder", board),
+        "chart_trends": _chart("trender", board),
     }
 
 
 def build_report(sel: Selection, template_path: Path | None = None) -> bytes:
-    tpl = DocxTemplate(str(template_path or TEMPLATE_PATH))
-    tpl.render(report_context(tpl, sel), autoescape=True)
-    tpl.core_properties.title = f"Sammanställning patientsäkerhetsdialoger SÄBO {sel.label}"
-    tpl.core_properties.language = "sv-SE"
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    """The report as .docx bytes, filled in the sandbox's render process like every Word
+    document (bounded in time and size). Raises RenderFailed."""
+    template = Path(template_path or TEMPLATE_PATH).read_bytes()
+    return render_docx(
+        template,
+        report_context(sel),
+        properties={
+            "title": f"Sammanställning patientsäkerhetsdialoger SÄBO {sel.label}",
+            "language": "sv-SE",
+        },
+    )

@@ -21,6 +21,7 @@ from ..downloads import attachment
 from ..extensions import db
 from ..findings import count_open_escalations, open_escalations
 from ..models import CareHome, FindingKind, HealthCentre, Municipality
+from ..sandbox import RenderFailed
 from ..scope import current_scope, require
 from . import charts, exports, figures, lessons, lists, tokens
 from .filters import (
@@ -307,7 +308,11 @@ def report_docx():
     from .report import build_report
 
     sel = _selection()
-    data = build_report(sel)
+    try:
+        data = build_report(sel)
+    except RenderFailed as failure:
+        flash(f"Rapporten kunde inte skapas: {failure.message}. Välj ett mindre urval.", "error")
+        return redirect(url_for("followup.dashboard", **request.args))
     return attachment(data, exports.filename(sel, "-sammanstallning.docx"), DOCX_MIMETYPE)
 
 

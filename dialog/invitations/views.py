@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from .. import audit
+from ..bounds import parse_id
 from ..dialogues import BookingError
 from ..downloads import attachment
 from ..extensions import db, limiter
@@ -71,7 +72,7 @@ def resend(dialogue_id):
 @login_required
 def send_bulk():
     scope = current_scope()
-    ids = [int(i) for i in request.form.getlist("dialogue_ids") if i.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("dialogue_ids")) if i is not None]
     year = request.form.get("ar", type=int)
     back = url_for("planning.year_view", ar=year) if year else url_for("planning.year_view")
     if not ids:

@@ -1,7 +1,7 @@
 """All models, importable from one place. Each feature's tables live in their own module."""
 
 from . import api, documents, invitations, notifications  # noqa: F401,E402
-from .accounts import ROLE_TARGETS, Role, ScopeTarget, User, UserScope  # noqa: F401
+from .accounts import ROLE_TARGETS, LoginAttempt, Role, ScopeTarget, User, UserScope  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .dialogues import (  # noqa: F401
     NOT_PLANNED_LABEL,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -66,6 +67,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Every session and remember-me cookie carries the generation it was issued under; raising
+    # it (logout, password change, deactivation, "log out everywhere") ends them all.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     scopes: Mapped[list[UserScope]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -81,6 +85,20 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    # The identifier Flask-Login keeps in the session and in the remember-me cookie (its
+    # "alternative token"): the user, the session generation and when the login happened, so
+    # that the user loader can refuse a cookie from an ended generation or an old login.
+    login_stamp = None  # set at login, or by the loader from the cookie
+
+    def get_id(self) -> str:
+        if self.login_stamp is None:
+            self.login_stamp = int(time.time())
+        return f"{self.id}.{self.session_generation}.{self.login_stamp}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie of this user (on flush)."""
+        self.session_generation = User.session_generation + 1
 
     @property
     def is_admin(self) -> bool:
@@ -139,3 +157,17 @@ class UserScope(db.Model):
     def describe(self) -> str:
         target = self.target
         return f"{self.role.label}: {target}" if target else self.role.label
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, counted per account name and per address in the database, so that every
+    worker process sees the same count. `key` is an HMAC of what is counted: neither the typed
+    name (it may be a password typed into the wrong field) nor the address is kept in clear."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

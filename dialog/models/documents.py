@@ -44,6 +44,11 @@ class DocumentTemplate(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     active: Mapped[bool] = mapped_column(default=False)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time this version could not be filled in for a download (the default was used
+    # instead), and why: shown to administrators on the templates page.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failure: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
 
     region = relationship("Region")
     uploaded_by = relationship("User")

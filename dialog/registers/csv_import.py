@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..bounds import has_control_characters
 from ..extensions import db
 from ..models import CareHome, Contact, ContactRole, HealthCentre, Municipality, Operator, Region
 from ..privacy import find_patient_data
@@ -172,6 +173,11 @@ def preview(kind: str, raw: bytes, scope: Scope, actor=None) -> ImportPreview:
             if required and not record.get(c)
         ]
         problems += _patient_data_problems(kind, record)
+        problems += [
+            f"{COLUMN_LABELS[c]} innehåller osynliga styrtecken (till exempel NUL)"
+            for c, value in record.items()
+            if has_control_characters(value)
+        ]
         if not problems:
             problems, action = checker.check(record | {"_line": str(line)})
             if action is not None:

@@ -237,20 +237,20 @@ def test_documentation_template_must_keep_the_readable_tables(client, app, world
 
 
 @pytest.mark.parametrize(
-    "tag",
+    "tag, code",
     [
-        "{% for i in range(100000) %}x{% endfor %}",
-        "{{ 'x' * 100000000 }}",
-        "{{ 9 ** 999999 }}",
-        "{{ ''.__class__.__mro__ }}",
-        "{{ areas[0].questions.append('x') }}",
+        ("{% for i in range(100000) %}x{% endfor %}", "limits"),
+        ("{{ 'x' * 100000000 }}", "limits"),
+        ("{{ 9 ** 999999 }}", "limits"),
+        ("{{ ''.__class__.__mro__ }}", "unsafe"),
+        ("{{ areas[0].questions.append('x') }}", "unsafe"),
     ],
 )
-def test_sandbox_refuses_expensive_or_unsafe_tags(app, tag):
+def test_sandbox_refuses_expensive_or_unsafe_tags(app, tag, code):
     with app.app_context():
         with pytest.raises(TemplateRejected) as caught:
             validate_template(helpers.simple_template([tag]), "mall.docx", KINDS["agenda"])
-    assert caught.value.code == "unsafe"
+    assert caught.value.code == code
 
 
 def test_database_allows_one_active_version_per_target(app, world):

@@ -46,39 +46,46 @@ def test_passwords_are_stored_as_scrypt_hashes(app, world):
         assert PASSWORD not in user.password_hash
 
 
-def _rate_limited_app(limit: str):
+def _worker(**config):
+    """Another application instance on the same database: a second worker process, as far as
+    anything kept in memory is concerned."""
     from dialog import create_app
     from tests.conftest import CSRFClient
 
     app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "RATELIMIT_ENABLED": True,
-            "LOGIN_RATE_LIMIT": limit,
-        }
+        {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production", **config}
     )
     app.test_client_class = CSRFClient
     return app
 
 
-def test_repeated_failed_logins_are_slowed_down(app, world):
-    limited = _rate_limited_app("3 per minute")
-    client = limited.test_client()
+def test_repeated_failed_logins_lock_the_name_across_workers(app, world):
+    workers = [_worker(LOGIN_MAX_FAILURES=3), _worker(LOGIN_MAX_FAILURES=3)]
     statuses = [
-        client.post("/logga-in", data={"login": "mas_a", "password": "x"}).status_code
-        for _ in range(4)
+        workers[i % 2]
+        .test_client()
+        .post("/logga-in", data={"login": "mas_a", "password": "x"})
+        .status_code
+        for i in range(4)
     ]
-    assert statuses == [401, 401, 401, 429]
-    response = client.post("/logga-in", data={"login": "mas_a", "password": PASSWORD})
+    assert statuses == [401, 401, 429, 429]
+    response = (
+        workers[0].test_client().post("/logga-in", data={"login": "mas_a", "password": PASSWORD})
+    )
     assert response.status_code == 429
-    assert "För många försök" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "För många misslyckade inloggningar" in page and "Försök igen 20" in page
+    # Another name from the same address is not locked (the address limit is higher).
+    other = (
+        workers[1].test_client().post("/logga-in", data={"login": "mas_b", "password": PASSWORD})
+    )
+    assert other.status_code == 302
 
 
 def test_successful_logins_do_not_count_towards_the_limit(app, world):
-    limited = _rate_limited_app("2 per minute")
+    worker = _worker(LOGIN_MAX_FAILURES=2)
     for _ in range(4):
-        client = limited.test_client()
+        client = worker.test_client()
         assert (
             client.post("/logga-in", data={"login": "mas_a", "password": PASSWORD}).status_code
             == 302

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.routing import IntegerConverter
 
 from dialog.extensions import db
 from dialog.models import AuditEntry, CareHome, Contact, Dialogue, HealthCentre
@@ -398,8 +399,8 @@ def test_no_route_serves_data_to_an_anonymous_visitor(client, app, ids):
             continue  # the API description is public by design; the API itself is not
         values = dict(rule.defaults or {})
         for arg in rule.arguments - set(values):
-            converter = rule._converters[arg].__class__.__name__
-            values[arg] = 1 if converter == "IntegerConverter" else "x"
+            numeric = isinstance(rule._converters[arg], IntegerConverter)
+            values[arg] = 1 if numeric else "x"
         url = rule.build(values, append_unknown=False)[1]
         response = client.get(url)
         if response.status_code == 302:

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, TimeField
 from wtforms.validators import DataRequired, NumberRange, ValidationError
 
+from ...bounds import MAX_YEAR, MIN_YEAR, YEAR_MESSAGE, YearInRange
 from .algorithm import PARTS, WEEKDAYS, PlanInputError, Preference, Slot, slot_from_text
 
 LENGTHS = [
@@ -24,17 +25,18 @@ PART_CHOICES = [("", "Ingen önskan")] + [(k, v.capitalize()) for k, v in PARTS.
 
 class PlannerForm(FlaskForm):
     year = IntegerField(
-        "År", validators=[DataRequired("Ange år."), NumberRange(2000, 2100, "Ange ett år.")]
+        "År",
+        validators=[DataRequired("Ange år."), NumberRange(MIN_YEAR, MAX_YEAR, YEAR_MESSAGE)],
     )
     period_start = DateField(
         "Från och med",
         format="%Y-%m-%d",
-        validators=[DataRequired("Ange periodens första dag (ÅÅÅÅ-MM-DD).")],
+        validators=[DataRequired("Ange periodens första dag (ÅÅÅÅ-MM-DD)."), YearInRange()],
     )
     period_end = DateField(
         "Till och med",
         format="%Y-%m-%d",
-        validators=[DataRequired("Ange periodens sista dag (ÅÅÅÅ-MM-DD).")],
+        validators=[DataRequired("Ange periodens sista dag (ÅÅÅÅ-MM-DD)."), YearInRange()],
     )
     length = SelectField("Mötets längd", coerce=int, choices=LENGTHS, default=120)
     day_start = TimeField(
@@ -63,10 +65,10 @@ class PlannerForm(FlaskForm):
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A weekday or an id from the form; None for anything else, and for numbers no id column
+    can hold (more than nine digits)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 9 else None
 
 
 def _preference(data, prefix: str, key) -> Preference:
