@@ -28,6 +28,12 @@ def _long(text: str, length: int) -> str:
     return text[:length]
 
 
+def _first(context: dict, key: str) -> dict:
+    """The demo's first item of a list, as the shape every sample item takes."""
+    items = context.get(key) or [{}]
+    return dict(items[0])
+
+
 def large_context(kind: DocumentKind, region_id: int | None = None) -> dict:
     context = copy.deepcopy(demo_context(kind, region_id))
     year = MAX_YEAR
@@ -42,18 +48,19 @@ def large_context(kind: DocumentKind, region_id: int | None = None) -> dict:
         organiser=_long("Alfa Exempelsson-Demoberg", 160),
         organiser_email="alfa.exempelsson-demoberg@demo.example.org",
     )
-    context["home"] = {
-        "name": _long("Demoboendet Solbacken", 160),
-        "address": _long("Exempelvägen 1", 240),
-    }
-    context["municipality"] = {"name": _long("Demokommunen", 120)}
-    context["region"] = {"name": _long("Demoregionen", 120)}
-    context["health_centre"] = {
-        "name": _long("Demo-vårdcentralen Torget", 160),
-        "address": _long("Torget 2", 240),
-    }
+    # Update, never replace: a field the demo context has must exist in the samples too.
+    context["home"].update(
+        name=_long("Demoboendet Solbacken", 160), address=_long("Exempelvägen 1", 240)
+    )
+    context["municipality"].update(name=_long("Demokommunen", 120))
+    context["region"].update(name=_long("Demoregionen", 120))
+    context["health_centre"].update(
+        name=_long("Demo-vårdcentralen Torget", 160), address=_long("Torget 2", 240)
+    )
+    person = _first(context, "participants")
     people = [
-        {
+        person
+        | {
             "id": MAX_DB_ID - n,
             "name": _long(f"Deltagare {n} Exempelsson", 160),
             "role": ROLES[n % len(ROLES)],
@@ -66,14 +73,18 @@ def large_context(kind: DocumentKind, region_id: int | None = None) -> dict:
     context["participants"] = people
     context["participants_home"] = [p for p in people if p["side"] == "SÄBO"]
     context["participants_centre"] = [p for p in people if p["side"] != "SÄBO"]
+    action = _first(context, "previous_actions")
     context["previous_actions"] = [
-        {
+        action
+        | {
             "id": MAX_DB_ID - n,
             "year": year - 1 - n % 3,
             "description": _long(f"Åtgärd {n}: inför en gemensam rutin", 2000),
             "responsible": "Gemensamt, SÄBO-läkare",
             "due_date": f"{year - 1}-09-30",
             "status": STATUSES[n % len(STATUSES)],
+            "overdue": "Försenad" if n % 4 == 1 else "",
+            "last_note": _long(f"Anteckning {n}", 1000) if n % 2 else "",
         }
         for n in range(150)
     ]
@@ -94,8 +105,8 @@ def small_context(kind: DocumentKind, region_id: int | None = None) -> dict:
         organiser="",
         organiser_email="",
     )
-    context["home"] = {"name": "Demo", "address": ""}
-    context["health_centre"] = {"name": "Ingen vald", "address": ""}
+    context["home"].update(name="Demo", address="")
+    context["health_centre"].update(name="Ingen vald", address="")
     for key in ("participants", "participants_home", "participants_centre", "previous_actions"):
         context[key] = []
     context["next_dialogue"] = f"Nästa dialog hålls under {year + 1}."

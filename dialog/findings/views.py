@@ -276,12 +276,17 @@ def minutes_details(dialogue_id):
         return _fail_page(
             dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
         )
-    data = minutes.MinutesData(
-        lessons_passed_on=form.lessons_passed_on.data or "",
-        next_dialogue=form.next_dialogue.data or "",
-        recorded_by_id=int_or_none(form.recorded_by_id.data),
-        approved_by_id=int_or_none(form.approved_by_id.data),
-    )
+    try:
+        data = minutes.MinutesData(
+            lessons_passed_on=form.lessons_passed_on.data or "",
+            next_dialogue=form.next_dialogue.data or "",
+            recorded_by_id=int_or_none(form.recorded_by_id.data),
+            approved_by_id=int_or_none(form.approved_by_id.data),
+        )
+    except ValueError:
+        return _fail_page(
+            dialogue, lifecycle.FindingsError("Välj vem som antecknade och justerade i listan.")
+        )
     try:
         changed = minutes.save_details(
             dialogue,
