@@ -167,7 +167,9 @@ class LoginAttempt(db.Model):
     __tablename__ = "login_attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    key: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, info=exempt("an HMAC of a user name or address, never the text")
+    )
     failures: Mapped[int] = mapped_column(default=0)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

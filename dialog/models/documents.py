@@ -47,7 +47,12 @@ class DocumentTemplate(db.Model):
     # The last time this version could not be filled in for a download (the default was used
     # instead), and why: shown to administrators on the templates page.
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failure: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    failure: Mapped[str] = mapped_column(
+        sa.String(500),
+        default="",
+        server_default="",
+        info=exempt("the renderer's own message about a template, written by the code"),
+    )
     failures: Mapped[int] = mapped_column(default=0, server_default="0")
 
     region = relationship("Region")
