@@ -51,7 +51,9 @@ import unicodedata
 IDENTIFIER_PREFIX = "patientsakerhetsdialog:dialog:"
 SUBJECT = "Dokumentation av patientsäkerhetsdialog"
 KEYWORD = "patientsakerhetsdialog-dokumentationsmall"
-LAYOUT_VERSION = "1"  # written to the facts table as FACT_LAYOUT_VERSION
+LAYOUT_VERSION = "2"  # written to the facts table as FACT_LAYOUT_VERSION
+# Version 2 added an ID column to the findings and actions tables (rows prefilled from what is
+# already recorded) and the notes table; version 1 files are still read (LEGACY_HEADERS).
 
 # --- the tables: key -> header row (column order is the reading order) ---------------------
 FACTS = "facts"
@@ -111,29 +113,37 @@ PREVIOUS_ACTIONS_COLUMNS = (
     "comment",
 )
 
-# The three findings tables share their columns; the description header names the kind.
-FINDING_COLUMNS = ("area", "description", "concerns", "escalate", "spread_as_lesson")
-DEFICIENCIES_HEADER = (
-    "Område",
-    "Brist",
-    "Gäller",
-    "Lyfts till MAS/MAR och region",
-    "Sprids som lärdom",
-)
-RISKS_HEADER = ("Område", "Risk", "Gäller", "Lyfts till MAS/MAR och region", "Sprids som lärdom")
-SUCCESS_FACTORS_HEADER = (
-    "Område",
-    "Framgångsfaktor",
-    "Gäller",
-    "Lyfts till MAS/MAR och region",
-    "Sprids som lärdom",
-)
+# The three findings tables share their columns; the description header names the kind. The ID
+# column holds the finding's id on rows prefilled from what is recorded; empty on new rows.
+FINDING_COLUMNS = ("id", "area", "description", "concerns", "escalate", "spread_as_lesson")
+_FINDING_TAIL = ("Gäller", "Lyfts till MAS/MAR och region", "Sprids som lärdom")
+DEFICIENCIES_HEADER = ("ID", "Område", "Brist", *_FINDING_TAIL)
+RISKS_HEADER = ("ID", "Område", "Risk", *_FINDING_TAIL)
+SUCCESS_FACTORS_HEADER = ("ID", "Område", "Framgångsfaktor", *_FINDING_TAIL)
 # Finding kind of each findings table, as dialog.models.FindingKind values.
 FINDING_KIND_OF_TABLE = {DEFICIENCIES: "brist", RISKS: "risk", SUCCESS_FACTORS: "framgangsfaktor"}
 
-# Agreed actions.
-ACTIONS_HEADER = ("Område", "Åtgärd", "Ansvarig part", "Ansvarig roll", "Klart senast")
-ACTION_COLUMNS = ("area", "description", "responsible_party", "responsible_role", "due_date")
+# Agreed actions (ID = the action's id on prefilled rows).
+ACTIONS_HEADER = ("ID", "Område", "Åtgärd", "Ansvarig part", "Ansvarig roll", "Klart senast")
+ACTION_COLUMNS = ("id", "area", "description", "responsible_party", "responsible_role", "due_date")
+
+# The meeting's notes: (label, value) rows like the facts table. The label names the field;
+# an empty value leaves what is recorded as it is.
+NOTES = "notes"
+NOTES_HEADER = ("Punkt", "Anteckning")
+# label -> dialog.models.Dialogue attribute, in the order of the rows.
+NOTE_FIELDS = {
+    "Mötesledare": "chair",
+    "Antecknat av": "note_taker",
+    "Justerat av": "minutes_checked_by",
+    "Underlag som togs upp": "shared_data_notes",
+    "Lärdomar förs vidare till": "lessons_to",
+    "Lärdomar förs vidare av": "lessons_by",
+    "Lärdomar förs vidare när": "lessons_when",
+    "Nästa dialog": "next_dialogue_note",
+}
+# Notes that name a person (checked against the participants before the patient-data guard).
+PERSON_NOTES = ("chair", "note_taker", "minutes_checked_by", "lessons_by")
 
 TABLES = {
     FACTS: FACTS_HEADER,
@@ -143,6 +153,7 @@ TABLES = {
     RISKS: RISKS_HEADER,
     SUCCESS_FACTORS: SUCCESS_FACTORS_HEADER,
     ACTIONS: ACTIONS_HEADER,
+    NOTES: NOTES_HEADER,
 }
 COLUMNS = {
     FACTS: ("label", "value"),
@@ -152,6 +163,15 @@ COLUMNS = {
     RISKS: FINDING_COLUMNS,
     SUCCESS_FACTORS: FINDING_COLUMNS,
     ACTIONS: ACTION_COLUMNS,
+    NOTES: ("label", "value"),
+}
+# Headers of earlier layout versions still read: key -> [(header, columns)].
+_V1_FINDING = ("area", "description", "concerns", "escalate", "spread_as_lesson")
+LEGACY_HEADERS = {
+    DEFICIENCIES: [(DEFICIENCIES_HEADER[1:], _V1_FINDING)],
+    RISKS: [(RISKS_HEADER[1:], _V1_FINDING)],
+    SUCCESS_FACTORS: [(SUCCESS_FACTORS_HEADER[1:], _V1_FINDING)],
+    ACTIONS: [(ACTIONS_HEADER[1:], ACTION_COLUMNS[1:])],
 }
 # Word table titles (w:tblCaption); also the visible headings above the tables.
 TABLE_TITLES = {
@@ -162,6 +182,7 @@ TABLE_TITLES = {
     RISKS: "Risker",
     SUCCESS_FACTORS: "Framgångsfaktorer",
     ACTIONS: "Överenskomna åtgärder",
+    NOTES: "Underlag, lärdomar och nästa dialog",
 }
 # Blank rows left for writing in, per table (the importer must not depend on the number).
 BLANK_ROWS = {
@@ -172,6 +193,7 @@ BLANK_ROWS = {
     SUCCESS_FACTORS: 4,
     ACTIONS: 5,
 }
+# Pre-filled rows do not count: the blank rows come after them.
 
 # --- the words allowed in choice cells (normalise() both sides before comparing) -----------
 # -> dialog.models.Attendance values; an empty cell means "not recorded".
@@ -232,10 +254,20 @@ def parse_identifier(value: str) -> tuple[int, str] | None:
     return int(dialogue_id), uid
 
 
-def table_key(header_texts) -> str | None:
-    """The key in TABLES whose header matches this first row, or None."""
+def match_header(header_texts) -> tuple[str, tuple[str, ...]] | None:
+    """(table key, column names) for a first row of this layout or an earlier one, or None."""
     wanted = tuple(normalise(t) for t in header_texts)
     for key, header in TABLES.items():
         if tuple(normalise(t) for t in header) == wanted:
-            return key
+            return key, COLUMNS[key]
+    for key, variants in LEGACY_HEADERS.items():
+        for header, columns in variants:
+            if tuple(normalise(t) for t in header) == wanted:
+                return key, columns
     return None
+
+
+def table_key(header_texts) -> str | None:
+    """The key in TABLES whose header matches this first row, or None."""
+    found = match_header(header_texts)
+    return found[0] if found else None

@@ -13,6 +13,7 @@ from jinja2 import StrictUndefined, Undefined
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..timeutil import now_utc
 from . import minutes_layout as layout
 from .kinds import DocumentKind
 
@@ -132,11 +133,17 @@ def _ensure_language(document) -> None:
     lang.set(qn("w:val"), LANGUAGE)
     lang.set(qn("w:eastAsia"), LANGUAGE)
     lang.set(qn("w:bidi"), "ar-SA")
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANGUAGE)
 
 
 def _set_properties(document, kind: DocumentKind, context: dict) -> None:
     props = document.core_properties
     props.title = document_title(kind, context)
+    # The render time, not the template's (or python-docx's 2013 default) dates.
+    props.created = props.modified = now_utc().replace(microsecond=0, tzinfo=None)
+    props.revision = 1
     props.language = LANGUAGE
     props.author = AUTHOR
     props.last_modified_by = AUTHOR

@@ -88,6 +88,17 @@ class Dialogue(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     # Optimistic locking: a stale form cannot silently overwrite a newer change.
     version: Mapped[int] = mapped_column(default=1)
+    # The meeting's own notes (written in the documentation template or on the record page):
+    # who led it and took the minutes, who checked them, the data discussed, how the lessons
+    # are passed on, and the next dialogue. Free text, guarded like every other.
+    chair: Mapped[str] = mapped_column(sa.String(160), default="")
+    note_taker: Mapped[str] = mapped_column(sa.String(160), default="")
+    minutes_checked_by: Mapped[str] = mapped_column(sa.String(160), default="")
+    shared_data_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    lessons_to: Mapped[str] = mapped_column(sa.String(500), default="")
+    lessons_by: Mapped[str] = mapped_column(sa.String(500), default="")
+    lessons_when: Mapped[str] = mapped_column(sa.String(500), default="")
+    next_dialogue_note: Mapped[str] = mapped_column(sa.String(500), default="")
 
     care_home: Mapped[CareHome] = relationship()
     health_centre: Mapped[HealthCentre | None] = relationship()
@@ -133,6 +144,7 @@ class Participant(db.Model):
     invited_sequence: Mapped[int | None] = mapped_column()
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attendance: Mapped[Attendance | None] = mapped_column(enum_column(Attendance))
+    attendance_comment: Mapped[str] = mapped_column(sa.String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="participants")
