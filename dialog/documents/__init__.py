@@ -1,7 +1,18 @@
 """Word documents for a dialogue (agenda, kallelse, dokumentationsmall, stödmaterial), rendered
 with docxtpl from templates that administrators and regional users can replace."""
 
-from .kinds import KINDS  # noqa: F401
+from . import minutes_layout
+from .kinds import KINDS
+
+__all__ = ["KINDS", "init_app", "minutes_layout", "render_documentation_template"]
+
+
+def render_documentation_template(dialogue) -> bytes:
+    """The dialogue's documentation template as it is downloaded now (the template in force,
+    prefilled with what is recorded): what a filled-in copy is compared with on import."""
+    from .services import render_for_dialogue
+
+    return render_for_dialogue(dialogue, KINDS["dokumentationsmall"])
 
 
 def init_app(app):

@@ -15,7 +15,6 @@ from ..extensions import db
 from ..models import (
     Action,
     ActionReview,
-    ActionStatus,
     Contact,
     ContactRole,
     Dialogue,

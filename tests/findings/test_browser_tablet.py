@@ -130,7 +130,7 @@ def test_import_preview_on_tablet(app, live_server, tablet, world, book, tmp_pat
     text = page.locator("main").inner_text()
     assert "Okänt område ”Läkemedelshantering”" in text
     assert "före dialogen" in text
-    assert page.get_by_role("button", name="Spara det inlästa").count() == 0
+    assert page.get_by_role("button", name="Spara det som läggs till och ändras").count() == 0
     _axe_clean(page)
     screenshot(page, "findings-tablet-6-import-problems")
     # the corrected document is previewed and saved
@@ -140,7 +140,7 @@ def test_import_preview_on_tablet(app, live_server, tablet, world, book, tmp_pat
     page.wait_for_selector("text=Inga problem hittades")
     _axe_clean(page)
     screenshot(page, "findings-tablet-7-import-preview")
-    page.get_by_role("button", name="Spara det inlästa").click()
+    page.get_by_role("button", name="Spara det som läggs till och ändras").click()
     page.wait_for_selector(".flash-success")
     assert "Dokumentationsmallen är inläst" in page.locator(".flash-success").inner_text()
 
