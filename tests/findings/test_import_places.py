@@ -17,8 +17,8 @@ from dialog.models import Attendance, AuditEntry, Dialogue, Finding
 from tests.conftest import login
 
 from . import round_trip as rt
+from .conftest import template_for
 from .helpers import plain_text, text_of
-from .test_round_trip import dialogue, template_for  # noqa: F401  (fixture)
 
 PNR = "19121212-1212"  # Skatteverket's test number, belongs to nobody
 
@@ -68,8 +68,8 @@ def _everything_stored(app) -> str:
     return "\n".join(parts)
 
 
-def test_free_text_and_comments_are_listed_with_their_place(app, client, dialogue):
-    data = rt.fill_python_docx(template_for(app, dialogue))
+def test_free_text_and_comments_are_listed_with_their_place(app, client, held_dialogue):
+    data = rt.fill_python_docx(template_for(app, held_dialogue))
     document = _document(data)
     heading = next(p for p in document.paragraphs if p.text == L.TABLE_TITLES[L.RISKS])
     note = heading.insert_paragraph_before("Vi pratade också om parkeringen vid entrén.")
@@ -78,7 +78,7 @@ def test_free_text_and_comments_are_listed_with_their_place(app, client, dialogu
         _save(document), rt.FINDINGS[L.RISKS][1], "Kolla med fastighetsägaren om belysning."
     )
     login(client, "chef_a1")
-    response = _upload(client, dialogue, data)
+    response = _upload(client, held_dialogue, data)
     page = plain_text(response)
     assert response.status_code == 200, page
     assert "Inte inläst" in page
@@ -89,14 +89,14 @@ def test_free_text_and_comments_are_listed_with_their_place(app, client, dialogu
     assert "Inga problem hittades" in page  # listed, not refused
 
 
-def test_changed_prefilled_columns_are_listed_not_dropped(app, client, dialogue):
-    document = _document(rt.fill_python_docx(template_for(app, dialogue)))
+def test_changed_prefilled_columns_are_listed_not_dropped(app, client, held_dialogue):
+    document = _document(rt.fill_python_docx(template_for(app, held_dialogue)))
     attendance = _table(document, L.ATTENDANCE)
     attendance.rows[1].cells[1].text = "Omdöpt Chef"
     previous = _table(document, L.PREVIOUS_ACTIONS)
     previous.rows[1].cells[3].text = "2026-12-31"
     login(client, "chef_a1")
-    page = plain_text(_upload(client, dialogue, _save(document)))
+    page = plain_text(_upload(client, held_dialogue, _save(document)))
     assert "Närvaro, rad 1, Namn" in page and "Omdöpt Chef" in page
     assert "Uppföljning av tidigare åtgärder, rad 1, Klart senast" in page and "2026-12-31" in page
     assert "Kolumnen läses inte in" in page
@@ -137,9 +137,9 @@ def _set_header_footer_box_and_alt_text(data: bytes, *, header="", footer="", bo
     return _save(document)
 
 
-def test_patient_data_anywhere_refuses_the_import_naming_the_place(app, client, dialogue):
+def test_patient_data_anywhere_refuses_the_import_naming_the_place(app, client, held_dialogue):
     login(client, "chef_a1")
-    base = rt.fill_python_docx(template_for(app, dialogue))
+    base = rt.fill_python_docx(template_for(app, held_dialogue))
     cases = [
         (
             _with_comment(base, rt.FINDINGS[L.RISKS][1], f"Gäller {PNR}."),
@@ -160,7 +160,7 @@ def test_patient_data_anywhere_refuses_the_import_naming_the_place(app, client, 
     _table(document, L.FACTS).rows[-1].cells[1].text = f"Rum 12, {PNR}"
     cases.append((_save(document), "Dialoguppgifter, rad 9, Värde"))
     for data, place in cases:
-        response = _upload(client, dialogue, data)
+        response = _upload(client, held_dialogue, data)
         page = plain_text(response)
         assert response.status_code == 422, (place, page[-2000:])
         assert place in page and "personnummer" in page, place
@@ -170,16 +170,16 @@ def test_patient_data_anywhere_refuses_the_import_naming_the_place(app, client, 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 0
 
 
-def test_blank_cells_never_overwrite(app, client, dialogue):
+def test_blank_cells_never_overwrite(app, client, held_dialogue):
     login(client, "chef_a1")
     with app.app_context():
-        d = db.session.get(Dialogue, dialogue)
+        d = db.session.get(Dialogue, held_dialogue)
         for p in d.current_participants:
             p.attendance = Attendance.ATTENDED
             p.attendance_comment = "Registrerad i tjänsten."
         d.lessons_to = "Alla boenden"
         db.session.commit()
-    document = _document(template_for(app, dialogue))
+    document = _document(template_for(app, held_dialogue))
     attendance = _table(document, L.ATTENDANCE)
     # The template shows what is recorded ...
     assert [r.cells[4].text for r in attendance.rows[1:] if r.cells[0].text] == ["Ja"] * 5
@@ -191,28 +191,28 @@ def test_blank_cells_never_overwrite(app, client, dialogue):
         row.cells[1].text = ""
     _table(document, L.DEFICIENCIES).rows[1].cells[1].text = "Läkemedel"
     _table(document, L.DEFICIENCIES).rows[1].cells[2].text = "Listan uppdateras inte."
-    response = _upload(client, dialogue, _save(document))
+    response = _upload(client, held_dialogue, _save(document))
     page = text_of(response)
     assert response.status_code == 200, page
     html = response.get_data(as_text=True)
     token = html.split('name="rows" value="')[1].split('"')[0]
-    client.post(f"/dialoger/{dialogue}/importera/spara", data={"rows": token})
+    client.post(f"/dialoger/{held_dialogue}/importera/spara", data={"rows": token})
     with app.app_context():
-        d = db.session.get(Dialogue, dialogue)
+        d = db.session.get(Dialogue, held_dialogue)
         assert {p.attendance for p in d.current_participants} == {Attendance.ATTENDED}
         assert {p.attendance_comment for p in d.current_participants} == {"Registrerad i tjänsten."}
         assert d.lessons_to == "Alla boenden"
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 1
 
 
-def test_confirm_refuses_when_the_dialogue_changed_since_the_preview(app, client, dialogue):
+def test_confirm_refuses_when_the_dialogue_changed_since_the_preview(app, client, held_dialogue):
     login(client, "chef_a1")
-    response = _upload(client, dialogue, rt.fill_python_docx(template_for(app, dialogue)))
+    response = _upload(client, held_dialogue, rt.fill_python_docx(template_for(app, held_dialogue)))
     html = response.get_data(as_text=True)
     token = html.split('name="rows" value="')[1].split('"')[0]
     # Meanwhile someone records attendance in the application.
     with app.app_context():
-        d = db.session.get(Dialogue, dialogue)
+        d = db.session.get(Dialogue, held_dialogue)
         d.current_participants[0].attendance = Attendance.ABSENT
         d.version += 0  # the change itself bumps the version on flush
         from dialog.locking import flush_change
@@ -220,22 +220,24 @@ def test_confirm_refuses_when_the_dialogue_changed_since_the_preview(app, client
         flush_change(d)
         db.session.commit()
     response = client.post(
-        f"/dialoger/{dialogue}/importera/spara", data={"rows": token}, follow_redirects=True
+        f"/dialoger/{held_dialogue}/importera/spara", data={"rows": token}, follow_redirects=True
     )
     page = text_of(response)
     assert "har ändrats i tjänsten sedan förhandsgranskningen" in page
     with app.app_context():
-        d = db.session.get(Dialogue, dialogue)
+        d = db.session.get(Dialogue, held_dialogue)
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 0
         assert d.current_participants[0].attendance is Attendance.ABSENT
         assert not d.lessons_to
 
 
-def test_confirm_refuses_when_an_earlier_action_changed_since_the_preview(app, client, dialogue):
+def test_confirm_refuses_when_an_earlier_action_changed_since_the_preview(
+    app, client, held_dialogue
+):
     """A change the dialogue's version does not see (last year's action) is caught by the
     plan's digest: the preview said "Ej påbörjad → Klar", it is no longer true."""
     login(client, "chef_a1")
-    response = _upload(client, dialogue, rt.fill_python_docx(template_for(app, dialogue)))
+    response = _upload(client, held_dialogue, rt.fill_python_docx(template_for(app, held_dialogue)))
     html = response.get_data(as_text=True)
     token = html.split('name="rows" value="')[1].split('"')[0]
     with app.app_context():
@@ -246,7 +248,9 @@ def test_confirm_refuses_when_an_earlier_action_changed_since_the_preview(app, c
         db.session.commit()
     page = text_of(
         client.post(
-            f"/dialoger/{dialogue}/importera/spara", data={"rows": token}, follow_redirects=True
+            f"/dialoger/{held_dialogue}/importera/spara",
+            data={"rows": token},
+            follow_redirects=True,
         )
     )
     assert "har ändrats i tjänsten sedan förhandsgranskningen" in page
@@ -254,8 +258,8 @@ def test_confirm_refuses_when_an_earlier_action_changed_since_the_preview(app, c
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 0
 
 
-def test_unsupported_tracked_cell_changes_are_refused_clearly(app, client, dialogue):
-    document = _document(rt.fill_python_docx(template_for(app, dialogue)))
+def test_unsupported_tracked_cell_changes_are_refused_clearly(app, client, held_dialogue):
+    document = _document(rt.fill_python_docx(template_for(app, held_dialogue)))
     cell = _table(document, L.RISKS).rows[2].cells[1]
     tcpr = cell._tc.get_or_add_tcPr()
     inserted = OxmlElement("w:cellIns")
@@ -263,24 +267,26 @@ def test_unsupported_tracked_cell_changes_are_refused_clearly(app, client, dialo
     inserted.set(qn("w:author"), "Antecknare")
     tcpr.append(inserted)
     login(client, "chef_a1")
-    response = _upload(client, dialogue, _save(document))
+    response = _upload(client, held_dialogue, _save(document))
     assert response.status_code == 422
     assert "Godkänn alla ändringar" in text_of(response)
 
 
-def test_untouched_template_is_never_an_empty_import(app, client, dialogue):
+def test_untouched_template_is_never_an_empty_import(app, client, held_dialogue):
     login(client, "chef_a1")
-    response = _upload(client, dialogue, template_for(app, dialogue))
+    response = _upload(client, held_dialogue, template_for(app, held_dialogue))
     page = text_of(response)
     assert response.status_code == 422
     assert "Inget i dokumentet kunde läsas in" in page
 
 
-def test_old_word_and_odt_without_libreoffice(app, client, dialogue, tmp_path, monkeypatch):
+def test_old_word_and_odt_without_libreoffice(app, client, held_dialogue, tmp_path, monkeypatch):
     login(client, "chef_a1")
-    response = _upload(client, dialogue, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "a.doc")
+    response = _upload(
+        client, held_dialogue, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "a.doc"
+    )
     assert response.status_code == 400 and ".docx" in text_of(response)
-    response = _upload(client, dialogue, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    response = _upload(client, held_dialogue, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     assert response.status_code == 422 and "äldre Word-dokument (.doc)" in text_of(response)
     # An .odt where LibreOffice is not installed: refused with how to save as .docx.
     buffer = io.BytesIO()
@@ -288,15 +294,15 @@ def test_old_word_and_odt_without_libreoffice(app, client, dialogue, tmp_path, m
         odt.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         odt.writestr("content.xml", "<office:document-content/>")
     monkeypatch.setenv("PATH", str(tmp_path))
-    response = _upload(client, dialogue, buffer.getvalue(), "ifylld.odt")
+    response = _upload(client, held_dialogue, buffer.getvalue(), "ifylld.odt")
     page = text_of(response)
     assert response.status_code == 422
     assert "OpenDocument-format (.odt)" in page and "Spara som" in page and ".docx" in page
 
 
-def test_layout_version_1_files_are_still_read(app, client, dialogue):
+def test_layout_version_1_files_are_still_read(app, client, held_dialogue):
     """A template downloaded before the ID columns existed: findings tables without ID."""
-    document = _document(rt.fill_python_docx(template_for(app, dialogue)))
+    document = _document(rt.fill_python_docx(template_for(app, held_dialogue)))
     for key in (L.DEFICIENCIES, L.RISKS, L.SUCCESS_FACTORS, L.ACTIONS):
         table = _table(document, key)
         for row in table.rows:
@@ -305,7 +311,7 @@ def test_layout_version_1_files_are_still_read(app, client, dialogue):
         grid = table._tbl.tblGrid
         grid.remove(grid.findall(qn("w:gridCol"))[0])
     login(client, "chef_a1")
-    response = _upload(client, dialogue, _save(document))
+    response = _upload(client, held_dialogue, _save(document))
     page = plain_text(response)
     assert response.status_code == 200, page
     assert rt.FINDINGS[L.DEFICIENCIES][1] in page and rt.ACTION[1] in page

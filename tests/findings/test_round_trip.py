@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from dialog.documents import minutes_layout as L
-from dialog.documents.kinds import KINDS
-from dialog.documents.services import render_for_dialogue
 from dialog.extensions import db
 from dialog.models import (
     Action,
@@ -33,34 +30,11 @@ from dialog.models import (
 from tests.conftest import login, require_tool
 
 from . import round_trip as rt
-from .helpers import PAST_DAY, text_of
+from .conftest import template_for
+from .helpers import text_of
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "round-trip"
 KIND_OF = {L.DEFICIENCIES: "brist", L.RISKS: "risk", L.SUCCESS_FACTORS: "framgangsfaktor"}
-
-
-@pytest.fixture
-def dialogue(app, world, book):
-    """Last year's dialogue with an open action to follow up, and this year's, held."""
-    old_id = book("a1", date(2025, 3, 11))
-    with app.app_context():
-        db.session.add(
-            Action(
-                dialogue_id=old_id,
-                description="Ta fram en checklista för läkemedelsgenomgång.",
-                responsible_party=Party.JOINT,
-                due_date=date(2025, 9, 1),
-            )
-        )
-        db.session.commit()
-    return book("a1", PAST_DAY)
-
-
-def template_for(app, dialogue_id) -> bytes:
-    with app.app_context():
-        return render_for_dialogue(
-            db.session.get(Dialogue, dialogue_id), KINDS["dokumentationsmall"]
-        )
 
 
 def upload_and_save(client, dialogue_id, data: bytes, name: str) -> str:
@@ -178,99 +152,101 @@ def _needs_uno():
     require_tool(rt.uno_available(), "LibreOffice with python3-uno")
 
 
-def test_filled_with_python_docx(app, client, dialogue):
-    data = rt.fill_python_docx(template_for(app, dialogue))
+def test_filled_with_python_docx(app, client, held_dialogue):
+    data = rt.fill_python_docx(template_for(app, held_dialogue))
     login(client, "chef_a1")
-    upload_and_save(client, dialogue, data, "ifylld.docx")
-    compare("python-docx", app, dialogue)
+    upload_and_save(client, held_dialogue, data, "ifylld.docx")
+    compare("python-docx", app, held_dialogue)
 
 
-def test_typed_with_track_changes_as_word_writes_them(app, client, dialogue):
-    data = rt.fill_tracked_changes(template_for(app, dialogue))
+def test_typed_with_track_changes_as_word_writes_them(app, client, held_dialogue):
+    data = rt.fill_tracked_changes(template_for(app, held_dialogue))
     login(client, "chef_a1")
-    page = upload_and_save(client, dialogue, data, "spårade-ändringar.docx")
+    page = upload_and_save(client, held_dialogue, data, "spårade-ändringar.docx")
     assert "Gammal formulering" not in page and "En rad som ströks helt" not in page
-    compare("spårade ändringar (Word)", app, dialogue)
+    compare("spårade ändringar (Word)", app, held_dialogue)
 
 
 @pytest.mark.libreoffice
-def test_resaved_by_libreoffice(app, client, dialogue, tmp_path):
+def test_resaved_by_libreoffice(app, client, held_dialogue, tmp_path):
     _needs_libreoffice()
-    data = rt.libreoffice_resave(rt.fill_python_docx(template_for(app, dialogue)), tmp_path)
+    data = rt.libreoffice_resave(rt.fill_python_docx(template_for(app, held_dialogue)), tmp_path)
     login(client, "chef_a1")
-    upload_and_save(client, dialogue, data, "ifylld.docx")
-    compare("LibreOffice docx→docx", app, dialogue)
+    upload_and_save(client, held_dialogue, data, "ifylld.docx")
+    compare("LibreOffice docx→docx", app, held_dialogue)
 
 
 @pytest.mark.libreoffice
-def test_resaved_by_libreoffice_through_odt(app, client, dialogue, tmp_path):
+def test_resaved_by_libreoffice_through_odt(app, client, held_dialogue, tmp_path):
     _needs_libreoffice()
-    data = rt.libreoffice_via_odt(rt.fill_python_docx(template_for(app, dialogue)), tmp_path)
+    data = rt.libreoffice_via_odt(rt.fill_python_docx(template_for(app, held_dialogue)), tmp_path)
     login(client, "chef_a1")
-    upload_and_save(client, dialogue, data, "ifylld.docx")
-    compare("LibreOffice docx→odt→docx", app, dialogue)
+    upload_and_save(client, held_dialogue, data, "ifylld.docx")
+    compare("LibreOffice docx→odt→docx", app, held_dialogue)
 
 
 @pytest.mark.libreoffice
-def test_odt_upload_is_converted(app, client, dialogue, tmp_path):
+def test_odt_upload_is_converted(app, client, held_dialogue, tmp_path):
     _needs_libreoffice()
-    data = rt.libreoffice_odt(rt.fill_python_docx(template_for(app, dialogue)), tmp_path)
+    data = rt.libreoffice_odt(rt.fill_python_docx(template_for(app, held_dialogue)), tmp_path)
     assert data[:2] == b"PK" and b"opendocument.text" in data[:200]
     login(client, "chef_a1")
-    upload_and_save(client, dialogue, data, "ifylld.odt")
-    compare(".odt uppladdad", app, dialogue)
+    upload_and_save(client, held_dialogue, data, "ifylld.odt")
+    compare(".odt uppladdad", app, held_dialogue)
 
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("record_changes", [False, True], ids=["plain", "track-changes"])
-def test_typed_in_libreoffice_through_uno(app, client, dialogue, tmp_path, record_changes):
+def test_typed_in_libreoffice_through_uno(app, client, held_dialogue, tmp_path, record_changes):
     _needs_uno()
-    data = rt.uno_typing(template_for(app, dialogue), tmp_path, record_changes=record_changes)
+    data = rt.uno_typing(template_for(app, held_dialogue), tmp_path, record_changes=record_changes)
     if record_changes:  # LibreOffice really wrote tracked insertions
         assert b"<w:ins " in __import__("zipfile").ZipFile(io.BytesIO(data)).read(
             "word/document.xml"
         )
     login(client, "chef_a1")
-    upload_and_save(client, dialogue, data, "libreoffice.docx")
+    upload_and_save(client, held_dialogue, data, "libreoffice.docx")
     compare(
         "LibreOffice UNO-inmatning" + (" med spårade ändringar" if record_changes else ""),
         app,
-        dialogue,
+        held_dialogue,
     )
 
 
-def test_rows_added_deleted_reordered_merged_and_tables_moved(app, client, dialogue):
-    data = rt.reshaped(template_for(app, dialogue))
+def test_rows_added_deleted_reordered_merged_and_tables_moved(app, client, held_dialogue):
+    data = rt.reshaped(template_for(app, held_dialogue))
     login(client, "chef_a1")
-    upload_and_save(client, dialogue, data, "omflyttad.docx")
-    compare("rader och tabeller flyttade, celler sammanfogade", app, dialogue, extra_risk=True)
+    upload_and_save(client, held_dialogue, data, "omflyttad.docx")
+    compare("rader och tabeller flyttade, celler sammanfogade", app, held_dialogue, extra_risk=True)
 
 
 @pytest.mark.libreoffice
-def test_reshaped_and_resaved_by_libreoffice(app, client, dialogue, tmp_path):
+def test_reshaped_and_resaved_by_libreoffice(app, client, held_dialogue, tmp_path):
     _needs_libreoffice()
-    data = rt.libreoffice_resave(rt.reshaped(template_for(app, dialogue)), tmp_path)
+    data = rt.libreoffice_resave(rt.reshaped(template_for(app, held_dialogue)), tmp_path)
     login(client, "chef_a1")
-    upload_and_save(client, dialogue, data, "omflyttad.docx")
-    compare("omflyttad + LibreOffice docx→docx", app, dialogue, extra_risk=True)
+    upload_and_save(client, held_dialogue, data, "omflyttad.docx")
+    compare("omflyttad + LibreOffice docx→docx", app, held_dialogue, extra_risk=True)
 
 
-def test_prefilled_template_round_trips_without_changes(app, client, dialogue):
+def test_prefilled_template_round_trips_without_changes(app, client, held_dialogue):
     """Saved once, downloaded again: the template shows what is recorded, and uploading it
     untouched changes nothing (what the user sees is what is kept)."""
     login(client, "chef_a1")
-    upload_and_save(client, dialogue, rt.fill_python_docx(template_for(app, dialogue)), "a.docx")
-    before = stored(app, dialogue)
-    again = template_for(app, dialogue)
+    upload_and_save(
+        client, held_dialogue, rt.fill_python_docx(template_for(app, held_dialogue)), "a.docx"
+    )
+    before = stored(app, held_dialogue)
+    again = template_for(app, held_dialogue)
     response = client.post(
-        f"/dialoger/{dialogue}/importera",
+        f"/dialoger/{held_dialogue}/importera",
         data={"document": (io.BytesIO(again), "igen.docx")},
         content_type="multipart/form-data",
     )
     page = text_of(response)
     assert "Det finns inget att spara" in page, page
     assert "Inte inläst" not in page
-    assert stored(app, dialogue) == before
+    assert stored(app, held_dialogue) == before
     # The prefilled template carries every recorded value.
     import docx as python_docx
 
