@@ -291,11 +291,11 @@ def export_csv(table):
 @bp.get("/rapport.docx")
 @login_required
 def report_docx():
-    from .report import build_report
+    from .report import build_report, filename
 
     sel = _selection()
     data = build_report(sel)
-    return attachment(data, exports.filename(sel, "-sammanstallning.docx"), DOCX_MIMETYPE)
+    return attachment(data, filename(sel), DOCX_MIMETYPE)
 
 
 # --- personal API tokens (the panel on the account page) --------------------------------------

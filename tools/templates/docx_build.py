@@ -61,8 +61,12 @@ def new_document(*, landscape: bool = False, title: str = "") -> Document:
     for child in list(ppr):
         if child.tag == qn("w:pBdr"):
             ppr.remove(child)
-    for name in ("List Bullet", "List Number", "Table Grid"):
+    for name in ("List Bullet", "List Number", "Table Grid", "Subtitle"):
         _plain_fonts(styles[name])
+    # The default subtitle is a light blue (4.0:1 on white); text needs at least 4.5:1.
+    subtitle = styles["Subtitle"]
+    subtitle.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+    subtitle.font.italic = False
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     if landscape:
