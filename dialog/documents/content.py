@@ -47,7 +47,11 @@ AGENDA_POINTS = [
         "vem de förs vidare, av vem och när.",
         1,
     ),
-    ("Övriga frågor", "Frågor som deltagarna vill ta upp och som inte passat in ovan.", 1),
+    (
+        "Övriga frågor",
+        "Frågor som deltagarna vill ta upp; anmäl dem gärna till mötesledaren före mötet.",
+        1,
+    ),
     ("Nästa dialog", "Preliminär tidpunkt för nästa års dialog och vem som bokar den.", 1),
 ]
 

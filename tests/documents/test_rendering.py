@@ -151,7 +151,7 @@ def test_documentation_template_reads_back_with_the_layout_constants(rendered):
     previous = found[L.PREVIOUS_ACTIONS]
     assert [r[0] for r in previous if r[0]].count(str(action_id)) == 1
     tricky = next(r for r in previous if r[0] == str(action_id))
-    assert TRICKY in tricky[1] and tricky[4] == "Pågår"
+    assert TRICKY in tricky[1] and tricky[4] == "Pågår, försenad"
     for key in (L.DEFICIENCIES, L.RISKS, L.SUCCESS_FACTORS, L.ACTIONS):
         assert len(found[key]) == L.BLANK_ROWS[key]
         assert all(not any(r) for r in found[key])

@@ -121,14 +121,6 @@ def build_agenda():
     d.add_paragraph(
         "{% for a in areas %}{{ a.name }}{% if not loop.last %}, {% endif %}{% endfor %}."
     )
-    d.add_heading("Att lyfta till MAS/MAR och regionen", level=2)
-    d.add_paragraph(
-        "Det som inte kan lösas lokalt, och lärdomar som är värda att sprida, "
-        "markeras i dokumentationen och lyfts till MAS/MAR och regionens "
-        "chefläkare. Bestäm till vem lärdomarna förs vidare, av vem och när."
-    )
-    d.add_heading("Övriga frågor", level=2)
-    d.add_paragraph("Anmäl gärna övriga frågor till mötesledaren före mötet.")
     d.add_heading("Nästa dialog", level=2)
     d.add_paragraph("{{ next_dialogue }}")
     return d

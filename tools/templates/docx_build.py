@@ -52,7 +52,7 @@ def new_document(*, landscape: bool = False, title: str = "") -> Document:
         style.font.size = Pt(size)
         style.font.color.rgb = ACCENT
         style.font.bold = True
-        style.paragraph_format.space_before = Pt(14 if name != "Title" else 0)
+        style.paragraph_format.space_before = Pt({"Title": 0, "Heading 1": 12}.get(name, 9))
         style.paragraph_format.space_after = Pt(4)
         style.paragraph_format.keep_with_next = True
     title_style = styles["Title"]
@@ -83,8 +83,31 @@ def new_document(*, landscape: bool = False, title: str = "") -> Document:
     props.subject = ""
     props.keywords = ""
     set_language(document)
+    darken_light_style_colours(document)
     drop_leftover_parts(document)
     return document
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_on_white(hex_colour: str) -> float:
+    return 1.05 / (_luminance(hex_colour) + 0.05)
+
+
+def darken_light_style_colours(document) -> None:
+    """python-docx's default styles colour some text light blue (4.0:1 on white): every style
+    text colour below 4.5:1 becomes the accent colour, so any style a user picks is readable."""
+    accent = str(ACCENT)
+    for colour in document.styles.element.iter(qn("w:color")):
+        value = colour.get(qn("w:val"), "auto")
+        if value.lower() != "auto" and contrast_on_white(value) < 4.5:
+            colour.set(qn("w:val"), accent)
+            for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+                colour.attrib.pop(qn(attr), None)
 
 
 def set_language(document, lang: str = "sv-SE") -> None:
