@@ -5,39 +5,39 @@ LibreOffice) and later read back by an importer (the findings feature). Both sid
 constants in this module, so a change here is a change of a file format: keep it backwards
 compatible (add, never rename).
 
-How a filled-in copy is read, with python-docx only
-----------------------------------------------------
+How a filled-in copy is read (dialog/findings/word_file.py and import_reading.py)
+---------------------------------------------------------------------------------
+The file is read as it now stands: text in tracked insertions and moves is read, deletions are
+not, deleted rows are left out; merged cells are resolved on the table's grid. python-docx's
+``paragraph.text`` is NOT enough (it skips runs inside ``w:ins``).
+
 1. **Which dialogue.** Two markers carry the same identity:
 
    * the *facts table*: the first table whose header row is ``FACTS_HEADER``. Its body rows are
      ``(label, value)`` pairs; the rows labelled ``FACT_DIALOGUE_ID`` and ``FACT_CALENDAR_UID``
      hold the dialogue's database id and its calendar UID (both must match the dialogue the file
      is imported into; the UID guards against a copy from another installation);
-   * the core property ``identifier`` (``document.core_properties.identifier``), written as
-     ``IDENTIFIER_PREFIX + "<dialogue id>:<calendar uid>"``; ``parse_identifier()`` splits it.
-     Word keeps it on save; prefer the facts table when both are present and they disagree.
-   The core property ``subject`` is ``SUBJECT`` and ``keywords`` contains ``KEYWORD``, so a file
-   can be recognised as a documentation template at all.
+   * the core property ``identifier``, written as ``IDENTIFIER_PREFIX + "<id>:<calendar uid>"``;
+     ``parse_identifier()`` splits it. Prefer the facts table when both are present.
+   The core property ``subject`` is ``SUBJECT`` and ``keywords`` contains ``KEYWORD``.
 
 2. **Which table is which.** Tables are found by their *header row* (the first row, marked to
-   repeat on every page), never by position or by the heading above them: iterate over
-   ``document.tables`` (tables are never nested) and compare ``normalise(cell.text)`` of the
-   first row with ``normalise()`` of the headers below (``TABLES`` maps a table key to its
-   header). Each table also has the Word table title (``w:tblCaption``) ``TABLE_TITLES[key]``
-   (Word shows it in *Table properties > Alt text*), but LibreOffice drops it when it saves a
-   .docx, so never rely on it alone. A LibreOffice round trip keeps the header rows, the rows
-   and the core properties (tested in tests/documents/test_office.py).
+   repeat on every page), never by position or by the heading above them: ``match_header()``
+   gives the table key and the column names, also for the headers of earlier layout versions
+   (``LEGACY_HEADERS``). A table may stand anywhere (moved, copied, inside another table); the
+   Word table title (``w:tblCaption``, ``TABLE_TITLES``) only names a table whose header was
+   changed (LibreOffice drops it when it saves a .docx).
 
-3. **Rows.** Every row after the header row is a data row. A row whose text cells are all
-   empty is a blank row left for writing in and is skipped. Columns are read by position in
-   the order of the header tuple (the header itself is checked first). Cell text may span
-   several paragraphs: join them with a newline and strip.
+3. **Rows.** Every row after the header row is a data row, read by position in the order of the
+   columns. A row whose cells are all empty is a blank row left for writing in. An ``ID`` column
+   holds the database id of the participant, finding or action the row was prefilled from
+   (empty on rows written in by hand); the template is prefilled with what is recorded, and a
+   blank cell leaves the recorded value as it is. The facts and notes tables are
+   ``(label, value)`` rows; ``NOTE_FIELDS`` maps a note's label to the Dialogue attribute.
 
 4. **Values.** Choice cells use the words in the ``*_VALUES`` maps (compare with
    ``normalise()``); dates are ``DATE_FORMAT`` (ISO, ``2027-03-14``); areas are the names of
-   the region's area catalogue (listed in the document under the findings heading); an ``ID``
-   column holds the database id of the participant or action the row was prefilled from, and
-   is empty on rows written in by hand.
+   the region's area catalogue (listed in the document under the findings heading).
 
 Nothing here reads the database: the importer maps the words to enums itself.
 """

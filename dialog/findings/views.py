@@ -76,6 +76,7 @@ def _page_context(dialogue: Dialogue, **extra) -> dict:
         version_form=VersionForm(formdata=None, version=dialogue.version),
         submitted={},
         errors={},
+        notes=lifecycle.NOTES,
     )
     context.update(extra)
     return context
@@ -114,10 +115,12 @@ def attendance(dialogue_id):
         return _fail_page(
             dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
         )
-    values = {}
+    values, comments = {}, {}
     for p in dialogue.current_participants:
         raw = request.form.get(f"attendance-{p.id}", "")
         values[p.id] = enum_or_none(Attendance, raw)
+        if f"comment-{p.id}" in request.form:
+            comments[p.id] = request.form.get(f"comment-{p.id}", "")
     try:
         lifecycle.record_attendance(
             dialogue,
@@ -126,12 +129,14 @@ def attendance(dialogue_id):
             expected_version=_version(form.version.data),
             actor=current_user,
             mark_held="mark_held" in request.form,
+            comments=comments,
         )
     except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(
             dialogue,
             error,
-            submitted={f"attendance-{k}": v.value if v else "" for k, v in values.items()},
+            submitted={f"attendance-{k}": v.value if v else "" for k, v in values.items()}
+            | {f"comment-{k}": v for k, v in comments.items()},
         )
     db.session.commit()
     flash(
@@ -140,6 +145,31 @@ def attendance(dialogue_id):
         "success",
     )
     return redirect(_record_url(dialogue, "narvaro"))
+
+
+@bp.post("/dialoger/<int:dialogue_id>/anteckningar")
+@login_required
+def notes(dialogue_id):
+    dialogue = managed_dialogue(dialogue_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        return _fail_page(
+            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+        )
+    values = {attr: request.form.get(attr, "") for attr in lifecycle.NOTES}
+    try:
+        lifecycle.record_notes(
+            dialogue,
+            values,
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        )
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
+        return _fail_page(dialogue, error, submitted=values)
+    db.session.commit()
+    flash("Anteckningarna från mötet är sparade.", "success")
+    return redirect(_record_url(dialogue, "anteckningar"))
 
 
 def _status_change(dialogue_id, service, message):
