@@ -239,7 +239,9 @@ def record_attendance(
         raise FindingsError("En deltagare hör inte till den här dialogen.")
     checker = Checker()
     cleaned = {
-        pid: checker.text(f"comment-{pid}", "Kommentar", text, max_len=COMMENT_MAX, required=False)
+        pid: checker.text(
+            f"attendance-comment-{pid}", "Kommentar", text, max_len=COMMENT_MAX, required=False
+        )
         for pid, text in (comments or {}).items()
     }
     checker.raise_if_any()  # refused text is never stored nor put in the audit log

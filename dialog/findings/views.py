@@ -119,8 +119,8 @@ def attendance(dialogue_id):
     for p in dialogue.current_participants:
         raw = request.form.get(f"attendance-{p.id}", "")
         values[p.id] = enum_or_none(Attendance, raw)
-        if f"comment-{p.id}" in request.form:
-            comments[p.id] = request.form.get(f"comment-{p.id}", "")
+        if f"attendance-comment-{p.id}" in request.form:
+            comments[p.id] = request.form.get(f"attendance-comment-{p.id}", "")
     try:
         lifecycle.record_attendance(
             dialogue,
@@ -136,7 +136,7 @@ def attendance(dialogue_id):
             dialogue,
             error,
             submitted={f"attendance-{k}": v.value if v else "" for k, v in values.items()}
-            | {f"comment-{k}": v for k, v in comments.items()},
+            | {f"attendance-comment-{k}": v for k, v in comments.items()},
         )
     db.session.commit()
     flash(

@@ -70,7 +70,7 @@ def test_patient_data_in_notes_and_comments_is_refused(app, client, held_dialogu
         data={
             "version": str(version_of(app, held_dialogue)),
             f"attendance-{pid}": "deltog",
-            f"comment-{pid}": f"Gick tidigare, se {PNR}",
+            f"attendance-comment-{pid}": f"Gick tidigare, se {PNR}",
         },
     )
     assert response.status_code == 400 and "personnummer" in text_of(response)
@@ -79,7 +79,7 @@ def test_patient_data_in_notes_and_comments_is_refused(app, client, held_dialogu
         data={
             "version": str(version_of(app, held_dialogue)),
             f"attendance-{pid}": "deltog",
-            f"comment-{pid}": "Gick efter halva mötet.",
+            f"attendance-comment-{pid}": "Gick efter halva mötet.",
         },
     )
     assert response.status_code == 302
