@@ -242,18 +242,19 @@ def _identify(word: WordFile, found: list[_Found], dialogue: Dialogue) -> None:
 
 @dataclass
 class _Reference:
-    texts: set[str]  # every text the fresh template holds, blurred and normalised
+    texts: set[str]  # every text the fresh template holds, normalised
+    running: set[str]  # headers, footers and the like, digits blurred (page numbers differ)
     rows: dict[str, dict[str, dict[str, str]]]  # table key -> row id/label -> column -> text
 
 
 def _norm(text: str) -> str:
-    return L.normalise(digits_blurred(text))
+    return L.normalise(text)
 
 
 def reference_of(template: bytes) -> _Reference:
     word = read_word_file(template)
     texts = {_norm(p.text) for p in word.paragraphs}
-    texts |= {_norm(o.text) for o in word.others}
+    running = {L.normalise(digits_blurred(o.text)) for o in word.others}
     rows: dict[str, dict[str, dict[str, str]]] = {}
     found, unknown = _match_tables(word)
     for table in [f.table for f in found] + unknown:
@@ -268,7 +269,7 @@ def reference_of(template: bytes) -> _Reference:
             if ident:
                 keyed[L.normalise(ident)] = values
     texts.discard("")
-    return _Reference(texts, rows)
+    return _Reference(texts, running, rows)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -588,8 +589,12 @@ class _Reader:
             if not self.ours(p.text):
                 self.unread(p.place, p.text, "Fri text utanför tabellerna läses inte in.")
         for other in word.others:
-            if not self.ours(other.text):
-                self.unread(other.place, other.text, "Läses inte in.")
+            # Headers and footers are guarded even when they look like the template's.
+            hits = find_patient_data(other.text)
+            if hits:
+                self.problem(other.place, PatientDataError(other.place, hits).field_message)
+            if L.normalise(digits_blurred(other.text)) not in self.ref.running:
+                self.result.unread.append(Unread(other.place, other.text, "Läses inte in."))
         paragraph_places = {p.path: p.place for p in word.paragraphs}
         for comment in word.comments:
             near = self.places.get(comment.anchor_path or "") or paragraph_places.get(
