@@ -160,7 +160,7 @@ def build_kallelse():
     d.add_heading("Förbered dig", level=1)
     d.add_paragraph(
         "Ta med underlag på gruppnivå, aldrig uppgifter om enskilda patienter: "
-        "{% for item in shared_data %}{{ item|lower if not loop.first else item }}"
+        "{% for item in shared_data %}{{ item[:1]|lower }}{{ item[1:] }}"
         "{% if not loop.last %}; {% endif %}{% endfor %}."
     )
     d.add_heading("Svara senast {{ dialogue.reply_by }}", level=1)
