@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..catalogues import areas_for_region
 from ..extensions import db
 from ..models import (
     Action,
+    ActionNote,
     ActionReview,
     Contact,
     ContactRole,
@@ -105,17 +107,27 @@ def previous_actions(dialogue: Dialogue, today: date | None = None) -> list[dict
     if not rows:
         return []
     today = today or local(now_utc()).date()
+    latest_year = rows[0][1]
+    rows = [(a, year) for a, year in rows if year == latest_year or a.status.is_open]
+    ids = [a.id for a, _ in rows]
     reviews = {
         r.action_id: r
         for r in db.session.scalars(
-            sa.select(ActionReview).where(ActionReview.dialogue_id == dialogue.id)
+            sa.select(ActionReview).where(
+                ActionReview.dialogue_id == dialogue.id, ActionReview.action_id.in_(ids)
+            )
         )
     }
-    latest_year = rows[0][1]
+    # The latest note of each action, in one query (not one per action).
+    latest_notes: dict[int, str] = {}
+    for action_id, text in db.session.execute(
+        sa.select(ActionNote.action_id, ActionNote.text)
+        .where(ActionNote.action_id.in_(ids))
+        .order_by(ActionNote.action_id, ActionNote.note_date, ActionNote.id)
+    ):
+        latest_notes[action_id] = text
     out = []
     for a, year in rows:
-        if not (year == latest_year or a.status.is_open):
-            continue
         overdue = bool(a.status.is_open and a.due_date and a.due_date < today)
         review = reviews.get(a.id)
         out.append(
@@ -128,7 +140,7 @@ def previous_actions(dialogue: Dialogue, today: date | None = None) -> list[dict
                 "status": a.status.label,
                 "overdue": overdue,
                 "status_text": f"{a.status.label}, försenad" if overdue else a.status.label,
-                "latest_note": a.notes[-1].text if a.notes else "",
+                "latest_note": latest_notes.get(a.id, ""),
                 "review_status": _STATUS_WORD.get(review.status.value, "") if review else "",
                 "review_comment": review.comment if review else "",
             }
@@ -141,7 +153,10 @@ def _recorded(dialogue: Dialogue) -> dict:
     the template shows what will be kept (its rows carry the ids)."""
     findings = list(
         db.session.scalars(
-            sa.select(Finding).where(Finding.dialogue_id == dialogue.id).order_by(Finding.id)
+            sa.select(Finding)
+            .options(selectinload(Finding.area))
+            .where(Finding.dialogue_id == dialogue.id)
+            .order_by(Finding.id)
         )
     )
     by_kind = {
@@ -172,7 +187,12 @@ def _recorded(dialogue: Dialogue) -> dict:
             "status": a.status.label,
         }
         for a in db.session.scalars(
-            sa.select(Action).where(Action.dialogue_id == dialogue.id).order_by(Action.id)
+            sa.select(Action)
+            .options(
+                selectinload(Action.area), selectinload(Action.finding).selectinload(Finding.area)
+            )
+            .where(Action.dialogue_id == dialogue.id)
+            .order_by(Action.id)
         )
     ]
     return {**by_kind, "actions": actions}
