@@ -175,9 +175,7 @@ FILTERS = [
         "half", "Halvår: 1 = januari–juni, 2 = juli–december.", {"type": "integer", "enum": [1, 2]}
     ),
     _param(
-        "municipality_id",
-        "Bara en kommun.",
-        {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "municipality_id", "Bara en kommun.", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
     ),
     _param(
         "health_centre_id",
