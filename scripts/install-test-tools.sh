@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system tools the test suite drives for real: PostgreSQL, Chromium, LibreOffice,
 # poppler (pdftotext/pdftoppm), libical's GObject bindings, pandoc, fonts, Dovecot (the IMAP server
-# the tests start on 127.0.0.1 for the organiser mailbox) and Node.js packages.
+# the tests start on 127.0.0.1 for the organiser mailbox) and Node.js packages; python3-uno lets
+# the round-trip tests type into a document with LibreOffice itself.
 # Idempotent: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql chromium libreoffice-writer-nogui poppler-utils gir1.2-ical-3.0 python3-gi
-          pandoc fonts-dejavu-core fonts-liberation2 dovecot-imapd openssl nodejs npm)
+packages=(postgresql chromium libreoffice-writer-nogui python3-uno poppler-utils gir1.2-ical-3.0
+          python3-gi pandoc fonts-dejavu-core fonts-liberation2 dovecot-imapd openssl nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

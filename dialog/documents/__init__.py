@@ -7,7 +7,22 @@ from .services import render_minutes
 
 # minutes_layout: the documentation template's tables, shared with the findings importer.
 # render_minutes: the protokoll of a dialogue, sent to its participants when it is documented.
-__all__ = ["KINDS", "init_app", "minutes_layout", "render_minutes"]
+# render_documentation_template: what a filled-in copy is compared with on import.
+__all__ = [
+    "KINDS",
+    "init_app",
+    "minutes_layout",
+    "render_documentation_template",
+    "render_minutes",
+]
+
+
+def render_documentation_template(dialogue) -> bytes:
+    """The dialogue's documentation template as it is downloaded now (the template in force,
+    prefilled with what is recorded): what a filled-in copy is compared with on import."""
+    from .services import render_for_dialogue
+
+    return render_for_dialogue(dialogue, KINDS["dokumentationsmall"])
 
 
 def init_app(app):

@@ -11,6 +11,18 @@ AGENDA_POINTS = [
         1,
     ),
     (
+        "Boendet presenterar sig",
+        "Enhetschefen berättar kort om boendet: enheter, bemanning, kompetens och hur arbetet "
+        "med patientsäkerhet går till.",
+        1,
+    ),
+    (
+        "Vårdcentralen presenterar sig",
+        "Vårdcentralen berättar om läkarmedverkan, kontaktvägar, jour och sitt sätt att arbeta "
+        "med boendet.",
+        1,
+    ),
+    (
         "Uppföljning av förra årets åtgärder",
         "Genomgång av de åtgärder som beslutades vid tidigare dialoger och hur långt de har kommit "
         "(se listan nedan).",
@@ -31,7 +43,13 @@ AGENDA_POINTS = [
     ("Överenskomna åtgärder", "Vilka åtgärder gör vi, vem ansvarar och när ska de vara klara?", 2),
     (
         "Att lyfta till MAS/MAR och regionen",
-        "Frågor som inte kan lösas lokalt och lärdomar som är värda att sprida i länet.",
+        "Frågor som inte kan lösas lokalt och lärdomar som är värda att sprida i länet: till "
+        "vem de förs vidare, av vem och när.",
+        1,
+    ),
+    (
+        "Övriga frågor",
+        "Frågor som deltagarna vill ta upp; anmäl dem gärna till mötesledaren före mötet.",
         1,
     ),
     ("Nästa dialog", "Preliminär tidpunkt för nästa års dialog och vem som bokar den.", 1),

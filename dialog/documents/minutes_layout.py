@@ -5,39 +5,39 @@ LibreOffice) and later read back by an importer (the findings feature). Both sid
 constants in this module, so a change here is a change of a file format: keep it backwards
 compatible (add, never rename).
 
-How a filled-in copy is read, with python-docx only
-----------------------------------------------------
+How a filled-in copy is read (dialog/findings/word_file.py and import_reading.py)
+---------------------------------------------------------------------------------
+The file is read as it now stands: text in tracked insertions and moves is read, deletions are
+not, deleted rows are left out; merged cells are resolved on the table's grid. python-docx's
+``paragraph.text`` is NOT enough (it skips runs inside ``w:ins``).
+
 1. **Which dialogue.** Two markers carry the same identity:
 
    * the *facts table*: the first table whose header row is ``FACTS_HEADER``. Its body rows are
      ``(label, value)`` pairs; the rows labelled ``FACT_DIALOGUE_ID`` and ``FACT_CALENDAR_UID``
      hold the dialogue's database id and its calendar UID (both must match the dialogue the file
      is imported into; the UID guards against a copy from another installation);
-   * the core property ``identifier`` (``document.core_properties.identifier``), written as
-     ``IDENTIFIER_PREFIX + "<dialogue id>:<calendar uid>"``; ``parse_identifier()`` splits it.
-     Word keeps it on save; prefer the facts table when both are present and they disagree.
-   The core property ``subject`` is ``SUBJECT`` and ``keywords`` contains ``KEYWORD``, so a file
-   can be recognised as a documentation template at all.
+   * the core property ``identifier``, written as ``IDENTIFIER_PREFIX + "<id>:<calendar uid>"``;
+     ``parse_identifier()`` splits it. Prefer the facts table when both are present.
+   The core property ``subject`` is ``SUBJECT`` and ``keywords`` contains ``KEYWORD``.
 
 2. **Which table is which.** Tables are found by their *header row* (the first row, marked to
-   repeat on every page), never by position or by the heading above them: iterate over
-   ``document.tables`` (tables are never nested) and compare ``normalise(cell.text)`` of the
-   first row with ``normalise()`` of the headers below (``TABLES`` maps a table key to its
-   header). Each table also has the Word table title (``w:tblCaption``) ``TABLE_TITLES[key]``
-   (Word shows it in *Table properties > Alt text*), but LibreOffice drops it when it saves a
-   .docx, so never rely on it alone. A LibreOffice round trip keeps the header rows, the rows
-   and the core properties (tested in tests/documents/test_office.py).
+   repeat on every page), never by position or by the heading above them: ``match_header()``
+   gives the table key and the column names, also for the headers of earlier layout versions
+   (``LEGACY_HEADERS``). A table may stand anywhere (moved, copied, inside another table); the
+   Word table title (``w:tblCaption``, ``TABLE_TITLES``) only names a table whose header was
+   changed (LibreOffice drops it when it saves a .docx).
 
-3. **Rows.** Every row after the header row is a data row. A row whose text cells are all
-   empty is a blank row left for writing in and is skipped. Columns are read by position in
-   the order of the header tuple (the header itself is checked first). Cell text may span
-   several paragraphs: join them with a newline and strip.
+3. **Rows.** Every row after the header row is a data row, read by position in the order of the
+   columns. A row whose cells are all empty is a blank row left for writing in. An ``ID`` column
+   holds the database id of the participant, finding or action the row was prefilled from
+   (empty on rows written in by hand); the template is prefilled with what is recorded, and a
+   blank cell leaves the recorded value as it is. The facts and notes tables are
+   ``(label, value)`` rows; ``NOTE_FIELDS`` maps a note's label to the Dialogue attribute.
 
 4. **Values.** Choice cells use the words in the ``*_VALUES`` maps (compare with
    ``normalise()``); dates are ``DATE_FORMAT`` (ISO, ``2027-03-14``); areas are the names of
-   the region's area catalogue (listed in the document under the findings heading); an ``ID``
-   column holds the database id of the participant or action the row was prefilled from, and
-   is empty on rows written in by hand.
+   the region's area catalogue (listed in the document under the findings heading).
 
 Nothing here reads the database: the importer maps the words to enums itself.
 """
@@ -51,7 +51,9 @@ import unicodedata
 IDENTIFIER_PREFIX = "patientsakerhetsdialog:dialog:"
 SUBJECT = "Dokumentation av patientsäkerhetsdialog"
 KEYWORD = "patientsakerhetsdialog-dokumentationsmall"
-LAYOUT_VERSION = "1"  # written to the facts table as FACT_LAYOUT_VERSION
+LAYOUT_VERSION = "2"  # written to the facts table as FACT_LAYOUT_VERSION
+# Version 2 added an ID column to the findings and actions tables (rows prefilled from what is
+# already recorded) and the notes table; version 1 files are still read (LEGACY_HEADERS).
 
 # --- the tables: key -> header row (column order is the reading order) ---------------------
 FACTS = "facts"
@@ -111,29 +113,37 @@ PREVIOUS_ACTIONS_COLUMNS = (
     "comment",
 )
 
-# The three findings tables share their columns; the description header names the kind.
-FINDING_COLUMNS = ("area", "description", "concerns", "escalate", "spread_as_lesson")
-DEFICIENCIES_HEADER = (
-    "Område",
-    "Brist",
-    "Gäller",
-    "Lyfts till MAS/MAR och region",
-    "Sprids som lärdom",
-)
-RISKS_HEADER = ("Område", "Risk", "Gäller", "Lyfts till MAS/MAR och region", "Sprids som lärdom")
-SUCCESS_FACTORS_HEADER = (
-    "Område",
-    "Framgångsfaktor",
-    "Gäller",
-    "Lyfts till MAS/MAR och region",
-    "Sprids som lärdom",
-)
+# The three findings tables share their columns; the description header names the kind. The ID
+# column holds the finding's id on rows prefilled from what is recorded; empty on new rows.
+FINDING_COLUMNS = ("id", "area", "description", "concerns", "escalate", "spread_as_lesson")
+_FINDING_TAIL = ("Gäller", "Lyfts till MAS/MAR och region", "Sprids som lärdom")
+DEFICIENCIES_HEADER = ("ID", "Område", "Brist", *_FINDING_TAIL)
+RISKS_HEADER = ("ID", "Område", "Risk", *_FINDING_TAIL)
+SUCCESS_FACTORS_HEADER = ("ID", "Område", "Framgångsfaktor", *_FINDING_TAIL)
 # Finding kind of each findings table, as dialog.models.FindingKind values.
 FINDING_KIND_OF_TABLE = {DEFICIENCIES: "brist", RISKS: "risk", SUCCESS_FACTORS: "framgangsfaktor"}
 
-# Agreed actions.
-ACTIONS_HEADER = ("Område", "Åtgärd", "Ansvarig part", "Ansvarig roll", "Klart senast")
-ACTION_COLUMNS = ("area", "description", "responsible_party", "responsible_role", "due_date")
+# Agreed actions (ID = the action's id on prefilled rows).
+ACTIONS_HEADER = ("ID", "Område", "Åtgärd", "Ansvarig part", "Ansvarig roll", "Klart senast")
+ACTION_COLUMNS = ("id", "area", "description", "responsible_party", "responsible_role", "due_date")
+
+# The meeting's notes: (label, value) rows like the facts table. The label names the field;
+# an empty value leaves what is recorded as it is.
+NOTES = "notes"
+NOTES_HEADER = ("Punkt", "Anteckning")
+# label -> dialog.models.Dialogue attribute, in the order of the rows.
+NOTE_FIELDS = {
+    "Mötesledare": "chair",
+    "Antecknat av": "note_taker",
+    "Justerat av": "minutes_checked_by",
+    "Underlag som togs upp": "shared_data_notes",
+    "Lärdomar förs vidare till": "lessons_to",
+    "Lärdomar förs vidare av": "lessons_by",
+    "Lärdomar förs vidare när": "lessons_when",
+    "Nästa dialog": "next_dialogue_note",
+}
+# Notes that name a person (checked against the participants before the patient-data guard).
+PERSON_NOTES = ("chair", "note_taker", "minutes_checked_by", "lessons_by")
 
 TABLES = {
     FACTS: FACTS_HEADER,
@@ -143,6 +153,7 @@ TABLES = {
     RISKS: RISKS_HEADER,
     SUCCESS_FACTORS: SUCCESS_FACTORS_HEADER,
     ACTIONS: ACTIONS_HEADER,
+    NOTES: NOTES_HEADER,
 }
 COLUMNS = {
     FACTS: ("label", "value"),
@@ -152,6 +163,15 @@ COLUMNS = {
     RISKS: FINDING_COLUMNS,
     SUCCESS_FACTORS: FINDING_COLUMNS,
     ACTIONS: ACTION_COLUMNS,
+    NOTES: ("label", "value"),
+}
+# Headers of earlier layout versions still read: key -> [(header, columns)].
+_V1_FINDING = ("area", "description", "concerns", "escalate", "spread_as_lesson")
+LEGACY_HEADERS = {
+    DEFICIENCIES: [(DEFICIENCIES_HEADER[1:], _V1_FINDING)],
+    RISKS: [(RISKS_HEADER[1:], _V1_FINDING)],
+    SUCCESS_FACTORS: [(SUCCESS_FACTORS_HEADER[1:], _V1_FINDING)],
+    ACTIONS: [(ACTIONS_HEADER[1:], ACTION_COLUMNS[1:])],
 }
 # Word table titles (w:tblCaption); also the visible headings above the tables.
 TABLE_TITLES = {
@@ -162,6 +182,7 @@ TABLE_TITLES = {
     RISKS: "Risker",
     SUCCESS_FACTORS: "Framgångsfaktorer",
     ACTIONS: "Överenskomna åtgärder",
+    NOTES: "Underlag, lärdomar och nästa dialog",
 }
 # Blank rows left for writing in, per table (the importer must not depend on the number).
 BLANK_ROWS = {
@@ -172,6 +193,7 @@ BLANK_ROWS = {
     SUCCESS_FACTORS: 4,
     ACTIONS: 5,
 }
+# Pre-filled rows do not count: the blank rows come after them.
 
 # --- the words allowed in choice cells (normalise() both sides before comparing) -----------
 # -> dialog.models.Attendance values; an empty cell means "not recorded".
@@ -232,10 +254,20 @@ def parse_identifier(value: str) -> tuple[int, str] | None:
     return int(dialogue_id), uid
 
 
-def table_key(header_texts) -> str | None:
-    """The key in TABLES whose header matches this first row, or None."""
+def match_header(header_texts) -> tuple[str, tuple[str, ...]] | None:
+    """(table key, column names) for a first row of this layout or an earlier one, or None."""
     wanted = tuple(normalise(t) for t in header_texts)
     for key, header in TABLES.items():
         if tuple(normalise(t) for t in header) == wanted:
-            return key
+            return key, COLUMNS[key]
+    for key, variants in LEGACY_HEADERS.items():
+        for header, columns in variants:
+            if tuple(normalise(t) for t in header) == wanted:
+                return key, columns
     return None
+
+
+def table_key(header_texts) -> str | None:
+    """The key in TABLES whose header matches this first row, or None."""
+    found = match_header(header_texts)
+    return found[0] if found else None

@@ -3,7 +3,7 @@
 One variable, `minutes`, beside the common ones (dialogue, home, participants …): attendance
 per side with stand-ins, findings by kind and area, the agreed actions, the review of earlier
 actions, how lessons are passed on, what is escalated, the next dialogue, "Antecknat av" and
-"Justerat av". Like the rest of the context it holds only strings, lists and dicts.
+"Justerat av" (the meeting's notes on the dialogue). Like the rest of the context it holds only strings, lists and dicts.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from ..models import (
     ActionReview,
     Attendance,
     Dialogue,
-    DialogueMinutes,
     Finding,
     FindingKind,
     Side,
@@ -64,10 +63,18 @@ def _representation_text(dialogue: Dialogue) -> str:
     return "Full representation uppnåddes inte. Saknades: " + "; ".join(missing) + "."
 
 
-def _who(participant) -> str:
-    if participant is None:
-        return ""
-    return f"{participant.name}, {participant.role.label}"
+def lessons_passed_on(dialogue: Dialogue) -> str:
+    """To whom, by whom and when the lessons are passed on, as one sentence per part."""
+    parts = [
+        (label, value.strip())
+        for label, value in (
+            ("Till", dialogue.lessons_to or ""),
+            ("Av", dialogue.lessons_by or ""),
+            ("När", dialogue.lessons_when or ""),
+        )
+        if value.strip()
+    ]
+    return " ".join(f"{label}: {value.rstrip('.')}." for label, value in parts)
 
 
 def minutes_data(dialogue: Dialogue) -> dict:
@@ -105,7 +112,6 @@ def minutes_data(dialogue: Dialogue) -> dict:
         .where(ActionReview.dialogue_id == dialogue.id)
         .order_by(ActionReview.id)
     ).all()
-    extra = db.session.get(DialogueMinutes, dialogue.id)
     return {
         "documented_on": format_date(dialogue.documented_at) if dialogue.documented_at else "",
         "attendance_home": [_person(p) for p in people if p.side is Side.CARE_HOME],
@@ -136,10 +142,10 @@ def minutes_data(dialogue: Dialogue) -> dict:
         "escalated": [
             f"{f.kind.label} ({f.area.name}): {f.description}" for f in findings if f.escalate
         ],
-        "lessons_passed_on": (extra.lessons_passed_on if extra else "") or "",
-        "next_dialogue": (extra.next_dialogue if extra else "") or "",
-        "recorded_by": _who(extra.recorded_by if extra else None),
-        "approved_by": _who(extra.approved_by if extra else None),
+        "lessons_passed_on": lessons_passed_on(dialogue),
+        "next_dialogue": dialogue.next_dialogue_note or "",
+        "recorded_by": dialogue.note_taker or "",
+        "approved_by": dialogue.minutes_checked_by or "",
     }
 
 

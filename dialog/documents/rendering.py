@@ -11,6 +11,7 @@ from docx.oxml.parser import OxmlElement
 
 from .. import sandbox
 from ..sandbox import CachingDocxTemplate, RenderFailed, environment  # noqa: F401 (re-exported)
+from ..timeutil import now_utc
 from . import minutes_layout as layout
 from .kinds import KINDS, DocumentKind
 
@@ -45,11 +46,17 @@ def _ensure_language(document) -> None:
     lang.set(qn("w:val"), LANGUAGE)
     lang.set(qn("w:eastAsia"), LANGUAGE)
     lang.set(qn("w:bidi"), "ar-SA")
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANGUAGE)
 
 
 def _set_properties(document, kind: DocumentKind, context: dict) -> None:
     props = document.core_properties
     props.title = document_title(kind, context)
+    # The render time, not the template's (or python-docx's 2013 default) dates.
+    props.created = props.modified = now_utc().replace(microsecond=0, tzinfo=None)
+    props.revision = 1
     props.language = LANGUAGE
     props.author = AUTHOR
     props.last_modified_by = AUTHOR

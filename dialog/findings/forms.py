@@ -63,13 +63,6 @@ class UnlockForm(VersionForm):
     reason = TextAreaField("Varför låses dialogen upp?")
 
 
-class MinutesForm(VersionForm):
-    lessons_passed_on = TextAreaField("Hur lärdomarna förs vidare")
-    next_dialogue = TextAreaField("Nästa dialog")
-    recorded_by_id = SelectField("Antecknat av", choices=[], validate_choice=False)
-    approved_by_id = SelectField("Justerat av", choices=[], validate_choice=False)
-
-
 class FollowUpForm(FlaskForm):
     """The owner's follow-up of an action: status, done date or reason, a progress note."""
 

@@ -1,35 +1,35 @@
-"""Upload a filled-in documentation template, preview it with every problem marked, and save it
-only when the user confirms and nothing is wrong."""
+"""Upload a filled-in documentation template, preview per table what will be added, changed
+and left as it is (and what is not read), and save exactly that only when the user confirms."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..documents import render_documentation_template
 from ..extensions import db
 from ..locking import StaleDialogueError
-from ..models import ActionStatus, ContactRole, Party
 from ..scope import current_scope
 from . import lifecycle
 from .forms import ImportForm, VersionForm
-from .import_reading import read_document
-from .import_saving import save_import, sign, unsign
+from .import_reading import Problem, read_document
+from .import_saving import STATE_LABELS, plan_import, save_import, sign, unsign
 from .views import bp, managed_dialogue
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ACCEPTED = (".docx", ".odt")
 
 
-def _page(dialogue, form, *, result=None, token=None, code=200):
-    problem_places = {p.where for p in result.problems} if result else set()
-    labels = {e.value: e.label for cls in (Party, ContactRole, ActionStatus) for e in cls}
+def _page(dialogue, form, *, result=None, plan=None, token=None, code=200):
+    problems = list(result.problems) if result else []
     return render_template(
         "findings/import.html",
         dialogue=dialogue,
         form=form,
         result=result,
+        problems=problems,
+        plan=plan,
         token=token,
-        problem_places=problem_places,
-        labels=labels,
+        state_labels=STATE_LABELS,
         confirm=VersionForm(formdata=None, version=dialogue.version),
     ), code
 
@@ -51,14 +51,21 @@ def import_document(dialogue_id):
     if upload is None or not getattr(upload, "filename", ""):
         form.document.errors = ["Välj en ifylld dokumentationsmall (.docx)."]
         return _page(dialogue, form, code=400)
-    if not upload.filename.lower().endswith(".docx"):
+    if not upload.filename.lower().endswith(ACCEPTED):
         form.document.errors = [
-            "Filen måste vara ett Word-dokument (.docx). Spara om den som .docx."
+            "Filen måste vara ett Word-dokument (.docx) eller OpenDocument (.odt). "
+            "Spara om den som .docx i Word eller LibreOffice."
         ]
         return _page(dialogue, form, code=400)
-    result = read_document(upload.read(), dialogue)
-    token = sign(dialogue, result) if result.ok else None
-    return _page(dialogue, form, result=result, token=token, code=200 if result.ok else 422)
+    result = read_document(upload.read(), dialogue, render_documentation_template(dialogue))
+    if result.fatal:
+        return _page(dialogue, form, result=result, code=422)
+    plan = plan_import(dialogue, result)
+    for message in dict.fromkeys(plan.checker.errors.values()):
+        result.problems.append(Problem("Kontroll mot det som är registrerat", message))
+    token = sign(dialogue, result, plan) if result.ok and not plan.checker.errors else None
+    code = 200 if token else 422
+    return _page(dialogue, form, result=result, plan=plan, token=token, code=code)
 
 
 @bp.post("/dialoger/<int:dialogue_id>/importera/spara")
@@ -70,9 +77,14 @@ def import_save(dialogue_id):
         flash("Formuläret har gått ut. Läs in filen igen.", "error")
         return redirect(url_for("findings.import_document", dialogue_id=dialogue.id))
     try:
-        result, version = unsign(dialogue, request.form.get("rows", ""))
+        result, version, digest = unsign(dialogue, request.form.get("rows", ""))
         counts = save_import(
-            dialogue, result, scope=current_scope(), expected_version=version, actor=current_user
+            dialogue,
+            result,
+            scope=current_scope(),
+            expected_version=version,
+            digest=digest,
+            actor=current_user,
         )
     except (lifecycle.FindingsError, StaleDialogueError) as error:
         db.session.rollback()
@@ -88,7 +100,7 @@ def import_save(dialogue_id):
     held = counts.pop("markerad som genomförd", 0)
     flash(
         "Dokumentationsmallen är inläst: "
-        + ", ".join(f"{n} {k}" for k, n in counts.items())
+        + (", ".join(f"{n} {k}" for k, n in counts.items()) or "inga ändringar")
         + "."
         + (" Dialogen är markerad som genomförd." if held else ""),
         "success",

@@ -15,7 +15,7 @@ from .. import audit
 from ..extensions import db
 from ..locking import check_version, flush_change
 from ..models import Attendance, Dialogue, DialogueStatus, FindingKind, ResponseStatus
-from ..privacy import PatientDataError, ensure_no_patient_data
+from ..privacy import PatientDataError, ensure_no_patient_data, find_patient_data
 from ..region_settings import settings_for_region
 from ..representation import is_full, representation
 from ..timeutil import local, now_utc
@@ -150,6 +150,59 @@ def locked_note(dialogue: Dialogue) -> dict:
     return {"efter_dokumentation": [None, True]} if is_locked(dialogue) else {}
 
 
+# --- the meeting's notes ------------------------------------------------------------------
+
+# Dialogue attribute -> (label, longest text, may name a staff member)
+NOTES = {
+    "chair": ("Mötesledare", 160, True),
+    "note_taker": ("Antecknat av", 160, True),
+    "minutes_checked_by": ("Justerat av", 160, True),
+    "shared_data_notes": ("Underlag som togs upp", 4000, False),
+    "lessons_to": ("Lärdomar förs vidare till", 500, False),
+    "lessons_by": ("Lärdomar förs vidare av", 500, True),
+    "lessons_when": ("Lärdomar förs vidare när", 500, False),
+    "next_dialogue_note": ("Nästa dialog", 500, False),
+}
+
+
+def check_note(checker: Checker, attr: str, value: str | None) -> str:
+    """A note passes the patient-data guard; those naming who led, wrote or checked the
+    minutes may hold a staff member's name (never a personal identity number and the like)."""
+    label, max_len, person = NOTES[attr]
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) > max_len:
+        checker.fail(attr, f"{label} får vara högst {max_len} tecken (nu {len(value)}).")
+        return value
+    hits = [h for h in find_patient_data(value) if not (person and h.kind == "namn")]
+    if hits:
+        checker.fail(attr, PatientDataError(label, hits).field_message)
+    return value
+
+
+def record_notes(
+    dialogue: Dialogue, values: dict[str, str], *, scope, expected_version: int | None, actor
+) -> None:
+    begin_change(scope, dialogue, expected_version)
+    checker = Checker()
+    cleaned = {attr: check_note(checker, attr, values.get(attr)) for attr in NOTES}
+    checker.raise_if_any()
+    changes = {}
+    for attr, value in cleaned.items():
+        if (getattr(dialogue, attr) or "") != value:
+            changes[attr] = [getattr(dialogue, attr) or "", value]
+            setattr(dialogue, attr, value)
+    if changes:
+        record_change(
+            dialogue,
+            "ändrade anteckningar från mötet",
+            dialogue,
+            changes=changes | locked_note(dialogue),
+            actor=actor,
+        )
+
+
 # --- attendance and status ----------------------------------------------------------------
 
 
@@ -177,6 +230,7 @@ def record_attendance(
     expected_version: int | None,
     actor,
     mark_held: bool = False,
+    comments: dict[int, str] | None = None,
 ) -> str | None:
     """Save the attendance; with mark_held also mark the dialogue held.
 
@@ -185,10 +239,26 @@ def record_attendance(
     """
     begin_change(scope, dialogue, expected_version)
     people = {p.id: p for p in dialogue.current_participants}
-    unknown = [pid for pid in values if pid not in people]
+    unknown = [pid for pid in list(values) + list(comments or {}) if pid not in people]
     if unknown:
         raise FindingsError("En deltagare hör inte till den här dialogen.")
+    checker = Checker()
+    cleaned = {
+        pid: checker.text(
+            f"attendance-comment-{pid}", "Kommentar", text, max_len=COMMENT_MAX, required=False
+        )
+        for pid, text in (comments or {}).items()
+    }
+    checker.raise_if_any()  # refused text is never stored nor put in the audit log
     changes = {}
+    for pid, text in cleaned.items():
+        participant = people[pid]
+        if (participant.attendance_comment or "") != text:
+            changes[f"kommentar {participant.name} ({participant.role.label})"] = [
+                participant.attendance_comment or "",
+                text,
+            ]
+            participant.attendance_comment = text
     for pid, value in values.items():
         participant = people[pid]
         if participant.attendance is not value:

@@ -20,17 +20,15 @@ from ..models import (
 from ..scope import current_scope, get_or_404, require
 from ..timeutil import today_local
 from ..wording import count
-from . import action_followup, findings_actions, lifecycle, minutes
+from . import action_followup, findings_actions, lifecycle
 from .forms import (
     ActionForm,
     ConfirmForm,
     FindingForm,
-    MinutesForm,
     NoteForm,
     UnlockForm,
     VersionForm,
     enum_or_none,
-    int_or_none,
 )
 
 bp = Blueprint("findings", __name__)
@@ -83,7 +81,6 @@ def _page_context(dialogue: Dialogue, **extra) -> dict:
         overdue={a.id for a in actions if action_followup.is_overdue(a)},
         suggested=lifecycle.suggested_attendance(dialogue),
         today=today_local(),
-        minutes_details=minutes.details(dialogue),
         previous=findings_actions.previous_actions(dialogue),
         reviews=findings_actions.reviews_by_action(dialogue),
         statuses=list(ActionStatus),
@@ -91,6 +88,7 @@ def _page_context(dialogue: Dialogue, **extra) -> dict:
         version_form=VersionForm(formdata=None, version=dialogue.version),
         submitted={},
         errors={},
+        notes=lifecycle.NOTES,
     )
     context.update(extra)
     return context
@@ -129,10 +127,12 @@ def attendance(dialogue_id):
         return _fail_page(
             dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
         )
-    values = {}
+    values, comments = {}, {}
     for p in dialogue.current_participants:
         raw = request.form.get(f"attendance-{p.id}", "")
         values[p.id] = enum_or_none(Attendance, raw)
+        if f"attendance-comment-{p.id}" in request.form:
+            comments[p.id] = request.form.get(f"attendance-comment-{p.id}", "")
     try:
         refused = lifecycle.record_attendance(
             dialogue,
@@ -141,12 +141,14 @@ def attendance(dialogue_id):
             expected_version=_version(form.version.data),
             actor=current_user,
             mark_held="mark_held" in request.form,
+            comments=comments,
         )
     except (lifecycle.FindingsError, StaleDialogueError) as error:
         return _fail_page(
             dialogue,
             error,
-            submitted={f"attendance-{k}": v.value if v else "" for k, v in values.items()},
+            submitted={f"attendance-{k}": v.value if v else "" for k, v in values.items()}
+            | {f"attendance-comment-{k}": v for k, v in comments.items()},
         )
     db.session.commit()
     if refused:
@@ -159,6 +161,31 @@ def attendance(dialogue_id):
             "success",
         )
     return redirect(_record_url(dialogue, "narvaro"))
+
+
+@bp.post("/dialoger/<int:dialogue_id>/anteckningar")
+@login_required
+def notes(dialogue_id):
+    dialogue = managed_dialogue(dialogue_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        return _fail_page(
+            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
+        )
+    values = {attr: request.form.get(attr, "") for attr in lifecycle.NOTES}
+    try:
+        lifecycle.record_notes(
+            dialogue,
+            values,
+            scope=current_scope(),
+            expected_version=_version(form.version.data),
+            actor=current_user,
+        )
+    except (lifecycle.FindingsError, StaleDialogueError) as error:
+        return _fail_page(dialogue, error, submitted=values)
+    db.session.commit()
+    flash("Anteckningarna från mötet är sparade.", "success")
+    return redirect(_record_url(dialogue, "anteckningar"))
 
 
 def _status_change(dialogue_id, service, message):
@@ -264,45 +291,6 @@ def unlock(dialogue_id):
         flash("Dialogen är upplåst och kan ändras av enhetschefen igen.", "success")
         return redirect(_record_url(dialogue))
     return render_template("findings/confirm_unlock.html", dialogue=dialogue, form=form), 400
-
-
-@bp.post("/dialoger/<int:dialogue_id>/protokolluppgifter")
-@login_required
-def minutes_details(dialogue_id):
-    dialogue = managed_dialogue(dialogue_id)
-    form = MinutesForm()
-    submitted = {name: request.form.get(name, "") for name in minutes.FIELDS}
-    if not form.validate_on_submit():
-        return _fail_page(
-            dialogue, lifecycle.FindingsError("Formuläret har gått ut. Ladda om sidan.")
-        )
-    try:
-        data = minutes.MinutesData(
-            lessons_passed_on=form.lessons_passed_on.data or "",
-            next_dialogue=form.next_dialogue.data or "",
-            recorded_by_id=int_or_none(form.recorded_by_id.data),
-            approved_by_id=int_or_none(form.approved_by_id.data),
-        )
-    except ValueError:
-        return _fail_page(
-            dialogue, lifecycle.FindingsError("Välj vem som antecknade och justerade i listan.")
-        )
-    try:
-        changed = minutes.save_details(
-            dialogue,
-            data,
-            scope=current_scope(),
-            expected_version=_version(form.version.data),
-            actor=current_user,
-        )
-    except (lifecycle.FindingsError, StaleDialogueError) as error:
-        return _fail_page(dialogue, error, submitted=submitted)
-    db.session.commit()
-    flash(
-        "Protokollets uppgifter är sparade." if changed else "Inget var ändrat.",
-        "success",
-    )
-    return redirect(_record_url(dialogue, "protokoll"))
 
 
 @bp.post("/dialoger/<int:dialogue_id>/uppfoljning")

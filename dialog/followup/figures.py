@@ -50,12 +50,17 @@ def _from_dialogues(stmt, sel: Selection, *, period: bool = True):
 # --- coverage ---------------------------------------------------------------------------------
 
 
+def _first_year() -> int | None:
+    """The first year with a dialogue (the trends of a half-year go back to it)."""
+    return db.session.scalar(sa.select(sa.func.min(Dialogue.year)))
+
+
 def dialogue_counts(sel: Selection, *, history: bool = False) -> list[tuple]:
     """[(year, in period 1/0, status, n)] for the period, or with history=True for every year
     up to the selected one (one query serves both the coverage and the trends)."""
     conds = sel.dialogue_conditions(period=not history)
     if history:
-        conds.append(Dialogue.year <= sel.year)
+        conds += sel.history_conditions(_first_year() if sel.half else None)
     inner = (
         sa.select(Dialogue.year, sel.in_period().label("in_period"), Dialogue.status)
         .where(*conds)
@@ -128,7 +133,7 @@ def finding_counts(sel: Selection, *, history: bool = False) -> list[tuple]:
     in_period = sa.and_(*sel.period_conditions())
     conds = sel.dialogue_conditions(period=not history)
     if history:
-        conds.append(Dialogue.year <= sel.year)
+        conds += sel.history_conditions(_first_year() if sel.half else None)
     inner = (
         sa.select(
             Dialogue.year,
@@ -163,7 +168,8 @@ def _finding_counts_sqlite(sel: Selection, *, history: bool) -> list[tuple]:
     if not history:
         return rows
     others = sel.dialogues(period=False).where(
-        Dialogue.year <= sel.year, sa.not_(sa.and_(*sel.period_conditions()))
+        *sel.history_conditions(_first_year() if sel.half else None),
+        sa.not_(sa.and_(*sel.period_conditions())),
     )
     per_dialogue = (
         sa.select(Finding.dialogue_id, Finding.kind, sa.func.count().label("n"))

@@ -84,6 +84,23 @@ class Selection:
             conds.append(Dialogue.starts_at < end)
         return conds
 
+    def history_conditions(self, first_year: int | None = None) -> list:
+        """Conditions on Dialogue for the trends: every year up to the selected one and, for a
+        half-year, only the same half of each year (spring is compared with spring)."""
+        conds = [Dialogue.year <= self.year]
+        if self.half:
+            first = self.year if first_year is None else min(first_year, self.year)
+            halves = []
+            for year in range(first, self.year + 1):
+                start, end = replace(self, year=year).bounds
+                halves.append(
+                    sa.and_(
+                        Dialogue.year == year, Dialogue.starts_at >= start, Dialogue.starts_at < end
+                    )
+                )
+            conds.append(sa.or_(*halves))
+        return conds
+
     def in_period(self):
         """A 1/0 column: is the dialogue in the period? (one query for the period and history)"""
         return sa.case((sa.and_(*self.period_conditions()), 1), else_=0)

@@ -7,7 +7,9 @@ PNG images (charts.py) and a section per municipality.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -89,6 +91,12 @@ def _kind_counts(f: dict) -> dict:
 
 
 def municipality_text(name: str, sel: Selection, c: dict, r: dict, f: dict, a: dict) -> str:
+    if not (c["booked"] or c["held"] or c["cancelled"]):
+        homes = c["active_homes"]
+        return (
+            f"Under {sel.label} hölls inga patientsäkerhetsdialoger i {name}, och inga var bokade "
+            f"({homes} aktiva {'särskilt boende' if homes == 1 else 'särskilda boenden'})."
+        )
     k = _kind_counts(f)
     top = ", ".join(e["area"].lower() for e in f["by_area"][:3])
     text = (
@@ -114,11 +122,64 @@ def municipality_text(name: str, sel: Selection, c: dict, r: dict, f: dict, a: d
     return text
 
 
-def _chart(name, board, width_mm=150):
-    return Picture(charts.render(name, board, "png"), width_mm)
+def _chart(name, board, alt_texts: dict, width_mm=150):
+    png = charts.render(name, board, "png")
+    alt_texts[hashlib.sha256(png).hexdigest()] = (
+        charts.CHARTS[name],
+        chart_description(name, board),
+    )
+    return Picture(png, width_mm)
 
 
-def report_context(sel: Selection) -> dict:
+def chart_description(name: str, board) -> str:
+    """Alt text: what the chart shows, in words, with its figures (the tables repeat them)."""
+    c, r, f, a = board.coverage, board.representation, board.findings, board.actions
+    if name == "tackning":
+        return (
+            f"Stapeldiagram. {c['active_homes']} aktiva boenden, {c['booked']} bokade dialoger, "
+            f"{c['held']} genomförda, {c['documented']} dokumenterade, {c['homes_without']} "
+            "boenden utan bokad dialog."
+        )
+    if name == "representation":
+        return (
+            f"Stapeldiagram. {r['full']} av {r['held']} genomförda dialoger "
+            f"({_pct(r['share_full'])}) hade full representation."
+        )
+    if name == "fynd":
+        top = ", ".join(f"{e['area']} {e['total']}" for e in f["by_area"][:5]) or "inga fynd"
+        return f"Stapeldiagram över fynd per område, flest först: {top}."
+    if name == "handlingsplan":
+        top = ", ".join(f"{e['plan_area']} {e['count']}" for e in f["by_plan_area"][:5])
+        return f"Stapeldiagram över fynd per område i handlingsplanen: {top or 'inga fynd'}."
+    if name == "atgarder":
+        t = a["totals"]
+        return (
+            f"Stapeldiagram över åtgärder per ansvarig part: {t['total']} totalt, "
+            f"{t['open']} öppna varav {t['overdue']} försenade, {t['done']} klara."
+        )
+    years = ", ".join(f"{t['year']}: {t['held']} genomförda" for t in board.trends)
+    return f"Linjediagram över dialoger och fynd per år. {years or 'Inga år'}."
+
+
+def _describe_images(alt_texts: dict, document, _context=None) -> None:
+    """Every chart image gets its title and description (the alt text screen readers read),
+    recognised by its picture, so a replaced template may place the charts anywhere."""
+    from docx.oxml.ns import qn
+
+    for inline in document.inline_shapes:
+        blip = inline._inline.find(".//" + qn("a:blip"))
+        if blip is None:
+            continue
+        part = document.part.related_parts.get(blip.get(qn("r:embed")))
+        found = alt_texts.get(hashlib.sha256(part.blob).hexdigest()) if part is not None else None
+        if found:
+            doc_pr = inline._inline.docPr
+            doc_pr.set("title", found[0])
+            doc_pr.set("descr", found[1])
+
+
+def report_context(sel: Selection, alt_texts: dict | None = None) -> dict:
+    alt_texts = {} if alt_texts is None else alt_texts
     today = today_local()
     board = figures.dashboard(sel, today)
     c, r, f, a = board.coverage, board.representation, board.findings, board.actions
@@ -155,11 +216,15 @@ def report_context(sel: Selection) -> dict:
         mc, mr = figures.coverage(msel), figures.representation_figures(msel)
         mf, ma = figures.findings(msel), figures.actions(msel, today)
         mk = _kind_counts(mf)
+        quiet = not (mc["booked"] or mc["held"] or mc["cancelled"])
         municipalities.append(
             {
                 "name": m.name,
                 "text": municipality_text(m.name, msel, mc, mr, mf, ma),
-                "rows": coverage_rows(mc)
+                # One sentence, no table of zeros, for a municipality without dialogues.
+                "rows": []
+                if quiet
+                else coverage_rows(mc)
                 + [
                     {"label": "Full representation", "value": f"{mr['full']} av {mr['held']}"},
                     {"label": "Brister", "value": mk.get("brist", 0)},
@@ -215,6 +280,8 @@ def report_context(sel: Selection) -> dict:
         "findings_text": (
             f"{f['total']} fynd: {k.get('brist', 0)} brister, {k.get('risk', 0)} "
             f"risker och {k.get('framgangsfaktor', 0)} framgångsfaktorer."
+            if f["total"]
+            else "Inga fynd registrerades under perioden."
         ),
         "area_rows": [
             {"area": e["area"], "total": e["total"], **{kk.value: e["counts"][kk] for kk in KINDS}}
@@ -244,24 +311,43 @@ def report_context(sel: Selection) -> dict:
             for t in board.trends
         ],
         "municipalities": municipalities,
-        "chart_coverage": _chart("tackning", board),
-        "chart_representation": _chart("representation", board),
-        "chart_findings": _chart("fynd", board),
-        "chart_plan": _chart("handlingsplan", board),
-        "chart_actions": _chart("atgarder", board),
-        "chart_trends": _chart("trender", board),
+        "chart_coverage": _chart("tackning", board, alt_texts),
+        "chart_representation": _chart("representation", board, alt_texts),
+        "chart_findings": _chart("fynd", board, alt_texts),
+        "chart_plan": _chart("handlingsplan", board, alt_texts),
+        "chart_actions": _chart("atgarder", board, alt_texts),
+        "chart_trends": _chart("trender", board, alt_texts),
     }
+
+
+TITLE = "Sammanställning patientsäkerhetsdialoger SÄBO"
+
+
+def filename(sel: Selection) -> str:
+    """Like the other documents' names: words with å, ä and ö, the period last."""
+    part = f"{sel.year}" + (f" halvår {sel.half}" if sel.half else "")
+    return f"{TITLE} {part}.docx"
 
 
 def build_report(sel: Selection, template_path: Path | None = None) -> bytes:
     """The report as .docx bytes, filled in the sandbox's render process like every Word
     document (bounded in time and size). Raises RenderFailed."""
     template = Path(template_path or TEMPLATE_PATH).read_bytes()
+    alt_texts: dict = {}
+    context = report_context(sel, alt_texts)
     return render_docx(
         template,
-        report_context(sel),
+        context,
+        # Every chart gets its alt text, found by its picture (a replaced template may move it).
+        finish=partial(_describe_images, alt_texts),
         properties={
-            "title": f"Sammanställning patientsäkerhetsdialoger SÄBO {sel.label}",
+            "title": f"{TITLE} {sel.label}",
             "language": "sv-SE",
+            "author": "Patientsäkerhetsdialog SÄBO",
+            "last_modified_by": "Patientsäkerhetsdialog SÄBO",
+            # The render time, not the template's build date.
+            "created": now_utc().replace(microsecond=0, tzinfo=None),
+            "modified": now_utc().replace(microsecond=0, tzinfo=None),
+            "revision": 1,
         },
     )

@@ -305,7 +305,7 @@ def export_csv(table):
 @bp.get("/rapport.docx")
 @login_required
 def report_docx():
-    from .report import build_report
+    from .report import build_report, filename
 
     sel = _selection()
     try:
@@ -313,7 +313,7 @@ def report_docx():
     except RenderFailed as failure:
         flash(f"Rapporten kunde inte skapas: {failure.message}. Välj ett mindre urval.", "error")
         return redirect(url_for("followup.dashboard", **request.args))
-    return attachment(data, exports.filename(sel, "-sammanstallning.docx"), DOCX_MIMETYPE)
+    return attachment(data, filename(sel), DOCX_MIMETYPE)
 
 
 # --- personal API tokens (the panel on the account page) --------------------------------------

@@ -18,7 +18,6 @@ from .findings import (  # noqa: F401
     ActionReview,
     ActionStatus,
     Area,
-    DialogueMinutes,
     EscalationAck,
     EscalationLevel,
     Finding,

@@ -101,6 +101,33 @@ class Dialogue(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     # Optimistic locking: a stale form cannot silently overwrite a newer change.
     version: Mapped[int] = mapped_column(default=1)
+    # The meeting's own notes (written in the documentation template or on the record page):
+    # who led it and took the minutes, who checked them, the data discussed, how the lessons
+    # are passed on, and the next dialogue. Free text, guarded like every other.
+    chair: Mapped[str] = mapped_column(
+        sa.String(160), default="", info=guarded("name", "Mötesledare")
+    )
+    note_taker: Mapped[str] = mapped_column(
+        sa.String(160), default="", info=guarded("name", "Antecknare")
+    )
+    minutes_checked_by: Mapped[str] = mapped_column(
+        sa.String(160), default="", info=guarded("name", "Justerat av")
+    )
+    shared_data_notes: Mapped[str] = mapped_column(
+        sa.Text, default="", info=guarded("text", "Underlag")
+    )
+    lessons_to: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("text", "Lärdomar förs vidare till")
+    )
+    lessons_by: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("text", "Lärdomar förs vidare av")
+    )
+    lessons_when: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("text", "Lärdomar förs vidare när")
+    )
+    next_dialogue_note: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("text", "Nästa dialog")
+    )
 
     care_home: Mapped[CareHome] = relationship()
     health_centre: Mapped[HealthCentre | None] = relationship()
@@ -150,6 +177,9 @@ class Participant(db.Model):
     invited_sequence: Mapped[int | None] = mapped_column()
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attendance: Mapped[Attendance | None] = mapped_column(enum_column(Attendance))
+    attendance_comment: Mapped[str] = mapped_column(
+        sa.String(1000), default="", info=guarded("text", "Kommentar")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="participants")

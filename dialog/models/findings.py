@@ -215,31 +215,3 @@ class EscalationAck(db.Model):
 
     finding: Mapped[Finding] = relationship()
     user = relationship("User")
-
-
-class DialogueMinutes(db.Model):
-    """What the minutes (protokoll) carry beyond findings and actions: how lessons are passed
-    on, the next dialogue, and who took and who checked the minutes (participants)."""
-
-    __tablename__ = "dialogue_minutes"
-
-    dialogue_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
-    )
-    lessons_passed_on: Mapped[str] = mapped_column(
-        sa.Text, default="", info=guarded("text", "Hur lärdomarna förs vidare")
-    )
-    next_dialogue: Mapped[str] = mapped_column(
-        sa.Text, default="", info=guarded("text", "Nästa dialog")
-    )
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("participant.id", ondelete="SET NULL")
-    )
-    approved_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("participant.id", ondelete="SET NULL")
-    )
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
-
-    dialogue = relationship("Dialogue")
-    recorded_by = relationship("Participant", foreign_keys=[recorded_by_id])
-    approved_by = relationship("Participant", foreign_keys=[approved_by_id])

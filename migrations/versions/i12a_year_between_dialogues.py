@@ -32,18 +32,6 @@ def upgrade():
     with op.batch_alter_table('notification_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notification_log_user_id'), ['user_id'], unique=False)
 
-    op.create_table('dialogue_minutes',
-    sa.Column('dialogue_id', sa.Integer(), nullable=False),
-    sa.Column('lessons_passed_on', sa.Text(), nullable=False),
-    sa.Column('next_dialogue', sa.Text(), nullable=False),
-    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
-    sa.Column('approved_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['approved_by_id'], ['participant.id'], name=op.f('fk_dialogue_minutes_approved_by_id_participant'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogue.id'], name=op.f('fk_dialogue_minutes_dialogue_id_dialogue'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['recorded_by_id'], ['participant.id'], name=op.f('fk_dialogue_minutes_recorded_by_id_participant'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('dialogue_id', name=op.f('pk_dialogue_minutes'))
-    )
     op.create_table('escalation_ack',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('finding_id', sa.Integer(), nullable=False),
@@ -99,7 +87,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_escalation_ack_finding_id'))
 
     op.drop_table('escalation_ack')
-    op.drop_table('dialogue_minutes')
     with op.batch_alter_table('notification_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notification_log_user_id'))
 

@@ -206,3 +206,35 @@ def test_documents_are_real_zip_packages(rendered):
     for data in docs.values():
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         assert "word/document.xml" in names and "docProps/core.xml" in names
+
+
+def test_kallelse_names_the_organiser_with_phone_and_reply_by_date(app, book, world):
+    from datetime import date as _date
+
+    from dialog.documents.context import postal_address, reply_by
+    from dialog.models import Contact
+
+    dialogue_id = book("a1", _date(2027, 3, 10))
+    with app.app_context():
+        contact = db.session.get(Contact, world.contacts["a1_chef"])
+        contact.phone = "016-710 00 00"
+        dialogue = db.session.get(Dialogue, dialogue_id)
+        data = services.render_for_dialogue(dialogue, KINDS["kallelse"])
+    text = _all_text(data)
+    assert "Test CHEF a1" in text or "Test chef_a1" in text
+    assert "telefon 016-710 00 00" in text
+    from dialog.timeutil import local, now_utc
+
+    expected = reply_by(_date(2027, 3, 10), local(now_utc()).date())
+    assert f"Svara senast {expected.isoformat()}" in text
+    assert "Provgatan 1, Testkommun A" in text
+    # The town printed once, whatever the register holds.
+    assert postal_address("Påhittade vägen 4, Eskilstuna", "Eskilstuna") == (
+        "Påhittade vägen 4, Eskilstuna"
+    )
+    assert postal_address("Påhittade vägen 4", "Eskilstuna") == "Påhittade vägen 4, Eskilstuna"
+    assert postal_address("", "Eskilstuna") == "Eskilstuna"
+    # Reply by: two weeks before, at least a week after the letter, never after the meeting.
+    assert reply_by(_date(2027, 3, 10), _date(2027, 1, 10)) == _date(2027, 2, 24)
+    assert reply_by(_date(2027, 3, 10), _date(2027, 3, 1)) == _date(2027, 3, 8)
+    assert reply_by(_date(2027, 3, 10), _date(2027, 3, 9)) == _date(2027, 3, 9)

@@ -135,7 +135,7 @@ def test_import_preview_on_tablet(app, live_server, tablet, world, book, tmp_pat
     text = page.locator("main").inner_text()
     assert "Okänt område ”Läkemedelshantering”" in text
     assert "före dialogen" in text
-    assert page.get_by_role("button", name="Spara det inlästa").count() == 0
+    assert page.get_by_role("button", name="Spara det som läggs till och ändras").count() == 0
     _axe_clean(page)
     screenshot(page, "findings-tablet-6-import-problems")
     # the corrected document is previewed and saved
@@ -145,7 +145,7 @@ def test_import_preview_on_tablet(app, live_server, tablet, world, book, tmp_pat
     page.wait_for_selector("text=Inga problem hittades")
     _axe_clean(page)
     screenshot(page, "findings-tablet-7-import-preview")
-    page.get_by_role("button", name="Spara det inlästa").click()
+    page.get_by_role("button", name="Spara det som läggs till och ändras").click()
     page.wait_for_selector(".flash-success")
     assert "Dokumentationsmallen är inläst" in page.locator(".flash-success").inner_text()
 
@@ -171,14 +171,14 @@ def test_review_section_and_area_catalogue_are_accessible(app, live_server, tabl
     login_in_browser(page, live_server.url, "admin", PASSWORD)
     page.goto(f"{live_server.url}/dialoger/{dialogue_id}/dokumentation#uppfoljning")
     page.get_by_label("Status nu").select_option("pagar")
-    page.get_by_label("Kommentar").fill("Ring 070-123 45 67 för att få listan.")
+    page.get_by_label("Kommentar", exact=True).fill("Ring 070-123 45 67 för att få listan.")
     page.get_by_role("button", name="Spara uppföljningen").click()
     page.wait_for_selector(".flash-error")
-    assert page.get_by_label("Kommentar").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Kommentar", exact=True).get_attribute("aria-invalid") == "true"
     assert page.get_by_label("Status nu").input_value() == "pagar"
     _axe_clean(page)
     screenshot(page, "findings-tablet-8-review-refused")
-    page.get_by_label("Kommentar").fill("Listan är införd på två av tre avdelningar.")
+    page.get_by_label("Kommentar", exact=True).fill("Listan är införd på två av tre avdelningar.")
     page.get_by_role("button", name="Spara uppföljningen").click()
     page.wait_for_selector(".flash-success")
     page.goto(f"{live_server.url}/regioner/{world.regions['norr']}/omraden")

@@ -9,6 +9,7 @@ importer reads filled-in copies with those constants.
 
 from __future__ import annotations
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from dialog.documents import minutes_layout as L
@@ -23,39 +24,25 @@ def _facts(document, rows, caption="Uppgifter om dialogen"):
     t = b.table(document, ("Uppgift", "Detaljer"), (4.5, 12.5), caption=caption)
     for label, value in rows:
         b.add_row(t, (label, value), bold_first=True)
+    b.keep_together(t)
     return t
 
 
 def _people(document, listname, heading):
-    document.add_heading(heading, level=3)
+    document.add_heading(heading, level=2)
+    b.tag_paragraph(document, f"if {listname}")
     t = b.table(document, ("Namn", "Roll", "Svar på inbjudan"), (7.0, 5.5, 4.5), caption=heading)
     b.loop_rows(t, f"for p in {listname}", ("{{ p.name }}", "{{ p.role }}", "{{ p.response }}"))
-    b.tag_paragraph(document, f"if not {listname}")
+    b.tag_paragraph(document, "else")
     document.add_paragraph("Inga deltagare är inbjudna ännu.")
     b.tag_paragraph(document, "endif")
 
 
-def _previous_actions(document, caption):
-    t = b.table(
-        document,
-        ("Åtgärd", "Ansvarig", "Klart senast", "Status"),
-        (8.0, 4.0, 2.5, 2.5),
-        caption=caption,
-    )
-    b.loop_rows(
-        t,
-        "for a in previous_actions",
-        (
-            "{{ a.description }} ({{ a.year }}){% if a.last_note %} Senaste anteckning "
-            "{{ a.last_note_date }}: {{ a.last_note }}{% endif %}",
-            "{{ a.responsible }}",
-            "{{ a.due_date }}",
-            "{{ a.status }}{% if a.overdue %}, {{ a.overdue|lower }}{% endif %}",
-        ),
-    )
-    b.tag_paragraph(document, "if not previous_actions")
-    document.add_paragraph("Det finns inga åtgärder från tidigare dialoger att följa upp.")
-    b.tag_paragraph(document, "endif")
+VIDEO = "{% if dialogue.video_link %}{{ dialogue.video_link }}{% else %}–{% endif %}"
+NO_EARLIER_ACTIONS = (
+    "Det finns inga åtgärder från tidigare dialoger att följa upp: det här är boendets "
+    "första dialog i tjänsten, eller så beslutades inga åtgärder förra gången."
+)
 
 
 def build_agenda():
@@ -75,9 +62,12 @@ def build_agenda():
             ("Datum", "{{ dialogue.weekday }} {{ dialogue.date }}"),
             ("Tid", "kl. {{ dialogue.start }}–{{ dialogue.end }}"),
             ("Plats", "{{ dialogue.location }}"),
+            ("Videolänk", VIDEO),
+            ("Mötesledare", "{% if dialogue.chair %}{{ dialogue.chair }}{% else %}–{% endif %}"),
             (
-                "Videolänk",
-                "{% if dialogue.video_link %}{{ dialogue.video_link }}{% else %}–{% endif %}",
+                "Antecknare",
+                "{% if dialogue.note_taker %}{{ dialogue.note_taker }}"
+                "{% else %}Utses vid mötets början{% endif %}",
             ),
         ],
     )
@@ -92,11 +82,46 @@ def build_agenda():
     cell.paragraphs[0].add_run("{{ pt.number }}. {{ pt.title }}").bold = True
     cell.add_paragraph("{{ pt.text }}")
     b.add_row(t, ("{%tr endfor %}", ""))
+    b.no_wrap(t, 0)
     d.add_heading("Underlag till punkterna", level=1)
     d.add_heading("Förra årets åtgärder", level=2)
-    _previous_actions(d, "Åtgärder att följa upp")
+    b.tag_paragraph(d, "if previous_actions")
+    b.keep_with_next(
+        d.add_paragraph(
+            "Status är den senaste som registrerats. Öppna åtgärder vars datum har passerat är "
+            "markerade som försenade."
+        )
+    )
+    t = b.table(
+        d,
+        ("Åtgärd", "Ansvarig", "Klart senast", "Status"),
+        (7.6, 4.0, 2.6, 2.8),
+        caption="Åtgärder att följa upp",
+    )
+    b.add_row(t, ("{%tr for a in previous_actions %}", "", "", ""))
+    row = b.add_row(
+        t,
+        (
+            "{{ a.description }} ({{ a.year }}){% if a.latest_note %} Senaste anteckning "
+            "{{ a.latest_note_date }}: {{ a.latest_note }}{% endif %}",
+            "{{ a.responsible }}",
+            "{{ a.due_date }}",
+            "",
+        ),
+    )
+    status = row.cells[3].paragraphs[0]
+    status.add_run("{% if a.overdue %}")
+    status.add_run("{{ a.status_text }}").bold = True
+    status.add_run("{% else %}{{ a.status_text }}{% endif %}")
+    b.add_row(t, ("{%tr endfor %}", "", "", ""))
+    b.no_wrap(t, 2)
+    b.tag_paragraph(d, "else")
+    d.add_paragraph(NO_EARLIER_ACTIONS)
+    b.tag_paragraph(d, "endif")
     d.add_heading("Gemensamma data för året", level=2)
-    d.add_paragraph("Ta med underlag på gruppnivå, aldrig uppgifter om enskilda patienter:")
+    b.keep_with_next(
+        d.add_paragraph("Ta med underlag på gruppnivå, aldrig uppgifter om enskilda patienter:")
+    )
     b.tag_paragraph(d, "for item in shared_data")
     b.bullet(d, "{{ item }}")
     b.tag_paragraph(d, "endfor")
@@ -104,20 +129,17 @@ def build_agenda():
     d.add_paragraph(
         "{% for a in areas %}{{ a.name }}{% if not loop.last %}, {% endif %}{% endfor %}."
     )
-    d.add_heading("Att lyfta till MAS/MAR och regionen", level=2)
-    d.add_paragraph(
-        "Det som inte kan lösas lokalt, och lärdomar som är värda att sprida, "
-        "markeras i dokumentationen och lyfts till MAS/MAR och regionens "
-        "chefläkare."
-    )
     d.add_heading("Nästa dialog", level=2)
     d.add_paragraph("{{ next_dialogue }}")
     return d
 
 
 def build_kallelse():
+    """One page: the facts once, who is invited, what to bring, how and by when to answer."""
     d = b.new_document(title="Kallelse till patientsäkerhetsdialog")
     b.header_footer(d, HEADER, "Kallelse")
+    date_line = d.add_paragraph("{{ municipality.name }} {{ generated_on }}")
+    date_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     d.add_paragraph("Kallelse", style="Title")
     d.add_paragraph(
         "till patientsäkerhetsdialog {{ dialogue.year }} mellan {{ home.name }} "
@@ -135,43 +157,39 @@ def build_kallelse():
             ("Datum", "{{ dialogue.weekday }} {{ dialogue.date }}"),
             ("Tid", "kl. {{ dialogue.start }}–{{ dialogue.end }}"),
             ("Plats", "{{ dialogue.location }}"),
-            (
-                "Videolänk",
-                "{% if dialogue.video_link %}{{ dialogue.video_link }}{% else %}–{% endif %}",
-            ),
-            (
-                "Boende",
-                "{{ home.name }}{% if home.address %}, {{ home.address }}{% endif %}, "
-                "{{ municipality.name }}",
-            ),
+            ("Adress", "{{ home.name }}, {{ home.postal_address }}"),
+            ("Videolänk", VIDEO),
             ("Vårdcentral", "{{ health_centre.name }}"),
-            (
-                "Kallad av",
-                "{% if dialogue.organiser %}{{ dialogue.organiser }}"
-                "{% if dialogue.organiser_email %} ({{ dialogue.organiser_email }})"
-                "{% endif %}{% else %}Enhetschefen på {{ home.name }}{% endif %}",
-            ),
         ],
     )
     d.add_heading("Kallade", level=1)
     t = b.table(d, ("Namn", "Roll", "Part"), (7.0, 5.5, 4.5), caption="Kallade deltagare")
     b.loop_rows(t, "for p in participants", ("{{ p.name }}", "{{ p.role }}", "{{ p.side }}"))
-    d.add_heading("Dagordning i korthet", level=1)
-    b.tag_paragraph(d, "for pt in agenda_points")
-    d.add_paragraph("kl. {{ pt.start }}  {{ pt.title }}", style="List Number")
-    b.tag_paragraph(d, "endfor")
     d.add_heading("Förbered dig", level=1)
-    d.add_paragraph("Ta med underlag på gruppnivå, till exempel:")
-    b.tag_paragraph(d, "for item in shared_data")
-    b.bullet(d, "{{ item }}")
-    b.tag_paragraph(d, "endfor")
-    d.add_heading("Svara på kallelsen", level=1)
     d.add_paragraph(
-        "Svara på kalenderinbjudan i e-posten eller meddela den som kallat om du "
-        "inte kan komma. Kan du inte delta, skicka gärna en ersättare med samma "
-        "roll, så att båda parter är fullt representerade."
+        "Ta med underlag på gruppnivå, aldrig uppgifter om enskilda patienter: "
+        "{% for item in shared_data %}{{ item[:1]|lower }}{{ item[1:] }}"
+        "{% if not loop.last %}; {% endif %}{% endfor %}."
+    )
+    d.add_heading("Svara senast {{ dialogue.reply_by }}", level=1)
+    d.add_paragraph(
+        "Svara på kalenderinbjudan i din kalender (Acceptera eller Avböj) eller genom den "
+        "personliga länken i e-postmeddelandet. Båda sätten räknas; du behöver bara svara på "
+        "ett av dem. Kan du inte delta, skicka gärna en ersättare med samma roll, så att båda "
+        "parter är fullt representerade."
+    )
+    d.add_heading("Frågor om dialogen", level=1)
+    d.add_paragraph(
+        "Kallad av {% if dialogue.organiser %}{{ dialogue.organiser }}"
+        "{% else %}enhetschefen på {{ home.name }}{% endif %}"
+        "{% if dialogue.organiser_email %}, e-post {{ dialogue.organiser_email }}{% endif %}"
+        "{% if dialogue.organiser_phone %}, telefon {{ dialogue.organiser_phone }}{% endif %}."
     )
     return d
+
+
+def _finding_widths():
+    return (1.3, 4.0, 11.2, 3.0, 3.2, 3.0)
 
 
 def build_minutes():
@@ -186,7 +204,8 @@ def build_minutes():
     note.add_run(
         "Inga namn, personnummer, rumsnummer eller annat som pekar ut en enskild "
         "person. Beskriv brister, risker och framgångsfaktorer på strukturell nivå. "
-        "Ändra inte tabellernas rubrikrader: filen kan läsas in i systemet igen."
+        "Ändra inte tabellernas rubrikrader: filen läses in i systemet igen. "
+        "Det som redan är registrerat står i tabellerna; en tom ruta ändrar inget."
     )
     widths = (5.5, 20.2)
     d.add_heading(L.TABLE_TITLES[L.FACTS], level=1)
@@ -204,32 +223,49 @@ def build_minutes():
     }
     for label in L.FACT_LABELS:
         row = b.add_row(t, (label, values[label]), bold_first=True)
-        if label in (L.FACT_DIALOGUE_ID, L.FACT_CALENDAR_UID):
+        if label in (L.FACT_DIALOGUE_ID, L.FACT_CALENDAR_UID, L.FACT_LAYOUT_VERSION):
             hidden.hide_row(row)  # read back by the importer, never shown to people
+    b.keep_together(t)
 
     d.add_heading(L.TABLE_TITLES[L.ATTENDANCE], level=1)
-    d.add_paragraph(
-        "Närvaro: " + ", ".join(L.ATTENDANCE_VALUES) + ". Skriv ersättare som inte "
-        "var kallade på de tomma raderna."
+    b.keep_with_next(
+        d.add_paragraph(
+            "Närvaro: " + ", ".join(L.ATTENDANCE_VALUES) + ". Skriv ersättare som inte "
+            "var kallade på de tomma raderna."
+        )
     )
     t = b.table(
-        d, L.ATTENDANCE_HEADER, (1.5, 6.5, 4.5, 3.2, 3.0, 7.0), caption=L.TABLE_TITLES[L.ATTENDANCE]
+        d, L.ATTENDANCE_HEADER, (1.3, 6.5, 4.5, 3.2, 3.0, 7.2), caption=L.TABLE_TITLES[L.ATTENDANCE]
     )
     b.loop_rows(
         t,
         "for p in participants",
-        ("{{ p.id }}", "{{ p.name }}", "{{ p.role }}", "{{ p.side }}", "", ""),
+        (
+            "{{ p.id }}",
+            "{{ p.name }}",
+            "{{ p.role }}",
+            "{{ p.side }}",
+            "{{ p.attendance }}",
+            "{{ p.attendance_comment }}",
+        ),
         height_cm=0.8,
     )
     b.loop_rows(t, "for r in blank_rows.attendance", ("", "", "", "", "", ""), height_cm=0.8)
-    hidden.hide_column(t, 0)
+    hidden.hide_column(t, 0)  # the ids: read back by the importer, never shown
 
     d.add_heading(L.TABLE_TITLES[L.PREVIOUS_ACTIONS], level=1)
-    d.add_paragraph("Status: " + ", ".join(L.STATUS_VALUES) + ".")
+    b.tag_paragraph(d, "if previous_actions")
+    b.keep_with_next(
+        d.add_paragraph(
+            "Status nu: "
+            + ", ".join(L.STATUS_VALUES)
+            + ". Status före mötet är den senast registrerade."
+        )
+    )
     t = b.table(
         d,
         L.PREVIOUS_ACTIONS_HEADER,
-        (1.5, 7.7, 4.0, 2.5, 2.8, 2.6, 4.6),
+        (1.3, 7.7, 4.0, 2.6, 3.0, 2.6, 4.5),
         caption=L.TABLE_TITLES[L.PREVIOUS_ACTIONS],
     )
     b.loop_rows(
@@ -237,19 +273,19 @@ def build_minutes():
         "for a in previous_actions",
         (
             "{{ a.id }}",
-            "{{ a.description }}{% if a.last_note %} Senaste anteckning {{ a.last_note_date }}: "
-            "{{ a.last_note }}{% endif %}",
+            "{{ a.description }}",
             "{{ a.responsible }}",
             "{{ a.due_date }}",
-            "{{ a.status }}{% if a.overdue %}, {{ a.overdue|lower }}{% endif %}",
-            "",
-            "",
+            "{{ a.status_text }}",
+            "{{ a.review_status }}",
+            "{{ a.review_comment }}",
         ),
         height_cm=0.8,
     )
+    b.no_wrap(t, 3)
     hidden.hide_column(t, 0)
-    b.tag_paragraph(d, "if not previous_actions")
-    d.add_paragraph("Det finns inga åtgärder från tidigare dialoger att följa upp.")
+    b.tag_paragraph(d, "else")
+    d.add_paragraph(NO_EARLIER_ACTIONS)
     b.tag_paragraph(d, "endif")
 
     d.add_heading("Brister, risker och framgångsfaktorer", level=1)
@@ -261,25 +297,66 @@ def build_minutes():
         "Gäller: " + ", ".join(L.PARTY_VALUES) + ". Lyfts till MAS/MAR och region "
         "respektive Sprids som lärdom: Ja eller Nej."
     )
-    finding_widths = (4.5, 11.7, 3.3, 3.2, 3.0)
     for key in (L.DEFICIENCIES, L.RISKS, L.SUCCESS_FACTORS):
         d.add_heading(L.TABLE_TITLES[key], level=2)
-        t = b.table(d, L.TABLES[key], finding_widths, caption=L.TABLE_TITLES[key])
-        b.loop_rows(t, f"for r in blank_rows.{key}", ("",) * 5, height_cm=1.2)
+        t = b.table(d, L.TABLES[key], _finding_widths(), caption=L.TABLE_TITLES[key])
+        b.loop_rows(
+            t,
+            f"for f in recorded.{key}",
+            (
+                "{{ f.id }}",
+                "{{ f.area }}",
+                "{{ f.description }}",
+                "{{ f.concerns }}",
+                "{{ f.escalate }}",
+                "{{ f.spread_as_lesson }}",
+            ),
+            height_cm=1.0,
+        )
+        b.loop_rows(t, f"for r in blank_rows.{key}", ("",) * 6, height_cm=1.2)
+        hidden.hide_column(t, 0)
 
     d.add_heading(L.TABLE_TITLES[L.ACTIONS], level=1)
-    d.add_paragraph(
-        "Ansvarig part: "
-        + ", ".join(L.PARTY_VALUES)
-        + ". Ansvarig roll: "
-        + ", ".join(L.ROLE_VALUES)
-        + ". Klart senast: datum som 2027-09-30."
+    b.keep_with_next(
+        d.add_paragraph(
+            "Ansvarig part: "
+            + ", ".join(L.PARTY_VALUES)
+            + ". Ansvarig roll: "
+            + ", ".join(L.ROLE_VALUES)
+            + ". Klart senast: datum som 2027-09-30."
+        )
     )
-    t = b.table(d, L.ACTIONS_HEADER, (4.5, 11.2, 3.3, 3.7, 3.0), caption=L.TABLE_TITLES[L.ACTIONS])
-    b.loop_rows(t, "for r in blank_rows.actions", ("",) * 5, height_cm=1.2)
+    t = b.table(
+        d, L.ACTIONS_HEADER, (1.3, 4.0, 10.4, 3.3, 3.7, 3.0), caption=L.TABLE_TITLES[L.ACTIONS]
+    )
+    b.loop_rows(
+        t,
+        "for a in recorded.actions",
+        (
+            "{{ a.id }}",
+            "{{ a.area }}",
+            "{{ a.description }}",
+            "{{ a.responsible_party }}",
+            "{{ a.responsible_role }}",
+            "{{ a.due_date }}",
+        ),
+        height_cm=1.0,
+    )
+    b.loop_rows(t, "for r in blank_rows.actions", ("",) * 6, height_cm=1.2)
+    b.no_wrap(t, 5)
+    hidden.hide_column(t, 0)
 
-    d.add_heading("Nästa dialog", level=1)
-    d.add_paragraph("{{ next_dialogue }}")
+    d.add_heading(L.TABLE_TITLES[L.NOTES], level=1)
+    b.keep_with_next(
+        d.add_paragraph(
+            "Vilket underlag som togs upp, hur lärdomarna förs vidare (till vem, av vem och när), "
+            "nästa dialog, och vem som antecknade och justerade. {{ next_dialogue }}"
+        )
+    )
+    t = b.table(d, L.NOTES_HEADER, widths, caption=L.TABLE_TITLES[L.NOTES])
+    for label, attr in L.NOTE_FIELDS.items():
+        b.add_row(t, (label, "{{ dialogue." + attr + " }}"), bold_first=True, height_cm=1.0)
+    b.keep_together(t)
     return d
 
 

@@ -52,7 +52,7 @@ def new_document(*, landscape: bool = False, title: str = "") -> Document:
         style.font.size = Pt(size)
         style.font.color.rgb = ACCENT
         style.font.bold = True
-        style.paragraph_format.space_before = Pt(14 if name != "Title" else 0)
+        style.paragraph_format.space_before = Pt({"Title": 0, "Heading 1": 12}.get(name, 9))
         style.paragraph_format.space_after = Pt(4)
         style.paragraph_format.keep_with_next = True
     title_style = styles["Title"]
@@ -61,8 +61,12 @@ def new_document(*, landscape: bool = False, title: str = "") -> Document:
     for child in list(ppr):
         if child.tag == qn("w:pBdr"):
             ppr.remove(child)
-    for name in ("List Bullet", "List Number", "Table Grid"):
+    for name in ("List Bullet", "List Number", "Table Grid", "Subtitle"):
         _plain_fonts(styles[name])
+    # The default subtitle is a light blue (4.0:1 on white); text needs at least 4.5:1.
+    subtitle = styles["Subtitle"]
+    subtitle.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+    subtitle.font.italic = False
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     if landscape:
@@ -79,10 +83,36 @@ def new_document(*, landscape: bool = False, title: str = "") -> Document:
     props.subject = ""
     props.keywords = ""
     set_language(document)
+    darken_light_style_colours(document)
+    drop_leftover_parts(document)
     return document
 
 
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_on_white(hex_colour: str) -> float:
+    return 1.05 / (_luminance(hex_colour) + 0.05)
+
+
+def darken_light_style_colours(document) -> None:
+    """python-docx's default styles colour some text light blue (4.0:1 on white): every style
+    text colour below 4.5:1 becomes the accent colour, so any style a user picks is readable."""
+    accent = str(ACCENT)
+    for colour in document.styles.element.iter(qn("w:color")):
+        value = colour.get(qn("w:val"), "auto")
+        if value.lower() != "auto" and contrast_on_white(value) < 4.5:
+            colour.set(qn("w:val"), accent)
+            for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+                colour.attrib.pop(qn(attr), None)
+
+
 def set_language(document, lang: str = "sv-SE") -> None:
+    """Swedish in the styles' defaults and as the theme's font language (Word's spelling and
+    screen readers look at both)."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -93,6 +123,27 @@ def set_language(document, lang: str = "sv-SE") -> None:
     el.set(qn("w:val"), lang)
     el.set(qn("w:eastAsia"), lang)
     el.set(qn("w:bidi"), "ar-SA")
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), lang)
+        theme_lang.set(qn("w:eastAsia"), lang)
+
+
+# Parts python-docx's own default template carries that do not belong in ours: an outdated copy
+# of the styles (Word may call the file damaged when it disagrees with styles.xml) and the
+# thumbnail of python-docx's sample document.
+LEFTOVER_RELTYPES = (
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
+)
+
+
+def drop_leftover_parts(document) -> None:
+    for part in (document.part, document.part.package):
+        for rid, rel in list(part.rels.items()):
+            if rel.reltype in LEFTOVER_RELTYPES:
+                del part.rels[rid]
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -146,12 +197,10 @@ def _shade(cell, fill: str) -> None:
     tcpr.append(shd)
 
 
-def _row_flag(row, tag: str, value: str | None = "true") -> None:
+def _row_flag(row, tag: str) -> None:
+    """An on/off row property, switched on the way the schema allows (no w:val means on)."""
     trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement(tag)
-    if value is not None:
-        el.set(qn("w:val"), value)
-    trpr.append(el)
+    trpr.append(OxmlElement(tag))
 
 
 def row_height(row, cm: float) -> None:
@@ -226,6 +275,30 @@ def loop_rows(t, loop: str, texts, *, height_cm: float | None = None) -> None:
     add_row(t, [f"{{%tr {loop} %}}"] + [""] * (len(texts) - 1))
     add_row(t, texts, height_cm=height_cm)
     add_row(t, ["{%tr endfor %}"] + [""] * (len(texts) - 1))
+
+
+def keep_together(t) -> None:
+    """Keep a short table on one page: every paragraph but the last row's keeps with the next
+    (Word's and LibreOffice's way; rows already never split)."""
+    rows = t._tbl.tr_lst
+    for tr in rows[:-1]:
+        for p in tr.iter(qn("w:p")):
+            p.get_or_add_pPr().get_or_add_keepNext()
+
+
+def no_wrap(t, column: int) -> None:
+    """Never wrap the text of one column (dates: "2026-05-07" on one line)."""
+    for tr in t._tbl.tr_lst:
+        tcs = tr.tc_lst
+        if column < len(tcs):
+            tcpr = tcs[column].get_or_add_tcPr()
+            if tcpr.find(qn("w:noWrap")) is None:
+                tcpr.append(OxmlElement("w:noWrap"))
+
+
+def keep_with_next(paragraph):
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
 
 
 def tag_paragraph(document, tag: str) -> None:

@@ -47,7 +47,7 @@ def build() -> bytes:
     t = b.table(
         d,
         ("Part", "Fullständig", "Ofullständig", "Andel"),
-        (6, 3, 3, 2.5),
+        (5.5, 3.4, 3.6, 2.5),
         caption="Full representation per part",
     )
     b.loop_rows(
@@ -64,7 +64,7 @@ def build() -> bytes:
     t = b.table(
         d,
         ("Område", "Brist", "Risk", "Framgångsfaktor", "Totalt"),
-        (5.2, 2, 2, 3.9, 2),
+        (5.6, 2, 2, 4.0, 2),
         caption="Fynd per område och slag",
     )
     b.loop_rows(
@@ -104,7 +104,7 @@ def build() -> bytes:
     t = b.table(
         d,
         ("Ansvarig", "Öppna", "varav försenade", "Klara", "Avbrutna", "Totalt"),
-        (3.5, 2, 2.8, 2, 2.2, 2),
+        (3.3, 2, 3.4, 2, 2.5, 2),
         caption="Åtgärder per ansvarig part",
     )
     b.loop_rows(
@@ -122,11 +122,11 @@ def build() -> bytes:
     _image(d, "chart_actions")
 
     d.add_heading("Eskalerade fynd", level=1)
-    d.add_paragraph("{% if not escalated %}Inga fynd eskalerades under perioden.{% endif %}")
+    b.tag_paragraph(d, "if escalated")
     t = b.table(
         d,
         ("Boende", "Datum", "Slag", "Område", "Beskrivning"),
-        (3.5, 2.2, 2, 2.8, 6),
+        (3.3, 2.5, 3.3, 3.0, 4.9),
         caption="Eskalerade fynd",
     )
     b.loop_rows(
@@ -134,6 +134,10 @@ def build() -> bytes:
         "for r in escalated",
         ("{{ r.home }}", "{{ r.date }}", "{{ r.kind }}", "{{ r.area }}", "{{ r.description }}"),
     )
+    b.no_wrap(t, 1)
+    b.tag_paragraph(d, "else")
+    d.add_paragraph("Inga fynd eskalerades under perioden.")
+    b.tag_paragraph(d, "endif")
 
     d.add_heading("Lärdomar att sprida", level=1)
     d.add_paragraph("{% if not lessons %}Inga lärdomar markerades under perioden.{% endif %}")
@@ -146,7 +150,7 @@ def build() -> bytes:
     t = b.table(
         d,
         ("År", "Bokade", "Genomförda", "Brister", "Risker", "Framgångsfaktorer"),
-        (2, 2.3, 2.8, 2.3, 2.3, 3.6),
+        (1.6, 2.2, 3.0, 2.2, 2.0, 4.2),
         caption="Dialoger och fynd per år",
     )
     b.loop_rows(
@@ -166,8 +170,13 @@ def build() -> bytes:
     d.add_paragraph("Avsnitten nedan kan klistras in i kommunens patientsäkerhetsberättelse.")
     b.tag_paragraph(d, "for m in municipalities")
     d.add_heading("{{ m.name }}", level=2)
-    d.add_paragraph("{{ m.text }}")
+    # A municipality's text and figures stay on one page, together with its heading.
+    b.keep_with_next(d.add_paragraph("{{ m.text }}"))
+    b.tag_paragraph(d, "if m.rows")
     t = b.table(d, ("Mått", "Antal"), (11, 3), caption="Kommunens siffror")
     b.loop_rows(t, "for r in m.rows", ("{{ r.label }}", "{{ r.value }}"))
+    b.keep_together(t)
+    b.tag_paragraph(d, "endif")
+    d.add_paragraph()  # ends the keep-together chain before the next municipality
     b.tag_paragraph(d, "endfor")
     return b.to_bytes(d)
