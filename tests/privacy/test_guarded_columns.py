@@ -88,7 +88,7 @@ def _one_of_each(book, world):
     )
     from dialog.models.api import ApiToken
     from dialog.models.documents import DocumentTemplate
-    from dialog.models.findings import DialogueMinutes, EscalationAck, EscalationLevel
+    from dialog.models.findings import EscalationAck, EscalationLevel
     from dialog.models.invitations import AnswerSource, CounterProposal, ResponseEvent
 
     dialogue_id = book("a1", date(2027, 3, 10), time(9), time(11))
@@ -133,9 +133,6 @@ def _one_of_each(book, world):
     participant = dialogue.participants[0]
     db.session.add_all(
         [
-            DialogueMinutes(
-                dialogue_id=dialogue.id, lessons_passed_on="Via APT.", next_dialogue="Mars"
-            ),
             EscalationAck(
                 finding_id=finding.id, level=EscalationLevel.MUNICIPALITY, comment="Sett."
             ),
