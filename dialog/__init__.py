@@ -26,6 +26,13 @@ FEATURES = [
     "documents",
     "findings",
     "followup",
+    # The steering loop around the dialogues (issue 16).
+    "agreements",
+    "basisdata",
+    "assignments",
+    "actionplan",
+    "material",
+    "topics",
 ]
 
 

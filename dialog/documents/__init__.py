@@ -3,9 +3,11 @@ with docxtpl from templates that administrators and regional users can replace."
 
 from . import minutes_layout
 from .kinds import KINDS
+from .samples import sample_document, sample_kinds
 
 # minutes_layout: the documentation template's tables, shared with the findings importer.
-__all__ = ["KINDS", "init_app", "minutes_layout"]
+# sample_document/sample_kinds: the region's templates with sample values (shared material).
+__all__ = ["KINDS", "init_app", "minutes_layout", "sample_document", "sample_kinds"]
 
 
 def init_app(app):

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from .. import basisdata, topics
 from ..catalogues import areas_for_region
 from ..extensions import db
 from ..models import Action, ActionStatus, Dialogue, DialogueStatus, Side
@@ -164,6 +165,9 @@ def build_context(dialogue: Dialogue, kind: DocumentKind, *, today: date | None 
             "den i god tid och bjuder in båda parter."
         ),
         "blank_rows": _blank_rows(),
+        # --- issue 16: the home's basis data beside last year's, and the topics sent in ---
+        **basisdata.document_context(home.id, dialogue.year),
+        **topics.document_context(dialogue),
     }
 
 
@@ -265,4 +269,7 @@ def demo_context(kind: DocumentKind, region_id: int | None = None) -> dict:
         "required_roles": _required_roles(None),
         "next_dialogue": "Nästa dialog hålls under 2028. Enhetschefen bokar den i god tid.",
         "blank_rows": _blank_rows(),
+        # --- issue 16: sample basis data and topics ---
+        **basisdata.sample_document_context(2027),
+        **topics.sample_document_context(),
     }

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
+from ..assignments import report_section
 from ..extensions import db
 from ..models import CareHome, HealthCentre, Municipality, Region
 from ..timeutil import format_date, now_utc
@@ -245,6 +246,8 @@ def report_context(tpl, sel: Selection) -> dict:
             for t in board.trends
         ],
         "municipalities": municipalities,
+        # Issue 16: the leadership group's assignments and the owners' reports back.
+        "assignments": report_section(sel.scope, *sel.bounds, municipality_id=sel.municipality_id),
         "chart_coverage": _chart(tpl, "tackning", board),
         "chart_representation": _chart(tpl, "representation", board),
         "chart_findings": _chart(tpl, "fynd", board),

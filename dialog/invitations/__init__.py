@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from .links import AnswerLinkError, read_token
 from .services import queue_invitations, sending_in_bulk
 
-__all__ = ["init_app", "queue_invitations", "sending_in_bulk"]
+# read_token/AnswerLinkError: other features' forms on the answer page use the personal link.
+__all__ = ["AnswerLinkError", "init_app", "queue_invitations", "read_token", "sending_in_bulk"]
 
 
 def init_app(app):

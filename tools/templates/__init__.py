@@ -13,10 +13,11 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "agenda_templates"
 
 def build_all() -> dict[str, bytes]:
     """File name in agenda_templates/ -> the bytes a fresh build gives."""
-    from . import defaults, docx_build, report
+    from . import actionplan, defaults, docx_build, report
 
     files = {
         f"{key}.docx": docx_build.to_bytes(build()) for key, build in defaults.BUILDERS.items()
     }
     files["sammanstallning.docx"] = report.build()
+    files["handlingsplan.docx"] = actionplan.build()
     return files

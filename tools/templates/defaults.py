@@ -14,6 +14,7 @@ from docx.shared import Pt
 from dialog.documents import minutes_layout as L
 
 from . import docx_build as b
+from . import steering_sections
 
 HEADER = "{{ home.name }} · Patientsäkerhetsdialog {{ dialogue.date }}"
 
@@ -98,10 +99,12 @@ def build_agenda():
     b.tag_paragraph(d, "for item in shared_data")
     b.bullet(d, "{{ item }}")
     b.tag_paragraph(d, "endfor")
+    steering_sections.basis_data(d, heading_level=3)  # issue 16
     d.add_heading("Områden för brister, risker och framgångsfaktorer", level=2)
     d.add_paragraph(
         "{% for a in areas %}{{ a.name }}{% if not loop.last %}, {% endif %}{% endfor %}."
     )
+    steering_sections.topics(d, heading_level=3)  # issue 16
     d.add_heading("Att lyfta till MAS/MAR och regionen", level=2)
     d.add_paragraph(
         "Det som inte kan lösas lokalt, och lärdomar som är värda att sprida, "
@@ -244,6 +247,8 @@ def build_minutes():
     b.tag_paragraph(d, "if not previous_actions")
     d.add_paragraph("Det finns inga åtgärder från tidigare dialoger att följa upp.")
     b.tag_paragraph(d, "endif")
+
+    steering_sections.basis_data(d, heading_level=1)  # issue 16
 
     d.add_heading("Brister, risker och framgångsfaktorer", level=1)
     d.add_paragraph(
