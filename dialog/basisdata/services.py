@@ -191,6 +191,10 @@ class BasisSummary:
     total: dict  # homes {year: n}, values {year: {Measure: value}}
 
     @property
+    def short(self) -> dict:
+        return SHORT_LABELS
+
+    @property
     def empty(self) -> bool:
         return not any(self.total["homes"].values())
 

@@ -217,6 +217,7 @@ def test_every_declared_dependency_is_imported():
             "dokumentationsmall.docx",
             "stodmaterial.docx",
             "sammanstallning.docx",
+            "handlingsplan.docx",
         ]
     ),
 )

@@ -59,7 +59,7 @@ def build() -> bytes:
     t = b.table(
         d,
         ("Åtgärd", "Boende", "Ansvarig", "Klart senast", "Status"),
-        (6.4, 3.2, 3.0, 2.2, 2.2),
+        (5.8, 3.1, 2.9, 2.6, 2.6),
         caption="Åtgärder inom området",
     )
     b.loop_rows(
@@ -84,4 +84,5 @@ def build() -> bytes:
         "strukturella fynd; inga patientuppgifter ingår."
     )
     p.runs[0].font.size = Pt(9)
+    p.paragraph_format.space_before = Pt(18)
     return b.to_bytes(d)
