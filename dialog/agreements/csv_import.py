@@ -107,7 +107,7 @@ def _refuse_patient_data(records: list[tuple[int, dict[str, str]]]) -> None:
     for line, record in records:
         for column in ("dokument", "referens"):
             value = record.get(column, "")
-            if not value or (column == "referens" and services.is_link(value)):
+            if not value:
                 continue
             hits = find_patient_data(value)
             if hits:

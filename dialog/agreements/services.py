@@ -291,8 +291,8 @@ def check_fields(
         errors["document_ref"] = f"Länken eller referensen får vara högst {REF_MAX} tecken."
     elif ref and "://" in ref and not is_link(ref):
         errors["document_ref"] = "En länk ska börja med https:// eller http://."
-    elif ref and not is_link(ref):
-        # A file reference (diarienummer, a path) is free text; a web link is an address.
+    elif ref:
+        # A link or a file reference (diarienummer, a path): free text all the same.
         try:
             ensure_no_patient_data(ref, "Referens")
         except PatientDataError as error:

@@ -121,6 +121,12 @@ def test_bad_input_is_refused_with_swedish_messages_and_nothing_is_stored(app, c
         response = client.post("/overenskommelser/ny", data=data)
         assert response.status_code == 400, data
         assert message in response.text, message
+    # Patient data in a link is refused too.
+    response = client.post(
+        "/overenskommelser/ny",
+        data=_form(world, document_ref="https://avtal.example.org/?pnr=194503121234"),
+    )
+    assert response.status_code == 400 and "patientuppgifter" in response.text
     # Patient data in the document name: refused with the guard's message, never stored.
     response = client.post(
         "/overenskommelser/ny", data=_form(world, document_name="Avtal för 19450312-1234")
