@@ -25,6 +25,13 @@ FEATURES = [
     "followup",
     "start",
     "privacy",
+    # The steering loop around the dialogues (issue 16).
+    "agreements",
+    "basisdata",
+    "assignments",
+    "actionplan",
+    "material",
+    "topics",
 ]
 
 

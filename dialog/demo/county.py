@@ -39,6 +39,7 @@ from ..models import (
 from ..planning import next_bookable
 from ..timeutil import local_to_utc, now_utc
 from . import DEMO_PASSWORD
+from .steering import load_steering_demo
 
 MUNICIPALITIES = [
     "Eskilstuna",
@@ -294,6 +295,7 @@ def load_demo_data(today: date | None = None) -> dict[str, str]:
 
     logins = _demo_users(region, homes, centres)
     _demo_dialogues(homes, today, rng)
+    load_steering_demo(homes, today, rng)
     db.session.flush()
     return logins
 

@@ -4,16 +4,20 @@ with docxtpl from templates that administrators and regional users can replace."
 from . import minutes_layout
 from .kinds import KINDS
 from .services import render_minutes
+from .shared_material import sample_document, sample_kinds
 
 # minutes_layout: the documentation template's tables, shared with the findings importer.
 # render_minutes: the protokoll of a dialogue, sent to its participants when it is documented.
 # render_documentation_template: what a filled-in copy is compared with on import.
+# sample_document/sample_kinds: the region's templates with sample values (shared material).
 __all__ = [
     "KINDS",
     "init_app",
     "minutes_layout",
     "render_documentation_template",
     "render_minutes",
+    "sample_document",
+    "sample_kinds",
 ]
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from .. import basisdata, topics
 from ..catalogues import areas_for_region
 from ..extensions import db
 from ..models import (
@@ -343,6 +344,9 @@ def _common_context(dialogue: Dialogue, kind: DocumentKind, *, today: date | Non
             "den i god tid och bjuder in båda parter."
         ),
         "blank_rows": _blank_rows(),
+        # --- issue 16: the home's basis data beside last year's, and the topics sent in ---
+        **basisdata.document_context(home.id, dialogue.year),
+        **topics.document_context(dialogue),
     }
 
 
@@ -482,4 +486,7 @@ def demo_context(kind: DocumentKind, region_id: int | None = None) -> dict:
         "next_dialogue": "Nästa dialog hålls under 2028. Enhetschefen bokar den i god tid.",
         "blank_rows": _blank_rows(),
         "minutes": demo_minutes(),
+        # Sample basis data and topics.
+        **basisdata.sample_document_context(2027),
+        **topics.sample_document_context(),
     }

@@ -204,6 +204,21 @@ VARIABLES: dict[str, tuple[str, dict[str, str]]] = {
         "Tomma rader att skriva i (lista; använd {%tr for r in blank_rows.deficiencies %}).",
         {"attendance": "", "deficiencies": "", "risks": "", "success_factors": "", "actions": ""},
     ),
+    # --- issue 16: basis data and topics ---
+    "basis_data": (
+        "Boendets underlag för året bredvid förra årets (lista; tom om inget är registrerat).",
+        {
+            "measure": "Mått (Avvikelser: fall …)",
+            "this_year": "Värde för dialogens år (– om inget)",
+            "last_year": "Värde för året innan",
+            "change": "Förändring (+3, −2, ±0; tom om ett värde saknas)",
+        },
+    ),
+    "basis_years": ("Åren i underlaget.", {"this": "Dialogens år", "last": "Året innan"}),
+    "topics": (
+        "Ämnen som deltagarna skickat in före mötet, per område (lista).",
+        {"area": "Område (Övrigt sist)", "texts": "Ämnena (lista av text)"},
+    ),
 }
 # Jinja's own names a template may use without them being ours.
 JINJA_GLOBALS = {"range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from ..assignments import report_section
 from ..extensions import db
 from ..models import CareHome, HealthCentre, Municipality, Region
 from ..sandbox import Picture, render_docx
@@ -311,6 +312,8 @@ def report_context(sel: Selection, alt_texts: dict | None = None) -> dict:
             for t in board.trends
         ],
         "municipalities": municipalities,
+        # The leadership group's assignments and the owners' reports back.
+        "assignments": report_section(sel.scope, *sel.bounds, municipality_id=sel.municipality_id),
         "chart_coverage": _chart("tackning", board, alt_texts),
         "chart_representation": _chart("representation", board, alt_texts),
         "chart_findings": _chart("fynd", board, alt_texts),

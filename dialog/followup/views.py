@@ -17,6 +17,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..actionplan import actions_by_plan_area
+from ..agreements import homes_without_agreement, reference_day
+from ..assignments import overdue_assignments
+from ..basisdata import basis_summary
 from ..downloads import attachment
 from ..extensions import db
 from ..findings import count_open_escalations, open_escalations
@@ -171,14 +175,31 @@ def _dashboard_data(sel):
         if board.actions["totals"]["overdue"]
         else []
     )
-    return board, without, overdue
+    return board, without, overdue, _steering_figures(sel, board.actions["today"])
+
+
+def _steering_figures(sel, today):
+    """The steering loop's figures (issue 16): each a fixed number of grouped queries, however
+    many homes or municipalities the selection holds."""
+    scope = sel.scope
+    return {
+        "agreement_gaps": homes_without_agreement(sel.home_conditions(), reference_day(sel.year)),
+        "basis": basis_summary(sel.home_conditions(), sel.year),
+        "plan_spread": actions_by_plan_area(sel.dialogues()),
+        # Overdue leadership assignments: on the regional dashboard (and the administrators').
+        "assignments": overdue_assignments(scope, today)
+        if scope.admin or scope.region_ids
+        else None,
+    }
 
 
 @bp.get("/")
 @login_required
 def dashboard():
     sel = _selection()
-    board, without, overdue = _cached(("dashboard",) + _sel_key(sel), lambda: _dashboard_data(sel))
+    board, without, overdue, steering = _cached(
+        ("dashboard",) + _sel_key(sel), lambda: _dashboard_data(sel)
+    )
     # Escalations are a to-do list, never cached: an acknowledgement shows at once.
     scope = sel.scope
     follows_up = bool(scope.admin or scope.municipality_ids or scope.region_ids)
@@ -190,6 +211,7 @@ def dashboard():
             board=board,
             without=without,
             overdue=overdue,
+            steering=steering,
             escalation_count=escalation_count,
             escalations=open_escalations(sel.scope, limit=10) if escalation_count else [],
         ),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from .answers import open_invitations
+from .links import AnswerLinkError, read_token
 from .minutes_mail import queue_minutes
 from .panel import dialogue_panel
 from .services import invitations_sent, pending_participants, queue_invitations, sending_in_bulk
 
 # queue_minutes: the minutes to every participant when a dialogue is documented (findings);
+# read_token/AnswerLinkError: other features' forms on the answer page use the personal link;
 # the rest: a dialogue's next step and the start page (start).
 __all__ = [
+    "AnswerLinkError",
     "dialogue_panel",
     "init_app",
     "invitations_sent",
@@ -17,6 +20,7 @@ __all__ = [
     "pending_participants",
     "queue_invitations",
     "queue_minutes",
+    "read_token",
     "sending_in_bulk",
 ]
 

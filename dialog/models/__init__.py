@@ -37,3 +37,14 @@ from .registers import (  # noqa: F401
     Region,
 )
 from .settings import RegionSettings  # noqa: F401
+from .steering import (  # noqa: F401
+    Assignment,
+    AssignmentReport,
+    AssignmentStatus,
+    BasisFigure,
+    LocalAgreement,
+    MaterialSettings,
+    Measure,
+    PlanText,
+)
+from .topics import Topic  # noqa: F401

@@ -113,6 +113,17 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
+def read_csv(raw: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank rows (with their line numbers) of an uploaded CSV file, or
+    ImportFileError. Shared by every CSV import (see register_csv_importer)."""
+    return _read_rows(decode(raw))
+
+
+def fold(text: str) -> str:
+    """A header or value folded for matching: lower case, no accents, _ for spaces and dashes."""
+    return _fold(text)
+
+
 def _read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","

@@ -14,7 +14,11 @@ from dialog.models import AuditEntry, CareHome, Contact, Dialogue, HealthCentre
 from tests.conftest import login
 
 ROLES = ["admin", "regional_norr", "regional_syd", "mas_a", "mas_b", "chef_a1", "vc_alfa"]
-OK, FORBIDDEN, HIDDEN = 200, 403, 404
+OK, FORBIDDEN, HIDDEN, FOUND = 200, 403, 404, 302
+
+
+# Administrators, regional users and MAS/MAR: the follow-up roles.
+FOLLOW_UP = {"admin": OK, "regional_norr": OK, "regional_syd": OK, "mas_a": OK, "mas_b": OK}
 
 
 def expect(**by_role):
@@ -188,6 +192,55 @@ GET_MATRIX = [
     ),
     ("/dialoger/999999", {r: HIDDEN for r in ROLES}),
     ("/register/boenden/999999", {r: HIDDEN for r in ROLES}),
+    # --- the steering loop (issue 16) ---------------------------------------------------------
+    ("/overenskommelser/", {r: OK for r in ROLES}),
+    ("/overenskommelser/ny", expect(**FOLLOW_UP, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
+    (
+        "/overenskommelser/{ag_a}/redigera",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN),
+    ),
+    ("/overenskommelser/{ag_b}/redigera", expect(admin=OK, regional_norr=OK, mas_b=OK)),
+    ("/overenskommelser/import", expect(**FOLLOW_UP, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
+    ("/underlag/", expect(**FOLLOW_UP, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
+    (
+        "/underlag/boenden/{a1}/2026",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN),
+    ),
+    ("/underlag/boenden/{c1}/2026", expect(admin=OK, regional_syd=OK)),
+    ("/underlag/import", expect(**FOLLOW_UP, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
+    ("/uppdrag/", expect(**FOLLOW_UP, chef_a1=FORBIDDEN, vc_alfa=OK)),
+    (
+        "/uppdrag/nytt",
+        expect(
+            admin=OK,
+            regional_norr=OK,
+            regional_syd=OK,
+            mas_a=FORBIDDEN,
+            mas_b=FORBIDDEN,
+            chef_a1=FORBIDDEN,
+            vc_alfa=FORBIDDEN,
+        ),
+    ),
+    ("/uppdrag/{as_a}", expect(admin=OK, regional_norr=OK, mas_a=OK)),
+    ("/uppdrag/{as_alfa}", expect(admin=OK, regional_norr=OK, vc_alfa=OK)),
+    ("/uppdrag/{as_a}/andra", expect(admin=OK, regional_norr=OK, mas_a=FORBIDDEN)),
+    ("/handlingsplan/", expect(**FOLLOW_UP, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN)),
+    (
+        "/handlingsplan/?ar=2026&kommun={A}",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/handlingsplan/handlingsplan.docx?ar=2026&kommun={A}",
+        expect(admin=OK, regional_norr=OK, mas_a=OK, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN),
+    ),
+    (
+        "/handlingsplan/?ar=2026&region={norr}",
+        expect(admin=OK, regional_norr=OK, chef_a1=FORBIDDEN, vc_alfa=FORBIDDEN),
+    ),
+    ("/material/", {r: FOUND for r in ROLES}),
+    ("/material/{norr}", expect(**{r: OK for r in ROLES if r != "regional_syd"})),
+    ("/material/{norr}/agenda.docx", expect(**{r: OK for r in ROLES if r != "regional_syd"})),
+    ("/material/{syd}/kallelse.docx", expect(admin=OK, regional_syd=OK)),
 ]
 
 
@@ -214,7 +267,54 @@ def ids(app, world, book):
         "b1_chef": world.contacts["b1_chef"],
         "d_a1": book("a1", date(2027, 3, 10)),
         "d_b1": book("b1", date(2027, 3, 11)),
+        "norr": world.regions["norr"],
+        "syd": world.regions["syd"],
     }
+    with app.app_context():
+        values.update(_steering_objects(world, values["d_b1"]))
+    return values
+
+
+def _steering_objects(world, dialogue_b1: int) -> dict:
+    """Agreements of A and B, assignments owned by A, B and centre Alfa, a topic at B's dialogue."""
+    from dialog.agreements.services import save_agreement
+    from dialog.assignments.services import AssignmentData, save_assignment
+    from dialog.models import Municipality, Participant, Region, Topic
+
+    def agreement(muni, centre):
+        return save_agreement(
+            None,
+            municipality=db.session.get(Municipality, world.municipalities[muni]),
+            centre=db.session.get(HealthCentre, world.centres[centre]),
+            valid_from=date(2026, 1, 1),
+            valid_to=None,
+            participation_duty=True,
+            document_name="Lokal överenskommelse",
+            document_ref="",
+        ).id
+
+    def assignment(owner):
+        data = AssignmentData(
+            "Ett uppdrag", "", "MAS-nätverket", owner, 2026, None, date(2027, 6, 30), [], []
+        )
+        return save_assignment(None, db.session.get(Region, world.regions["norr"]), data).id
+
+    participant = db.session.scalar(
+        sa.select(Participant.id).where(Participant.dialogue_id == dialogue_b1)
+    )
+    topic = Topic(dialogue_id=dialogue_b1, participant_id=participant, text="Ett ämne.")
+    db.session.add(topic)
+    values = {
+        "ag_a": agreement("A", "alfa"),
+        "ag_b": agreement("B", "beta"),
+        "as_a": assignment(f"municipality:{world.municipalities['A']}"),
+        "as_b": assignment(f"municipality:{world.municipalities['B']}"),
+        "as_alfa": assignment(f"health_centre:{world.centres['alfa']}"),
+        "topic_b": None,
+    }
+    db.session.flush()
+    values["topic_b"] = topic.id
+    db.session.commit()  # the test is the edge here
     return values
 
 
@@ -253,7 +353,35 @@ def _state(app):
                 sa.select(Contact.id, Contact.name, Contact.active).order_by(Contact.id)
             ).all(),
             "audit": db.session.scalar(sa.select(sa.func.count(AuditEntry.id))),
+            "steering": _steering_state(),
         }
+
+
+def _steering_state():
+    from dialog.models import (
+        Assignment,
+        AssignmentReport,
+        BasisFigure,
+        LocalAgreement,
+        MaterialSettings,
+        PlanText,
+        Topic,
+    )
+
+    return {
+        "agreements": db.session.execute(
+            sa.select(
+                LocalAgreement.id, LocalAgreement.active, LocalAgreement.document_name
+            ).order_by(LocalAgreement.id)
+        ).all(),
+        "assignments": db.session.execute(
+            sa.select(Assignment.id, Assignment.status, Assignment.title).order_by(Assignment.id)
+        ).all(),
+        "counts": [
+            db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (BasisFigure, AssignmentReport, PlanText, MaterialSettings, Topic)
+        ],
+    }
 
 
 def _foreign_writes(ids, world):
@@ -312,6 +440,46 @@ def _foreign_writes(ids, world):
             f"/register/kommuner/{world.municipalities['B']}/redigera",
             {"name": "Kapad", "region": "1"},
         ),
+        # --- the steering loop (issue 16) -----------------------------------------------------
+        (f"/overenskommelser/{ids['ag_b']}/aktiv", {}),
+        (
+            f"/overenskommelser/{ids['ag_b']}/redigera",
+            {
+                "municipality": str(world.municipalities["B"]),
+                "health_centre": str(world.centres["beta"]),
+                "valid_from": "2026-01-01",
+                "document_name": "Kapad",
+            },
+        ),
+        (
+            "/overenskommelser/ny",
+            {
+                "municipality": str(world.municipalities["B"]),
+                "health_centre": str(world.centres["beta"]),
+                "valid_from": "2026-01-01",
+                "document_name": "Inplanterad",
+            },
+        ),
+        (f"/underlag/boenden/{ids['b1']}/2026", {"avv_fall": "3"}),
+        (f"/uppdrag/{ids['as_b']}/rapportera", {"status": "klart", "text": "Kapat"}),
+        (f"/uppdrag/{ids['as_b']}/andra", {"title": "Kapat"}),
+        (
+            "/uppdrag/nytt",
+            {"title": "Inplanterat", "assignee": "X", "owner": "region:1", "source_year": "2026"},
+        ),
+        (
+            "/handlingsplan/texter",
+            {"kommun": str(world.municipalities["B"]), "ar": "2026", "text-1": "Kapat"},
+        ),
+        (
+            f"/material/{world.regions['syd']}/installningar",
+            {"public": "y", "method_text": "Kapat"},
+        ),
+        (
+            f"/material/{world.regions['norr']}/installningar",
+            {"public": "y", "method_text": "Kapat"},
+        ),
+        (f"/amnen/{ids['topic_b']}/ta-bort", {}),
     ]
 
 

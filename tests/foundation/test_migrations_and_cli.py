@@ -62,6 +62,7 @@ def test_migrations_create_exactly_the_models_schema(fresh_app):
             "uq_document_template_active",
             "uq_document_template_version",
             "uq_dialogue_home_year_live",
+            "uq_action_plan_text_target",
         } <= _index_names()
     assert diff == [], f"models and migrations differ: {diff}"
 

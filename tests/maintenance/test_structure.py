@@ -219,6 +219,7 @@ def test_every_declared_dependency_is_imported():
             "stodmaterial.docx",
             "sammanstallning.docx",
             "protokoll.docx",
+            "handlingsplan.docx",
         ]
     ),
 )

@@ -15,7 +15,7 @@ from docx.shared import Pt
 from dialog.documents import minutes_layout as L
 
 from . import docx_build as b
-from . import hidden
+from . import hidden, steering_sections
 
 HEADER = "{{ home.name }} · Patientsäkerhetsdialog {{ dialogue.date }}"
 
@@ -125,10 +125,12 @@ def build_agenda():
     b.tag_paragraph(d, "for item in shared_data")
     b.bullet(d, "{{ item }}")
     b.tag_paragraph(d, "endfor")
+    steering_sections.basis_data(d, heading_level=3)
     d.add_heading("Områden för brister, risker och framgångsfaktorer", level=2)
     d.add_paragraph(
         "{% for a in areas %}{{ a.name }}{% if not loop.last %}, {% endif %}{% endfor %}."
     )
+    steering_sections.topics(d, heading_level=3)
     d.add_heading("Nästa dialog", level=2)
     d.add_paragraph("{{ next_dialogue }}")
     return d
@@ -287,6 +289,8 @@ def build_minutes():
     b.tag_paragraph(d, "else")
     d.add_paragraph(NO_EARLIER_ACTIONS)
     b.tag_paragraph(d, "endif")
+
+    steering_sections.basis_data(d, heading_level=1)
 
     d.add_heading("Brister, risker och framgångsfaktorer", level=1)
     d.add_paragraph(

@@ -19,6 +19,50 @@ def _image(d, name: str) -> None:
     p.paragraph_format.space_after = Pt(10)
 
 
+def _assignments(d) -> None:
+    """The leadership group's assignments from earlier compilations and the reports back."""
+    d.add_heading("Uppdrag från ledningsgruppen", level=1)
+    d.add_paragraph(
+        "{% if not assignments %}Inga uppdrag från ledningsgruppen var aktuella under perioden."
+        "{% else %}Uppdrag som ledningsgruppen gett efter tidigare sammanställningar, med "
+        "ägarens återrapporter.{% endif %}"
+    )
+    b.tag_paragraph(d, "if assignments")
+    t = b.table(
+        d,
+        ("Uppdrag", "Till", "Klart senast", "Status"),
+        (7.5, 4.0, 2.5, 3.0),
+        caption="Uppdrag från ledningsgruppen",
+    )
+    b.loop_rows(
+        t,
+        "for a in assignments",
+        (
+            "{{ a.title }}",
+            "{{ a.assignee }}",
+            "{{ a.due_date }}",
+            "{{ a.status }}{% if a.overdue %} (försenat){% endif %}",
+        ),
+    )
+    d.add_heading("Återrapporter", level=2)
+    b.tag_paragraph(d, "for a in assignments")
+    p = d.add_paragraph()
+    p.add_run("{{ a.title }}").bold = True
+    p.paragraph_format.keep_with_next = True
+    d.add_paragraph(
+        "{{ a.source }}. Till {{ a.assignee }}; rapporterar: {{ a.owner }}. Klart senast "
+        "{{ a.due_date }}.{% if a.areas %} Områden: {{ a.areas }}.{% endif %}"
+    )
+    b.tag_paragraph(d, "for r in a.reports")
+    b.bullet(d, "{{ r.date }}, {{ r.status }}: {{ r.text }}")
+    b.tag_paragraph(d, "endfor")
+    b.tag_paragraph(d, "if not a.reports")
+    b.bullet(d, "Ingen återrapport ännu.")
+    b.tag_paragraph(d, "endif")
+    b.tag_paragraph(d, "endfor")
+    b.tag_paragraph(d, "endif")
+
+
 def build() -> bytes:
     d = b.new_document(title=TITLE)
     b.set_language(d)
@@ -144,6 +188,8 @@ def build() -> bytes:
     b.tag_paragraph(d, "for r in lessons")
     b.bullet(d, "{{ r.area }}: {{ r.description }} ({{ r.home }}, {{ r.date }})")
     b.tag_paragraph(d, "endfor")
+
+    _assignments(d)  # issue 16
 
     d.add_heading("Trender", level=1)
     _image(d, "chart_trends")
