@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..privacy import guarded
 from ..timeutil import now_utc
 from .base import LabelledEnum, UTCDateTime, enum_column
 
@@ -35,8 +36,12 @@ class LocalAgreement(db.Model):
     valid_to: Mapped[date | None] = mapped_column(sa.Date)
     # The clause that obliges both parties to take part in the patient-safety dialogues.
     participation_duty: Mapped[bool] = mapped_column(default=True)
-    document_name: Mapped[str] = mapped_column(sa.String(200))
-    document_ref: Mapped[str] = mapped_column(sa.String(500), default="")
+    document_name: Mapped[str] = mapped_column(
+        sa.String(200), info=guarded("text", "Dokumentets namn")
+    )
+    document_ref: Mapped[str] = mapped_column(
+        sa.String(500), default="", info=guarded("link", "Länk eller diarienummer")
+    )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
@@ -152,10 +157,12 @@ class Assignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(300))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    title: Mapped[str] = mapped_column(sa.String(300), info=guarded("text", "Uppdrag"))
+    description: Mapped[str] = mapped_column(
+        sa.Text, default="", info=guarded("text", "Beskrivning")
+    )
     # The group or party the leadership group gave it to, in its own words.
-    assignee: Mapped[str] = mapped_column(sa.String(200))
+    assignee: Mapped[str] = mapped_column(sa.String(200), info=guarded("org", "Till vem"))
     owner_municipality_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("municipality.id"), index=True
     )
@@ -201,7 +208,7 @@ class AssignmentReport(db.Model):
         sa.ForeignKey("assignment.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[AssignmentStatus] = mapped_column(enum_column(AssignmentStatus))
-    text: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(sa.Text, info=guarded("text", "Återrapport"))
     reported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
@@ -226,7 +233,7 @@ class PlanText(db.Model):
         sa.ForeignKey("municipality.id"), index=True
     )
     plan_area_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_area.id"), index=True)
-    text: Mapped[str] = mapped_column(sa.Text, default="")
+    text: Mapped[str] = mapped_column(sa.Text, default="", info=guarded("text", "Text för området"))
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -259,7 +266,9 @@ class MaterialSettings(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), unique=True)
     public: Mapped[bool] = mapped_column(default=False)
-    method_text: Mapped[str] = mapped_column(sa.Text, default="")
+    method_text: Mapped[str] = mapped_column(
+        sa.Text, default="", info=guarded("text", "Text om metoden")
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     region = relationship("Region")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..privacy import guarded
 from ..timeutil import now_utc
 from .base import UTCDateTime
 
@@ -28,7 +29,7 @@ class Topic(db.Model):
         sa.ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"), index=True)
-    text: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(sa.Text, info=guarded("text", "Ämne"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     dialogue = relationship("Dialogue")

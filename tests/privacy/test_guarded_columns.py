@@ -90,6 +90,15 @@ def _one_of_each(book, world):
     from dialog.models.documents import DocumentTemplate
     from dialog.models.findings import EscalationAck, EscalationLevel
     from dialog.models.invitations import AnswerSource, CounterProposal, ResponseEvent
+    from dialog.models.steering import (
+        Assignment,
+        AssignmentReport,
+        AssignmentStatus,
+        LocalAgreement,
+        MaterialSettings,
+        PlanText,
+    )
+    from dialog.models.topics import Topic
 
     dialogue_id = book("a1", date(2027, 3, 10), time(9), time(11))
     dialogue = db.session.get(Dialogue, dialogue_id)
@@ -153,7 +162,34 @@ def _one_of_each(book, world):
         ]
     )
     db.session.flush()
-    assert db.session.scalars(sa.select(PlanArea)).first() is not None
+    region_id = world.regions["norr"]
+    plan_area = db.session.scalars(sa.select(PlanArea)).first()
+    assignment = Assignment(
+        region_id=region_id,
+        title="Ta fram en länsgemensam rutin.",
+        assignee="Primärvårdens ledning",
+        source_year=2027,
+        due_date=date(2027, 12, 31),
+    )
+    db.session.add_all(
+        [
+            LocalAgreement(
+                municipality_id=world.municipalities["A"],
+                health_centre_id=dialogue.health_centre_id,
+                valid_from=date(2026, 1, 1),
+                document_name="Lokal överenskommelse",
+            ),
+            assignment,
+            AssignmentReport(
+                assignment=assignment, status=AssignmentStatus.IN_PROGRESS, text="Påbörjat."
+            ),
+            PlanText(year=2027, region_id=region_id, plan_area_id=plan_area.id, text="Text."),
+            MaterialSettings(region_id=region_id, method_text="Om metoden."),
+            Topic(dialogue_id=dialogue.id, text="Rutiner vid ändrade ordinationer."),
+        ]
+    )
+    db.session.flush()
+    assert plan_area is not None
     assert db.session.scalars(sa.select(User)).first() is not None
 
 
