@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
+from ..bounds import parse_id
 from ..models import AssignmentStatus
 
 
@@ -61,8 +62,8 @@ class AssignmentForm(FlaskForm):
         validate_choice=False,
     )
     due_date = SwedishDateField("Klart senast")
-    areas = MultiCheckboxField("Områden", coerce=int, choices=[])
-    findings = MultiCheckboxField("Fynd i sammanställningen", coerce=int, choices=[])
+    areas = MultiCheckboxField("Områden", coerce=parse_id, choices=[])
+    findings = MultiCheckboxField("Fynd i sammanställningen", coerce=parse_id, choices=[])
 
 
 class ReportForm(FlaskForm):

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
+from ..bounds import date_in_range, valid_id, year_in_range
 from ..catalogues import areas_for_region
 from ..extensions import db
 from ..models import (
@@ -252,13 +253,13 @@ def save_assignment(
         owner_municipality_id = int(raw_id)
     elif kind == "health_centre":
         owner_health_centre_id = int(raw_id)
-    if data.source_year is None or not 2000 <= data.source_year <= 2100:
+    if not year_in_range(data.source_year):
         errors["source_year"] = "Ange sammanställningens år."
     if data.source_half not in (None, 1, 2):
         errors["source_half"] = "Välj halvår."
     if data.due_date is None:
         errors["due_date"] = "Ange när uppdraget ska vara klart (ÅÅÅÅ-MM-DD)."
-    elif not 2000 <= data.due_date.year <= 2100:
+    elif not date_in_range(data.due_date):
         errors["due_date"] = "Ange ett rimligt datum."
     allowed_areas = {a.id: a for a in area_choices(region)}
     if assignment is not None:
@@ -266,7 +267,9 @@ def save_assignment(
     if any(i not in allowed_areas for i in data.area_ids):
         errors["areas"] = "Välj områden ur regionens katalog."
     findings = []
-    if data.finding_ids:
+    if not all(valid_id(i) for i in data.finding_ids):  # a number no row can have
+        errors["findings"] = "Välj fynd från regionens dialoger."
+    elif data.finding_ids:
         findings = list(
             db.session.scalars(
                 sa.select(Finding)

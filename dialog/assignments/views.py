@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..bounds import year_in_range
 from ..extensions import db
 from ..models import Assignment, AssignmentStatus, Region
 from ..scope import current_scope, get_or_404, require
@@ -106,7 +107,7 @@ def edit(assignment_id):
             form.source_half.data = request.args.get("halvar", type=int)
     year = (
         form.source_year.data
-        if isinstance(form.source_year.data, int)
+        if isinstance(form.source_year.data, int) and year_in_range(form.source_year.data)
         else services.today_local().year
     )
     _fill_choices(form, region, assignment, year)

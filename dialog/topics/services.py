@@ -2,8 +2,8 @@
 structural topics (guarded), the organiser sees them on the dialogue page and the agenda lists
 them under their area.
 
-The answer link is read with invitations.read_token without using it up: a participant who has
-answered may still send topics while the dialogue is planned and the link is valid.
+The answer link is read with invitations.read_token, which never uses a link up: a participant
+who has answered may still send topics while the dialogue is planned and the link is valid.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def areas_of(dialogue: Dialogue) -> list[Area]:
 
 def participant_for(token: str) -> Participant:
     """The participant behind a personal link (AnswerLinkError when it cannot be used)."""
-    participant, _nonce = read_token(token, check_used=False)
+    participant, _nonce = read_token(token)
     return participant
 
 

@@ -16,8 +16,9 @@ bp = Blueprint("topics", __name__)
 
 
 def _link_error(error: AnswerLinkError):
-    status = {"invalid": 404, "expired": 410, "used": 409, "closed": 410}[error.kind]
-    return render_template("topics/link_error.html", error=error), status
+    # The same page as the answer link itself: what happened and whom to ask.
+    status = 404 if error.kind == "invalid" else 410
+    return render_template("invitations/answer_error.html", error=error), status
 
 
 def _form_page(token, participant, form, problem=None, status=200):

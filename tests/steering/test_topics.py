@@ -113,7 +113,8 @@ def test_links_that_cannot_be_used(app, client, world, book):
         db.session.get(Dialogue, dialogue_id).status = DialogueStatus.CANCELLED
         db.session.commit()
     response = client.post(f"/svar/{token}/amnen", data={"text": "Ett ämne."})
-    assert response.status_code == 410 and "Det går inte längre att svara" in response.text
+    assert response.status_code == 410 and "Dialogen är inställd" in response.text
+    assert "Ingenting har ändrats" in response.text
     assert _topics(app) == []
 
 

@@ -126,9 +126,13 @@ def build_agenda():
     b.bullet(d, "{{ item }}")
     b.tag_paragraph(d, "endfor")
     steering_sections.basis_data(d, heading_level=3)
+    # The closing block (areas, topics when none were sent, next dialogue) stays together, so
+    # the agenda never ends on a page holding only its last two lines.
     d.add_heading("Områden för brister, risker och framgångsfaktorer", level=2)
-    d.add_paragraph(
-        "{% for a in areas %}{{ a.name }}{% if not loop.last %}, {% endif %}{% endfor %}."
+    b.keep_with_next(
+        d.add_paragraph(
+            "{% for a in areas %}{{ a.name }}{% if not loop.last %}, {% endif %}{% endfor %}."
+        )
     )
     steering_sections.topics(d, heading_level=3)
     d.add_heading("Nästa dialog", level=2)

@@ -12,11 +12,11 @@ def basis_data(document, heading_level: int) -> None:
     document.add_heading(
         "Underlag {{ basis_years.this }} och {{ basis_years.last }}", level=heading_level
     )
+    b.tag_paragraph(document, "if basis_data")
     document.add_paragraph(
         "Sammanräknade siffror för boendet som MAS/MAR tagit fram (avvikelser per kategori, "
         "riskbedömningar i Senior alert, läkemedelsgenomgångar och hygienronder)."
     )
-    b.tag_paragraph(document, "if basis_data")
     t = b.table(
         document,
         ("Mått", "{{ basis_years.last }}", "{{ basis_years.this }}", "Förändring"),
@@ -36,9 +36,10 @@ def basis_data(document, heading_level: int) -> None:
 
 
 def topics(document, heading_level: int) -> None:
-    """The topics participants sent in before the meeting, under their area."""
-    document.add_heading("Inskickade ämnen", level=heading_level)
+    """The topics participants sent in before the meeting, under their area; when none were
+    sent, one line instead of a section (the agenda should not end on a near-empty page)."""
     b.tag_paragraph(document, "if topics")
+    document.add_heading("Inskickade ämnen", level=heading_level)
     document.add_paragraph("Ämnen som deltagarna skickat in före mötet, per område:")
     b.tag_paragraph(document, "for t in topics")
     p = document.add_paragraph()
@@ -49,5 +50,5 @@ def topics(document, heading_level: int) -> None:
     b.tag_paragraph(document, "endfor")
     b.tag_paragraph(document, "endfor")
     b.tag_paragraph(document, "else")
-    document.add_paragraph("Inga ämnen har skickats in före mötet.")
+    b.keep_with_next(document.add_paragraph("Inga ämnen har skickats in före mötet."))
     b.tag_paragraph(document, "endif")
