@@ -38,14 +38,13 @@ FEATURES = [
 def create_app(test_config: dict | None = None) -> Flask:
     # Imported here, not at the top, so that the render process (dialog.sandbox.child) can
     # import its few modules without the database and web extensions.
-    from flask import Flask
-
     from . import logs
     from .config import load_config
+    from .database import RetryingFlask
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .models.base import render_migration_item
 
-    app = Flask(
+    app = RetryingFlask(
         __name__,
         instance_path=os.environ.get("DIALOG_INSTANCE_PATH") or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),

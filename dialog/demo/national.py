@@ -289,6 +289,8 @@ def build_national(
         ("admin", "Demo Administratör", UserScope(role=Role.ADMIN)),
         ("regional", "Demo Chefläkare", UserScope(role=Role.REGIONAL, region_id=1)),
         ("mas", "Demo MAS", UserScope(role=Role.MUNICIPALITY, municipality_id=1)),
+        ("enhetschef", "Demo Enhetschef", UserScope(role=Role.UNIT_MANAGER, care_home_id=1)),
+        ("vardcentral", "Demo Vårdcentral", UserScope(role=Role.HEALTH_CENTRE, health_centre_id=1)),
     ]
     for username, name, scope in specs:
         user = User(

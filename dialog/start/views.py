@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..findings import (
@@ -48,6 +49,7 @@ def _my_dialogues(scope, year: int, limit: int = 12):
             Dialogue.status != DialogueStatus.CANCELLED,
             CareHome.active.is_(True),
         )
+        .options(contains_eager(Dialogue.care_home))  # the list names each home
         .order_by(Dialogue.starts_at)
         .limit(limit)
     )
