@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from flask import g
 
+from ..bounds import parse_id, year_in_range
 from ..models import CareHome
 from ..timeutil import local
 from .services import home_is_covered, reference_day, today_local, uncovered_home_ids
@@ -40,10 +41,9 @@ def agreement_warning(home: CareHome, day: date | datetime | None = None, year=N
     if isinstance(day, datetime):
         day = local(day).date()
     if day is None:
-        try:
-            day = reference_day(int(year)) if year else today_local()
-        except (TypeError, ValueError):
-            day = today_local()
+        # The year comes from the query string as typed: outside the bounds it is ignored.
+        wanted = year if isinstance(year, int) else parse_id(year)
+        day = reference_day(wanted) if year_in_range(wanted) else today_local()
     if home_is_covered(home, day) is not False:
         return None
     return (

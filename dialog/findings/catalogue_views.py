@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..bounds import parse_id
 from ..extensions import db
 from ..models import Area, Region
 from ..scope import current_scope, get_or_404, require
@@ -38,7 +39,8 @@ def areas(region_id):
         op = request.form.get("op", "")
         area = None
         if request.form.get("area", "").isdigit():
-            area = db.session.get(Area, int(request.form["area"]))
+            area_id = parse_id(request.form["area"])
+            area = db.session.get(Area, area_id) if area_id else None
             if area is None or area.region_id != region.id:
                 require(False)
         try:
