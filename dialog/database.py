@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, g, has_request_context, request, session
 from sqlalchemy import event
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 30000
 SQLITE_BUSY = 5  # the primary result code; BUSY_SNAPSHOT (517) and the rest share it
 _WRITE_LOCK_FIRST = "dialog_sqlite_write_lock_first"
+T = TypeVar("T")
 
 
 @event.listens_for(Engine, "connect")
@@ -62,6 +65,27 @@ def lost_race(error: BaseException) -> bool:
     return isinstance(original, sqlite3.OperationalError) and "database is locked" in str(original)
 
 
+def run_again_if_lost_race(
+    attempt: Callable[[], T], before_retry: Callable[[], None] | None = None
+) -> T:
+    """attempt(); when its deferred SQLite transaction lost the race for the write lock, roll
+    back and run it once more in a transaction that takes the lock when it begins (within a
+    request context: views get this from RetryingFlask)."""
+    from .extensions import db
+
+    try:
+        return attempt()
+    except OperationalError as error:
+        if not lost_race(error) or g.get(_WRITE_LOCK_FIRST):
+            raise
+    db.session.rollback()
+    log.info("event=sqlite_write_retry method=%s path=%s", request.method, request.path)
+    if before_retry is not None:
+        before_retry()
+    g.setdefault(_WRITE_LOCK_FIRST, True)
+    return attempt()
+
+
 class RetryingFlask(Flask):
     """Runs a request's view once more when its deferred SQLite transaction lost the race for
     the write lock; the second run takes the lock when its transaction begins.
@@ -77,16 +101,11 @@ class RetryingFlask(Flask):
         if db.engine.dialect.name != "sqlite":
             return super().dispatch_request()
         cookie_session = dict(session)
-        try:
-            return super().dispatch_request()
-        except OperationalError as error:
-            if not lost_race(error) or g.get(_WRITE_LOCK_FIRST):
-                raise
-        db.session.rollback()
-        log.info("event=sqlite_write_retry method=%s path=%s", request.method, request.path)
-        session.clear()
-        session.update(cookie_session)
-        for upload in request.files.values():
-            upload.stream.seek(0)
-        g.setdefault(_WRITE_LOCK_FIRST, True)
-        return super().dispatch_request()
+
+        def as_it_came_in():
+            session.clear()
+            session.update(cookie_session)
+            for upload in request.files.values():
+                upload.stream.seek(0)
+
+        return run_again_if_lost_race(super().dispatch_request, as_it_came_in)

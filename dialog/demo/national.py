@@ -498,7 +498,7 @@ def build_national(
     echo(
         f"Klart på {(datetime.now() - started).total_seconds():.0f} s: "
         + ", ".join(f"{v} {k}" for k, v in totals.items())
-        + f". Inloggningar: admin, regional, mas (lösenord: {PASSWORD})."
+        + f". Inloggningar: admin, regional, mas, enhetschef, vardcentral (lösenord: {PASSWORD})."
     )
     return totals
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -39,11 +40,30 @@ class YearRow:
         return STATE_LABELS[self.state]
 
 
+PER_PAGE = 200  # a region's homes fit on one page; the nation's are paged
+
+
 @dataclass
 class YearOverview:
     year: int
-    rows: list[YearRow]
+    rows: list[YearRow]  # every row of the selection, sorted
     counts: dict[str, int]
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.rows) // self.per_page))
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @cached_property
+    def page_rows(self) -> list[YearRow]:
+        """The rows of this page: the table renders these, however many homes are in scope.
+        One list per overview (the row panels are computed once per list)."""
+        return self.rows[self.first_shown : self.first_shown + self.per_page]
 
 
 SORT_KEYS = {
@@ -70,6 +90,7 @@ def year_overview(
     state: str | None = None,
     sort: str = "kommun",
     descending: bool = False,
+    page: int = 1,
 ) -> YearOverview:
     homes_query = (
         sa.select(CareHome)
@@ -100,11 +121,14 @@ def year_overview(
     if state in STATE_LABELS:
         rows = [r for r in rows if r.state == state]
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["kommun"]), reverse=descending)
-    return YearOverview(
+    overview = YearOverview(
         year=year,
         rows=rows,
         counts={s: counts.get(s, 0) for s in STATE_ORDER} | {"total": len(homes)},
+        per_page=PER_PAGE,
     )
+    overview.page = min(max(page, 1), overview.pages)
+    return overview
 
 
 def filter_choices(scope: Scope) -> tuple[list[Municipality], list[HealthCentre]]:

@@ -30,6 +30,7 @@ def year_view():
         state=state,
         sort=sort,
         descending=descending,
+        page=request.args.get("sida", 1, type=int) or 1,
     )
     municipalities, centres = services.filter_choices(scope)
     return render_template(

@@ -187,3 +187,27 @@ def test_unit_manager_plans_own_home_and_bad_rows_are_explained(app, client, wor
     page = text(client.post("/planering/arsplanerare/kontrollera", data=data))
     assert "Bara arbetsdagar:" in page and "Inom mötestiderna:" in page
     assert dialogue_count(app) == 0
+
+
+def test_the_year_view_pages_long_lists_and_keeps_the_filters(app, client, world, monkeypatch):
+    from dialog.planning import services as year_services
+
+    monkeypatch.setattr(year_services, "PER_PAGE", 2)
+    login(client, "admin")
+    first = client.get("/arsoversikt?ar=2027&sortera=boende").text
+    assert first.count('<tr data-home-id="') == 2
+    assert "1–2 av 4, sida 1 av 2" in first
+    # The summary still counts every home of the selection, not only this page's.
+    assert ">4</span> aktiva boenden" in first
+    assert "sida=2" in first and "sortera=boende" in first.split("sida=2")[0].rsplit("href", 1)[1]
+    second = client.get("/arsoversikt?ar=2027&sortera=boende&sida=2").text
+    assert second.count('<tr data-home-id="') == 2
+    assert "3–4 av 4, sida 2 av 2" in second and "Föregående" in second
+    names = [
+        page.split('class="year-home"><a href="')[i].split(">")[1].split("<")[0]
+        for page in (first, second)
+        for i in (1, 2)
+    ]
+    assert names == sorted(names, key=str.lower) and len(set(names)) == 4
+    # A page past the end shows the last one rather than nothing.
+    assert "sida 2 av 2" in client.get("/arsoversikt?ar=2027&sida=99").text
