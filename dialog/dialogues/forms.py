@@ -3,20 +3,14 @@ from wtforms import (
     DateField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import URL, DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..bounds import YearInRange
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from ..form_fields import MultiCheckboxField
 
 
 class RebookForm(FlaskForm):

@@ -3,14 +3,12 @@ live in the services, so the forms, the import and the tests all get the same me
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, Field, HiddenField, RadioField, SelectField, TextAreaField
-from wtforms.widgets import DateInput
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 
-from ..bounds import YEAR_MESSAGE, date_in_range, parse_id
+from ..bounds import parse_id
+from ..form_fields import SwedishDateField
 from ..models import ActionStatus, ContactRole, FindingKind, Party
 
 
@@ -22,29 +20,6 @@ def int_or_none(value):
     if number is None:
         raise ValueError("not an id")
     return number
-
-
-class SwedishDateField(Field):
-    """A date typed as ÅÅÅÅ-MM-DD (the browser's date picker sends that form)."""
-
-    widget = DateInput()
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.isoformat() if isinstance(self.data, date) else ""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist or not valuelist[0].strip():
-            return
-        try:
-            day = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
-        except ValueError:
-            raise ValueError("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-06-30.") from None
-        if not date_in_range(day):
-            raise ValueError(YEAR_MESSAGE)
-        self.data = day
 
 
 class VersionForm(FlaskForm):
