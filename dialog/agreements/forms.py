@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 
 from ..bounds import parse_id
 from ..form_fields import SwedishDateField
@@ -21,11 +20,3 @@ class AgreementForm(FlaskForm):
     )
     document_name = StringField("Dokumentets namn")
     document_ref = StringField("Länk eller filreferens")
-
-
-class UploadForm(FlaskForm):
-    file = FileField("CSV-fil", validators=[FileRequired("Välj en CSV-fil.")])
-
-
-class ConfirmForm(FlaskForm):
-    payload = HiddenField()

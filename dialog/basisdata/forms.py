@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 
 from ..models import Measure
 
@@ -19,11 +18,3 @@ for _measure in Measure:
         _measure.value,
         StringField(_measure.label, render_kw={"inputmode": "decimal", "autocomplete": "off"}),
     )
-
-
-class UploadForm(FlaskForm):
-    file = FileField("CSV-fil", validators=[FileRequired("Välj en CSV-fil.")])
-
-
-class ConfirmForm(FlaskForm):
-    payload = HiddenField()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from datetime import date
 
@@ -12,12 +10,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from ..csv_import_views import CsvImportPages
 from ..extensions import db
 from ..models import CareHome, Municipality
-from ..registers import ImportFileError
 from ..scope import current_scope, get_or_404, require
 from . import csv_import, services
-from .forms import ConfirmForm, FiguresForm, UploadForm
+from .forms import FiguresForm
 
 bp = Blueprint("basisdata", __name__, url_prefix="/underlag")
 log = logging.getLogger(__name__)
@@ -124,14 +122,15 @@ def edit(home_id, year):
 # --- CSV import -------------------------------------------------------------------------------
 
 
-def _upload_page(form, status=200):
-    return render_template(
-        "basisdata/import.html",
-        form=form,
-        columns=csv_import.COLUMNS,
-        labels=csv_import.LABELS,
-        measures=services.MEASURES,
-    ), status
+PAGES = CsvImportPages(
+    importer=csv_import,
+    upload_template="basisdata/import.html",
+    preview_template="basisdata/import_preview.html",
+    upload_endpoint="basisdata.import_csv",
+    done_endpoint="basisdata.index",
+    done_message=lambda count: f"{count} rader underlag importerades.",
+    upload_context=lambda: {"measures": services.MEASURES},
+)
 
 
 def _importer_scope():
@@ -146,49 +145,10 @@ def _importer_scope():
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_csv():
-    scope = _importer_scope()
-    form = UploadForm()
-    if not form.validate_on_submit():
-        return _upload_page(form, 400 if form.is_submitted() else 200)
-    raw = form.file.data.read()
-    try:
-        result = csv_import.preview(raw, scope, actor=current_user)
-    except ImportFileError as error:
-        flash(str(error), "error")
-        return _upload_page(form, 400)
-    confirm = ConfirmForm(payload=base64.b64encode(raw).decode("ascii"))
-    return render_template(
-        "basisdata/import_preview.html",
-        result=result,
-        confirm=confirm,
-        columns=list(csv_import.COLUMNS),
-        labels=csv_import.LABELS,
-    ), 200 if result.ok else 422
+    return PAGES.upload(_importer_scope())
 
 
 @bp.post("/import/bekrafta")
 @login_required
 def import_confirm():
-    scope = _importer_scope()
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        flash("Förhandsgranskningen har gått ut. Ladda upp filen igen.", "error")
-        return redirect(url_for("basisdata.import_csv"))
-    try:
-        raw = base64.b64decode(form.payload.data or "", validate=True)
-        # Checked again: the file is trusted no more on confirm than on upload.
-        result = csv_import.preview(raw, scope, actor=current_user)
-        count = csv_import.apply(result)
-    except (ImportFileError, binascii.Error) as error:
-        db.session.rollback()
-        flash(
-            "Filen kunde inte läsas. Ladda upp den igen."
-            if isinstance(error, binascii.Error)
-            else str(error),
-            "error",
-        )
-        return redirect(url_for("basisdata.import_csv"))
-    db.session.commit()
-    log.info("event=csv_imported kind=%s rows=%d", csv_import.KIND, count)
-    flash(f"{count} rader underlag importerades.", "success")
-    return redirect(url_for("basisdata.index"))
+    return PAGES.confirm(_importer_scope())
