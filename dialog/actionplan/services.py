@@ -312,27 +312,21 @@ def save_texts(target: Target, year: int, texts: dict[int, str], *, actor=None) 
 def actions_by_plan_area(dialogue_ids) -> list[dict]:
     """How the actions of a set of dialogues (a select of Dialogue.id) spread over the plan's
     areas: one grouped query. Rows in the catalogue's order, then the not-linked actions."""
-    plan_of_finding = (
-        sa.select(Finding.plan_area_id).where(Finding.id == Action.finding_id).scalar_subquery()
-    )
+    is_open = sa.case((Action.status.in_([s for s in ActionStatus if s.is_open]), 1), else_=0)
     inner = (
-        sa.select(
-            plan_of_finding.label("plan_area_id"),
-            sa.case((Action.status.in_([s for s in ActionStatus if s.is_open]), 1), else_=0).label(
-                "is_open"
-            ),
-        )
+        sa.select(Finding.plan_area_id, is_open.label("is_open"))
+        .select_from(Action)
+        .outerjoin(Finding, Finding.id == Action.finding_id)
         .where(Action.dialogue_id.in_(dialogue_ids))
         .subquery()
     )
+    grouped = sa.select(inner.c.plan_area_id, inner.c.is_open, sa.func.count()).group_by(
+        inner.c.plan_area_id, inner.c.is_open
+    )
     counts: dict = defaultdict(lambda: [0, 0])
-    for plan_area_id, is_open, n in db.session.execute(
-        sa.select(inner.c.plan_area_id, inner.c.is_open, sa.func.count()).group_by(
-            inner.c.plan_area_id, inner.c.is_open
-        )
-    ):
+    for plan_area_id, open_, n in db.session.execute(grouped):
         counts[plan_area_id][0] += n
-        counts[plan_area_id][1] += n if is_open else 0
+        counts[plan_area_id][1] += n if open_ else 0
     rows = [
         {
             "plan_area": a.name,

@@ -288,34 +288,19 @@ def recurring(sel: Selection, limit: int = 15) -> dict:
             Dialogue.year,
         )
         years = sa.func.count(sa.distinct(Dialogue.year))
-    else:
-        # PostgreSQL: one row per (home, kind, area, year) first, then count the rows: two
-        # hash aggregates instead of sorting every finding for count(DISTINCT year).
-        per_year = (
-            sa.select(Dialogue.care_home_id, Finding.kind, Finding.area_id, Dialogue.year)
-            .join_from(Finding, Dialogue, Dialogue.id == Finding.dialogue_id)
-            .where(
-                Finding.kind != FindingKind.SUCCESS_FACTOR,
-                *sel.dialogue_conditions(period=False),
-                Dialogue.year.between(first, sel.year),
+        # Only the top rows come back; count(*) over () carries the total along with them.
+        stmt = (
+            base.add_columns(
+                years.label("years"), sa.func.min(year_col), sa.func.count().over().label("total")
             )
-            .group_by(Dialogue.care_home_id, Finding.kind, Finding.area_id, Dialogue.year)
-            .subquery()
+            .group_by(home_col, kind_col, area_col)
+            .having(years >= 2, sa.func.max(year_col) == sel.year)
+            .order_by(years.desc(), home_col, area_col, kind_col)
+            .limit(limit)
         )
-        base = sa.select(per_year.c.care_home_id, per_year.c.kind, per_year.c.area_id)
-        home_col, kind_col, area_col, year_col = per_year.c
-        years = sa.func.count()
-    # Only the top rows come back; count(*) over () carries the total along with them.
-    stmt = (
-        base.add_columns(
-            years.label("years"), sa.func.min(year_col), sa.func.count().over().label("total")
-        )
-        .group_by(home_col, kind_col, area_col)
-        .having(years >= 2, sa.func.max(year_col) == sel.year)
-        .order_by(years.desc(), home_col, area_col, kind_col)
-        .limit(limit)
-    )
-    found = db.session.execute(stmt).all()
+        found = db.session.execute(stmt).all()
+    else:
+        found = _recurring_postgresql(sel, first, limit)
     total = found[0][5] if found else 0
     area_names = _area_names()
     names = (
@@ -345,6 +330,44 @@ def recurring(sel: Selection, limit: int = 15) -> dict:
             for r in rows
         ],
     }
+
+
+def _recurring_postgresql(sel: Selection, first: int, limit: int) -> list[tuple]:
+    """recurring()'s rows on PostgreSQL: one hash aggregate per (home, kind, area) whose years
+    are the bits of a mask (bit 0 = the first year), instead of grouping per year first and
+    then again per (home, kind, area): about half the time on the national data (measured)."""
+    mask = sa.func.bit_or(sa.literal(1).op("<<")(Dialogue.year - first))
+    per_triple = (
+        sa.select(Dialogue.care_home_id, Finding.kind, Finding.area_id, mask.label("years_mask"))
+        .join_from(Finding, Dialogue, Dialogue.id == Finding.dialogue_id)
+        .where(
+            Finding.kind != FindingKind.SUCCESS_FACTOR,
+            *sel.dialogue_conditions(period=False),
+            Dialogue.year.between(first, sel.year),
+        )
+        .group_by(Dialogue.care_home_id, Finding.kind, Finding.area_id)
+        .subquery()
+    )
+    m = per_triple.c.years_mask
+    latest = 1 << (sel.year - first)
+    years = sum(m.op(">>")(i).op("&")(1) for i in range(RECURRING_YEARS))
+    stmt = (
+        sa.select(
+            per_triple.c.care_home_id,
+            per_triple.c.kind,
+            per_triple.c.area_id,
+            years.label("years"),
+            m,
+            sa.func.count().over().label("total"),
+        )
+        .where(m.op("&")(latest) != 0, m != latest)
+        .order_by(years.desc(), per_triple.c.care_home_id, per_triple.c.area_id, per_triple.c.kind)
+        .limit(limit)
+    )
+    return [
+        (home, kind, area_id, n, first + ((bits & -bits).bit_length() - 1), total)
+        for home, kind, area_id, n, bits, total in db.session.execute(stmt)
+    ]
 
 
 # --- actions ----------------------------------------------------------------------------------

@@ -78,6 +78,17 @@ class PlanArea(db.Model):
 
 class Finding(db.Model):
     __tablename__ = "finding"
+    __table_args__ = (
+        # The escalated findings (a few per cent) newest first, without scanning every finding:
+        # the dashboards' escalation list and its count read only this index.
+        sa.Index(
+            "ix_finding_escalated",
+            "escalated_at",
+            "id",
+            sqlite_where=sa.text("escalate IS 1"),
+            postgresql_where=sa.text("escalate IS true"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(
@@ -103,6 +114,12 @@ class Finding(db.Model):
 
 class Action(db.Model):
     __tablename__ = "action"
+    __table_args__ = (
+        # Open actions by due date (the overdue lists and reminders) without reading the closed
+        # ones. No index on the due date alone: for "overdue, newest dialogues first" PostgreSQL
+        # then walked every action in date order hoping to stop early (measured: 140 ms).
+        sa.Index("ix_action_status_due_date", "status", "due_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(
@@ -117,9 +134,9 @@ class Action(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, info=guarded("text", "Beskrivning"))
     responsible_party: Mapped[Party] = mapped_column(enum_column(Party))
     responsible_role: Mapped[ContactRole | None] = mapped_column(enum_column(ContactRole))
-    due_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[ActionStatus] = mapped_column(
-        enum_column(ActionStatus), default=ActionStatus.NOT_STARTED, index=True
+        enum_column(ActionStatus), default=ActionStatus.NOT_STARTED
     )
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The day the owner says it was done (status klar), and why it was stopped (avbruten).
