@@ -1,0 +1,399 @@
+"""Load test (issue 15): 50 logged-in users on two gunicorn workers, national demo data.
+
+For each database (SQLite file, and a throwaway PostgreSQL server from tests/support/pgserver):
+builds the fictional country (dialog/demo/national), serves it with gunicorn (2 sync workers,
+127.0.0.1 only) and runs wrk with 50 connections for `--seconds` per scenario:
+
+- 50 sessions: 5 administrators, 15 regional users and 30 MAS (kommun) users, each session
+  with its own login cookie, spread over the year view, the follow-up dashboard and a dialogue
+  page in its scope (a wrk Lua script rotates the 150 requests);
+- the same with the figure cache off (DIALOG_FOLLOWUP_CACHE_SECONDS=0) and on (30 s);
+- the same (cache off) while one administrator uploads a Word template and another imports a
+  CSV file of homes over and over (through the real forms, CSRF and all): how many of those
+  writes land, and that no read fails meanwhile;
+- the floor: a static file from the same server with the same wrk settings.
+
+Prints requests/s, p50/p99, errors (non-2xx and socket errors), ratio to the floor and the
+peak memory (VmHWM) of each gunicorn worker; targets from the issue beside.
+
+    .venv/bin/python benchmarks/load_bench.py [--db sqlite|postgresql|both] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from followup_bench import _free_port, build, ensure_wrk  # noqa: E402
+
+SESSIONS = {"admin": 5, "regional": 15, "mas": 30}
+TARGET_RPS = {"postgresql": 150, "sqlite": 100}
+TARGET_P99_MS = 1000
+PASSWORD = "demo-losenord"
+
+LUA = """
+local requests = {
+%s
+}
+local threads = 0
+function setup(thread)
+  -- the second thread starts half-way through the list
+  thread:set("offset", threads * math.floor(#requests / 2))
+  threads = threads + 1
+end
+function init(args)
+  counter = offset or 0
+end
+function request()
+  counter = counter + 1
+  local r = requests[(counter %% #requests) + 1]
+  return wrk.format("GET", r[1], {["Cookie"] = r[2]})
+end
+"""
+
+
+def dialogue_pages(database_url: str, instance: Path) -> dict[str, str]:
+    """A dialogue page in each user's scope (the newest held dialogue they can see)."""
+    os.environ["DIALOG_DATABASE_URL"] = database_url
+    os.environ["DIALOG_INSTANCE_PATH"] = str(instance)
+    import sqlalchemy as sa
+
+    from dialog import create_app
+    from dialog.extensions import db
+    from dialog.models import Dialogue, User
+    from dialog.scope import Scope
+
+    app = create_app({"RATELIMIT_ENABLED": False})
+    pages = {}
+    with app.app_context():
+        for username in SESSIONS:
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            dialogue_id = db.session.scalar(
+                sa.select(Dialogue.id)
+                .where(Scope.of(user).dialogue_clause())
+                .order_by(Dialogue.year.desc(), Dialogue.id)
+            )
+            pages[username] = f"/dialoger/{dialogue_id}"
+        db.session.remove()
+        db.engine.dispose()
+    return pages
+
+
+def municipality_name(database_url: str) -> str:
+    import sqlalchemy as sa
+
+    from dialog import create_app
+    from dialog.extensions import db
+    from dialog.models import Municipality
+
+    app = create_app({"RATELIMIT_ENABLED": False})
+    with app.app_context():
+        name = db.session.scalar(sa.select(Municipality.name).order_by(Municipality.id))
+        db.session.remove()
+        db.engine.dispose()
+    return name
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def login(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    token = csrf(session.get(f"{base}/logga-in", timeout=30).text)
+    response = session.post(
+        f"{base}/logga-in",
+        data={"csrf_token": token, "login": username, "password": PASSWORD},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert response.status_code == 302, f"login {username}: {response.status_code}"
+    return session
+
+
+def cookie_header(session: requests.Session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+class Server:
+    def __init__(self, database_url: str, instance: Path, cache: str):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(
+            os.environ,
+            DIALOG_DATABASE_URL=database_url,
+            DIALOG_INSTANCE_PATH=str(instance),
+            DIALOG_RATELIMIT_ENABLED="false",
+            DIALOG_LOAD_DEMO_DATA="false",
+            DIALOG_FOLLOWUP_CACHE_SECONDS=cache,
+            DIALOG_LOG_LEVEL="WARNING",
+        )
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
+                "app:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(200):
+            try:
+                requests.get(f"{self.base}/logga-in", timeout=2)
+                return
+            except requests.RequestException:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start")
+
+    def worker_peaks_mb(self) -> list[float]:
+        """Peak resident memory (VmHWM) of each worker process."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        peaks = []
+        for pid in children.read_text().split():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+            peaks.append(kb / 1024)
+        return peaks
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
+def run_wrk(wrk: str, base: str, seconds: int, requests_lua: list[tuple[str, str]] | None):
+    args = [wrk, "-t2", "-c50", f"-d{seconds}s", "--latency", "--timeout", "30s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if requests_lua:
+            rows = ",\n".join(f'  {{"{path}", "{cookie}"}}' for path, cookie in requests_lua)
+            script.write(LUA % rows)
+            args += ["-s", script.name]
+        else:
+            script.write("")
+    url = base + ("/" if requests_lua else "/static/app.css")
+    try:
+        out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "p50": ms("50%"),
+        "p99": ms("99%"),
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(map(int, socket.groups())) if socket else 0,
+    }
+
+
+class Writers:
+    """One administrator uploads a Word template, another imports a CSV of homes, in a loop."""
+
+    def __init__(self, base: str, municipality: str):
+        self.base = base
+        self.municipality = municipality
+        self.stop = threading.Event()
+        self.counts = {"uploads": 0, "imports": 0, "failed": 0}
+        self.failures: list[str] = []
+        self.threads = [
+            threading.Thread(target=self._loop, args=(self._upload,), daemon=True),
+            threading.Thread(target=self._loop, args=(self._import,), daemon=True),
+        ]
+
+    def start(self):
+        self.uploader = login(self.base, "admin")
+        self.importer = login(self.base, "admin")
+        for thread in self.threads:
+            thread.start()
+
+    def finish(self) -> dict:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=120)
+        return self.counts
+
+    def _loop(self, step):
+        while not self.stop.is_set():
+            try:
+                step()
+            except Exception as error:  # noqa: BLE001 (counted and shown, the loop goes on)
+                self.counts["failed"] += 1
+                self.failures.append(repr(error)[:200])
+
+    def _upload(self):
+        page = self.uploader.get(f"{self.base}/mallar", timeout=60).text
+        target = re.search(r'<select[^>]*name="target"[^>]*>\s*<option[^>]*value="([^"]*)"', page)
+        data = (ROOT / "agenda_templates" / "agenda.docx").read_bytes()
+        response = self.uploader.post(
+            f"{self.base}/mallar",
+            data={
+                "csrf_token": csrf(page),
+                "kind": "agenda",
+                "target": target.group(1) if target else "",
+                "comment": "Lasttest",
+            },
+            files={"file": ("agenda.docx", data)},
+            allow_redirects=False,
+            timeout=120,
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"upload answered {response.status_code}")
+        self.counts["uploads"] += 1
+
+    def _import(self):
+        page = self.importer.get(f"{self.base}/register/import", timeout=60).text
+        rows = ["namn;kommun"] + [
+            f"Lasttestgården {n};{self.municipality}" for n in range(1, 51)
+        ]
+        preview = self.importer.post(
+            f"{self.base}/register/import",
+            data={"csrf_token": csrf(page), "kind": "boenden"},
+            files={"file": ("boenden.csv", "\n".join(rows).encode("utf-8"))},
+            timeout=120,
+        )
+        if preview.status_code != 200:
+            raise RuntimeError(f"import preview answered {preview.status_code}")
+        payload = re.search(r'name="payload"[^>]*value="([^"]+)"', preview.text).group(1)
+        done = self.importer.post(
+            f"{self.base}/register/import/bekrafta",
+            data={"csrf_token": csrf(preview.text), "kind": "boenden", "payload": payload},
+            allow_redirects=False,
+            timeout=120,
+        )
+        if done.status_code != 302:
+            raise RuntimeError(f"import confirm answered {done.status_code}")
+        self.counts["imports"] += 1
+
+
+def scenarios(kind: str, url: str, work: Path, seconds: int) -> list[dict]:
+    wrk = ensure_wrk()
+    if wrk is None:
+        raise SystemExit("wrk could not be installed")
+    pages = dialogue_pages(url, work)
+    municipality = municipality_name(url)
+    results = []
+    for label, cache, writing in (
+        ("50 sessions, cache off", "0", False),
+        ("50 sessions, cache 30 s", "30", False),
+        ("50 sessions, cache off, upload + CSV import", "0", True),
+    ):
+        server = Server(url, work, cache)
+        try:
+            mix = []
+            for username, n in SESSIONS.items():
+                for _ in range(n):
+                    cookie = cookie_header(login(server.base, username))
+                    for path in ("/arsoversikt", "/uppfoljning/", pages[username]):
+                        mix.append((path, cookie))
+            # Interleave the roles so every stretch of requests has the same mix.
+            mix = mix[::3] + mix[1::3] + mix[2::3]
+            if not results:
+                floor = run_wrk(wrk, server.base, seconds, None)
+                results.append({"label": "floor: static file", **floor})
+            writers = Writers(server.base, municipality) if writing else None
+            if writers:
+                writers.start()
+            result = run_wrk(wrk, server.base, seconds, mix)
+            if writers:
+                result["writes"] = writers.finish()
+                result["write_failures"] = writers.failures[:3]
+            result["worker_peak_mb"] = server.worker_peaks_mb()
+            results.append({"label": label, **result})
+        finally:
+            server.stop()
+    return results
+
+
+def report(kind: str, build_s: float, results: list[dict]) -> None:
+    floor = results[0]["rps"]
+    print(f"\n=== {kind}: national demo data built in {build_s:.0f} s ===")
+    print(
+        f"{'scenario':<46}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'floor/ours':>11}{'worker peak MB':>16}"
+    )
+    for r in results:
+        errors = r["non2xx"] + r["socket_errors"]
+        peaks = ", ".join(f"{p:.0f}" for p in r.get("worker_peak_mb", []))
+        ratio = floor / r["rps"] if r["rps"] else float("inf")
+        print(
+            f"{r['label']:<46}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.0f}{errors:>8}"
+            f"{ratio:>10.1f}x{peaks:>16}"
+        )
+        if "writes" in r:
+            w = r["writes"]
+            print(
+                f"{'':<4}meanwhile: {w['uploads']} template uploads and {w['imports']} CSV "
+                f"imports landed, {w['failed']} failed {r.get('write_failures') or ''}"
+            )
+    print(
+        f"targets: ≥ {TARGET_RPS[kind]} req/s, p99 < {TARGET_P99_MS} ms, zero errors "
+        "(cache off, also during the upload and the import)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE_URL",
+        help="an already built national demo database (skips the build; one --db only)",
+    )
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()}; cpus: {os.cpu_count()}")
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    for kind in kinds:
+        work = Path(tempfile.mkdtemp(prefix=f"load-bench-{kind}-"))
+        server = None
+        try:
+            if args.reuse:
+                url = args.reuse
+            elif kind == "sqlite":
+                url = f"sqlite:///{work / 'bench.sqlite3'}"
+            else:
+                from tests.support.pgserver import PostgresServer
+
+                server = PostgresServer()
+                server.start()
+                url = server.url()
+            print(f"\n[{kind}] building the national demo data …")
+            build_s = 0.0 if args.reuse else build(url, work)
+            print(f"[{kind}] load …")
+            report(kind, build_s, scenarios(kind, url, work, args.seconds))
+        finally:
+            if server is not None:
+                server.stop()
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
