@@ -1,8 +1,8 @@
 """Load test (issue 15): 50 logged-in users on two gunicorn workers, national demo data.
 
 For each database (SQLite file, and a throwaway PostgreSQL server from tests/support/pgserver):
-builds the fictional country (dialog/demo/national), serves it with gunicorn (2 sync workers,
-127.0.0.1 only) and runs wrk with 50 connections for `--seconds` per scenario:
+builds the fictional country (dialog/demo/national), serves it with gunicorn (2 workers, sync
+or `--threads N` each, 127.0.0.1 only) and runs wrk with 50 connections for `--seconds` per scenario:
 
 - 50 sessions: 5 administrators, 15 regional users and 30 MAS (kommun) users, each session
   with its own login cookie, spread over the year view, the follow-up dashboard and a dialogue
@@ -131,7 +131,7 @@ def cookie_header(session: requests.Session) -> str:
 
 
 class Server:
-    def __init__(self, database_url: str, instance: Path, cache: str):
+    def __init__(self, database_url: str, instance: Path, cache: str, threads: int):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(
@@ -148,6 +148,8 @@ class Server:
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
                 "--workers",
                 "2",
+                "--threads",
+                str(threads),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--log-level",
@@ -270,8 +272,10 @@ class Writers:
 
     def _import(self):
         page = self.importer.get(f"{self.base}/register/import", timeout=60).text
+        # New homes each round (a home already in the register is refused, as for a user).
+        batch = f"{os.getpid()}-{time.monotonic_ns()}"
         rows = ["namn;kommun"] + [
-            f"Lasttestgården {n};{self.municipality}" for n in range(1, 51)
+            f"Lasttestgården {batch}-{n};{self.municipality}" for n in range(1, 51)
         ]
         preview = self.importer.post(
             f"{self.base}/register/import",
@@ -293,7 +297,7 @@ class Writers:
         self.counts["imports"] += 1
 
 
-def scenarios(kind: str, url: str, work: Path, seconds: int) -> list[dict]:
+def scenarios(kind: str, url: str, work: Path, seconds: int, threads: int) -> list[dict]:
     wrk = ensure_wrk()
     if wrk is None:
         raise SystemExit("wrk could not be installed")
@@ -305,7 +309,7 @@ def scenarios(kind: str, url: str, work: Path, seconds: int) -> list[dict]:
         ("50 sessions, cache 30 s", "30", False),
         ("50 sessions, cache off, upload + CSV import", "0", True),
     ):
-        server = Server(url, work, cache)
+        server = Server(url, work, cache, threads)
         try:
             mix = []
             for username, n in SESSIONS.items():
@@ -364,6 +368,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gunicorn worker (1: sync workers)"
+    )
+    parser.add_argument(
         "--reuse",
         metavar="DATABASE_URL",
         help="an already built national demo database (skips the build; one --db only)",
@@ -387,8 +394,8 @@ def main() -> None:
                 url = server.url()
             print(f"\n[{kind}] building the national demo data …")
             build_s = 0.0 if args.reuse else build(url, work)
-            print(f"[{kind}] load …")
-            report(kind, build_s, scenarios(kind, url, work, args.seconds))
+            print(f"[{kind}] load, 2 workers × {args.threads} thread(s) …")
+            report(kind, build_s, scenarios(kind, url, work, args.seconds, args.threads))
         finally:
             if server is not None:
                 server.stop()
