@@ -150,3 +150,24 @@ def test_health_centre_user_answers_own_invitation_in_the_app(app, client, world
         client.post(f"/dialoger/{dialogue_id}/mitt-svar", data={"response": "ja"}).status_code
         == 403
     )
+
+
+def test_administrator_sees_escalations_of_held_dialogues_only(app, client, book):
+    """The administrators' list reads the escalated findings nationally (another query than a
+    region's): a finding escalated in a dialogue that was never held does not count."""
+    from dialog.findings import count_open_escalations
+    from dialog.models import DialogueStatus, User
+    from dialog.scope import Scope
+
+    rec = documented(app, book)
+    other = documented(app, book, home="b1", lock=False)
+    with app.app_context():
+        admin = Scope.of(db.session.scalars(sa.select(User).where(User.username == "admin")).one())
+        assert count_open_escalations(admin) == 2
+        dialogue = db.session.get(Dialogue, other.dialogue_id)
+        dialogue.status = DialogueStatus.CANCELLED
+        db.session.commit()
+        assert count_open_escalations(admin) == 1
+    login(client, "admin")
+    board = plain_text(client.get("/uppfoljning/?ar=2026"))
+    assert "1 iakttagelse" in board
