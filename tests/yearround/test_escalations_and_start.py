@@ -159,7 +159,7 @@ def test_administrator_sees_escalations_of_held_dialogues_only(app, client, book
     from dialog.models import DialogueStatus, User
     from dialog.scope import Scope
 
-    rec = documented(app, book)
+    documented(app, book)
     other = documented(app, book, home="b1", lock=False)
     with app.app_context():
         admin = Scope.of(db.session.scalars(sa.select(User).where(User.username == "admin")).one())
