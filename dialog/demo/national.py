@@ -798,10 +798,11 @@ def analyze() -> None:
         conn.execute(sa.text("ANALYZE"))
 
 
-def _drop_indexes(tables) -> list[sa.Index]:
-    """Drop the plain (non-unique) indexes of the big tables for the load: building an index
-    once over sorted rows is far cheaper than keeping it up to date row by row. In the load's
-    own transaction (both databases have transactional DDL), so a failed build keeps them."""
+def _drop_indexes(tables) -> list:
+    """Drop the plain (non-unique) indexes of the big tables for the load, and on PostgreSQL
+    their foreign keys too: building an index, or checking a key, once over all the rows is
+    far cheaper than row by row. In the load's own transaction (both databases have
+    transactional DDL), so a failed build keeps them; SQLite checks its keys as it goes."""
     connection = db.session.connection()
     dropped = []
     for table in tables:
@@ -809,14 +810,22 @@ def _drop_indexes(tables) -> list[sa.Index]:
             if not index.unique:
                 index.drop(connection)
                 dropped.append(index)
+        if connection.dialect.name == "postgresql":
+            for key in sorted(table.foreign_key_constraints, key=lambda k: k.name):
+                connection.execute(sa.schema.DropConstraint(key))
+                dropped.append(key)
     return dropped
 
 
-def _create_indexes(indexes: list[sa.Index]) -> None:
-    """The dropped indexes again, exactly as the models define them."""
+def _create_indexes(dropped: list) -> None:
+    """The dropped indexes and keys again, exactly as the models define them (a key is checked
+    over every row as it is added back)."""
     connection = db.session.connection()
-    for index in indexes:
-        index.create(connection)
+    for item in dropped:
+        if isinstance(item, sa.Index):
+            item.create(connection)
+        else:
+            connection.execute(sa.schema.AddConstraint(item))
 
 
 def _reset_sequences() -> None:

@@ -67,12 +67,16 @@ def test_the_load_reads_back_as_the_models_expect(app, national):
             sa.select(Action).where(Action.status == ActionStatus.DONE).limit(5)
         ).all()
         assert done and all(a.completed_at.tzinfo is not None for a in done)
-        # The indexes dropped for the load are back, exactly as the models define them.
+        # The indexes (and PostgreSQL's foreign keys) dropped for the load are back, as the
+        # models define them.
         inspector = sa.inspect(db.session.connection())
         for table in ("participant", "finding", "action", "audit_entry"):
             found = {i["name"] for i in inspector.get_indexes(table)}
             expected = {i.name for i in db.metadata.tables[table].indexes}
             assert expected <= found, (table, expected - found)
+            keys = {k["name"] for k in inspector.get_foreign_keys(table)}
+            expected = {k.name for k in db.metadata.tables[table].foreign_key_constraints}
+            assert expected <= keys or db.engine.dialect.name == "sqlite", (table, expected - keys)
         # New rows after the load get fresh ids (PostgreSQL sequences moved past the load).
         finding = Finding(
             dialogue_id=dialogue.id,
