@@ -55,6 +55,29 @@ def settings_for_region(region_id: int | None) -> EffectiveSettings:
         row = db.session.scalar(
             sa.select(RegionSettings).where(RegionSettings.region_id == region_id)
         )
+    return _effective(row)
+
+
+def settings_for_regions(region_ids) -> dict[int | None, EffectiveSettings]:
+    """The effective settings of many regions from one query (a national plan spans 21)."""
+    wanted = {r for r in region_ids if r is not None}
+    rows = (
+        {
+            row.region_id: row
+            for row in db.session.scalars(
+                sa.select(RegionSettings).where(RegionSettings.region_id.in_(wanted))
+            )
+        }
+        if wanted
+        else {}
+    )
+    found: dict[int | None, EffectiveSettings] = {r: _effective(rows.get(r)) for r in wanted}
+    if None in set(region_ids):
+        found[None] = _effective(None)
+    return found
+
+
+def _effective(row: RegionSettings | None) -> EffectiveSettings:
     required = DEFAULT_REQUIRED_ROLES
     if row is not None and row.required_roles:
         required = {
@@ -110,3 +133,11 @@ def expand_blocked_periods(periods: list[dict], year: int) -> list[tuple[str, da
 def blocked_periods_for_year(region_id: int | None, year: int) -> list[tuple[str, date, date]]:
     """The region's blocked periods (default: summer, Christmas and New Year) for one year."""
     return expand_blocked_periods(settings_for_region(region_id).blocked_periods, year)
+
+
+def blocked_periods_by_region(region_ids, year: int) -> dict[int | None, list]:
+    """Each region's blocked periods for one year, read in one query for all of them."""
+    return {
+        region_id: expand_blocked_periods(settings.blocked_periods, year)
+        for region_id, settings in settings_for_regions(region_ids).items()
+    }

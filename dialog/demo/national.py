@@ -1,13 +1,19 @@
 """A fictional country for benchmarks: `flask demo-data --scale national`.
 
 21 regions, 290 municipalities, 1,200 health centres, 2,000 homes and ten years of dialogues
-(about 20 findings and 10 actions each), written with bulk Core inserts in a few minutes.
+(about 20 findings and 10 actions each) with their audit history (booked, rebooked, cancelled,
+held, documented, actions followed up), written in bulk: rows go to the driver in large
+batches (SQLite executemany, PostgreSQL COPY), each value converted once by the column's own
+SQLAlchemy type, so what is stored is what a Core insert would store.
 Every name is invented ("Demoregion …", "Demokommun …", "Demoboendet …"); e-mail under
-example.org. No patient data.
+example.org; audit actors are fictional logins and the audit texts are structural. No patient
+data.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,6 +27,7 @@ from ..models import (
     ActionStatus,
     Area,
     Attendance,
+    AuditEntry,
     CareHome,
     Contact,
     ContactRole,
@@ -145,6 +152,13 @@ ACTION_TEXTS = [
     "Utse ansvarig för {a} på varje enhet.",
 ]
 CHUNK = 20000
+# The tables with hundreds of thousands of rows: their indexes are built after the load.
+BULK_TABLES = [
+    Participant.__table__,
+    Finding.__table__,
+    Action.__table__,
+    AuditEntry.__table__,
+]
 
 
 def _name(rng: random.Random, used: set[str]) -> str:
@@ -159,15 +173,104 @@ def _name(rng: random.Random, used: set[str]) -> str:
             return name
 
 
-def _insert(table, rows: list[dict]) -> None:
-    for i in range(0, len(rows), CHUNK):
-        db.session.execute(sa.insert(table), rows[i : i + CHUNK])
+def _insert(table: sa.Table, rows: list[dict]) -> None:
+    """Write plain rows through the session's own connection, in its transaction.
+
+    Each value is converted once by its column's SQLAlchemy type (enums to their stored value,
+    UTC timestamps, JSON) and columns left out get their Python default, as a Core insert would
+    do; the rows then go to the driver in one batch: executemany on SQLite, COPY on PostgreSQL
+    (psycopg 3). A Core insert's per-row parameter handling cost more than the writing."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    fixed = {}
+    for column in table.columns:
+        if column.name in names or column.default is None or column.primary_key:
+            continue
+        default = column.default
+        fixed[column.name] = default.arg(None) if default.is_callable else default.arg
+    columns = [table.c[name] for name in names] + [table.c[name] for name in fixed]
+    # One tuple per row, each value converted by its column's type as a Core insert would.
+    converters = {}
+    for column in columns:
+        processor = column.type._cached_bind_processor(dialect)
+        if processor is not None:
+            converters[column.name] = _converter(column.type, processor)
+    extra = tuple(converters[n](v) if n in converters else v for n, v in fixed.items())
+    values = list(map(_row_maker(names, converters, extra), rows))
+    quoted = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    name = dialect.identifier_preparer.format_table(table)
+    raw = connection.connection.driver_connection
+    if dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
+            for value in values:
+                copy.write_row(value)
+        return
+    marks = ", ".join("?" for _ in columns)
+    cursor = raw.cursor()
+    try:
+        for i in range(0, len(values), CHUNK):
+            cursor.executemany(
+                f"INSERT INTO {name} ({quoted}) VALUES ({marks})", values[i : i + CHUNK]
+            )
+    finally:
+        cursor.close()
+
+
+def _row_maker(names: list[str], converters: dict, extra: tuple):
+    """A function from a row dict to the driver's row, built once per table: a column with a
+    converter is passed through it, the rest are taken as they are, the (converted) defaults
+    appended."""
+    plain = operator.itemgetter(*names) if len(names) > 1 else (lambda r: (r[names[0]],))
+    if not converters:
+        return lambda row: plain(row) + extra
+    steps = [(i, converters[n]) for i, n in enumerate(names) if n in converters]
+
+    def make(row):
+        value = [*plain(row), *extra]
+        for i, convert in steps:
+            value[i] = convert(value[i])
+        return value
+
+    return make
+
+
+def _converter(type_, processor):
+    """The column's converter, made cheap: an enum's stored values looked up in a dict built
+    from the type's own converter, any other hashable value converted once per distinct value
+    (flags and the shared timestamps repeat hundreds of thousands of times); JSON as it is."""
+    if isinstance(type_, sa.JSON):
+        return processor
+    if isinstance(type_, sa.Enum) and type_.enum_class is not None:
+        stored = {member: processor(member) for member in type_.enum_class} | {None: None}
+        return stored.__getitem__
+    seen: dict = {}
+    missing = object()
+
+    def convert(value):
+        found = seen.get(value, missing)
+        if found is missing:
+            found = seen[value] = processor(value)
+        return found
+
+    return convert
+
+
+@functools.lru_cache(maxsize=32)
+def _bookable_days(year: int) -> frozenset[date]:
+    """The days of a year a demo dialogue may fall on (the planner's rules, December out)."""
+    first = date(year, 1, 1)
+    days = (first + timedelta(days=n) for n in range(366))
+    return frozenset(d for d in days if d.year == year and d.month != 12 and is_bookable(d))
 
 
 def _working_day(rng: random.Random, year: int) -> date:
+    bookable = _bookable_days(year)
     while True:
         day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
-        if is_bookable(day) and day.month != 12:
+        if day in bookable:
             return day
 
 
@@ -292,21 +395,33 @@ def build_national(
         ("enhetschef", "Demo Enhetschef", UserScope(role=Role.UNIT_MANAGER, care_home_id=1)),
         ("vardcentral", "Demo Vårdcentral", UserScope(role=Role.HEALTH_CENTRE, health_centre_id=1)),
     ]
+    users = []
     for username, name, scope in specs:
         user = User(
             username=username, name=name, email=f"{username}@demo.example.org", scopes=[scope]
         )
-        user.set_password(PASSWORD)
+        if users:  # one password, hashed once (scrypt is slow on purpose)
+            user.password_hash = users[0].password_hash
+        else:
+            user.set_password(PASSWORD)
         db.session.add(user)
+        users.append(user)
     db.session.flush()
+    actors = _Actors({u.username: u.id for u in users})
 
     # --- dialogues, year by year ----------------------------------------------------------
-    totals = {"dialogues": 0, "participants": 0, "findings": 0, "actions": 0}
+    totals = {"dialogues": 0, "participants": 0, "findings": 0, "actions": 0, "audit_entries": 0}
     ids = {"dialogue": 0, "participant": 0, "finding": 0, "action": 0}
     now = datetime.now(UTC)
+    # The audit history draws from its own generator: the rest of the data stays as it was.
+    audit_rng = random.Random(seed + 1)
+    latest = min(now, _utc(today, 23))  # nothing is logged after the build's "today"
+    region_of = {m["id"]: m["region_id"] for m in municipality_rows}
+    parties, action_roles = list(Party), home_roles + centre_roles  # built once, drawn from often
     first_year = today.year - years + 1
+    dropped = _drop_indexes(BULK_TABLES)
     for year in range(first_year, today.year + 1):
-        dialogues, participants, findings, actions = [], [], [], []
+        dialogues, participants, findings, actions, audit = [], [], [], [], []
         for h in home_rows:
             if not h["active"] and year == today.year:
                 continue
@@ -374,6 +489,7 @@ def build_national(
                 )
                 for role in centre_roles
             ]
+            attended = {}
             for role, side, email, name in people:
                 ids["participant"] += 1
                 r = rng.random()
@@ -386,6 +502,8 @@ def build_national(
                         if r < 0.9
                         else Attendance.ABSENT
                     )
+                if attendance is not None:
+                    attended[f"{name} ({role.label})"] = [None, attendance.value]
                 participants.append(
                     {
                         "id": ids["participant"],
@@ -407,8 +525,11 @@ def build_national(
                         "created_at": now,
                     }
                 )
+            where = (region_of[h["municipality_id"]], h["municipality_id"], h["id"])
+            audit += _dialogue_history(audit_rng, actors, dialogues[-1], h, where, attended, latest)
             if status is not DialogueStatus.DOCUMENTED:
                 continue
+            first_action = len(actions)
             n_findings = rng.randint(FINDINGS_PER_DIALOGUE - 4, FINDINGS_PER_DIALOGUE + 4)
             dialogue_findings = []
             for _ in range(n_findings):
@@ -419,7 +540,7 @@ def build_national(
                 area_id, area_name = rng.choice(areas)
                 plan_area_id = rng.choice(plan_ids) if rng.random() < 0.8 else None
                 description = rng.choice(PHRASES[kind]).format(a=area_name.lower())
-                concerns = rng.choice(list(Party))
+                concerns = rng.choice(parties)
                 lesson = kind is FindingKind.SUCCESS_FACTOR and rng.random() < 0.3
                 escalate = kind is not FindingKind.SUCCESS_FACTOR and rng.random() < 0.02
                 findings.append(
@@ -467,8 +588,8 @@ def build_national(
                         "dialogue_id": did,
                         "finding_id": finding_id,
                         "description": rng.choice(ACTION_TEXTS).format(a=area_name.lower()),
-                        "responsible_party": rng.choice(list(Party)),
-                        "responsible_role": rng.choice(home_roles + centre_roles),
+                        "responsible_party": rng.choice(parties),
+                        "responsible_role": rng.choice(action_roles),
                         "due_date": due,
                         "status": status,
                         "completed_at": (
@@ -478,22 +599,29 @@ def build_national(
                         "updated_at": now,
                     }
                 )
+            audit += _action_history(
+                audit_rng, actors, dialogues[-1], actions[first_action:], h, where, latest
+            )
         _insert(Dialogue.__table__, dialogues)
         _insert(Participant.__table__, participants)
         _insert(Finding.__table__, findings)
         _insert(Action.__table__, actions)
+        _insert(AuditEntry.__table__, audit)
         for key, rows in (
             ("dialogues", dialogues),
             ("participants", participants),
             ("findings", findings),
             ("actions", actions),
+            ("audit_entries", audit),
         ):
             totals[key] += len(rows)
         echo(
-            f"{year}: {len(dialogues)} dialoger, {len(findings)} fynd, {len(actions)} åtgärder "
+            f"{year}: {len(dialogues)} dialoger, {len(findings)} fynd, {len(actions)} åtgärder, "
+            f"{len(audit)} loggposter "
             f"({(datetime.now() - started).total_seconds():.0f} s)"
         )
 
+    _create_indexes(dropped)
     _reset_sequences()
     echo(
         f"Klart på {(datetime.now() - started).total_seconds():.0f} s: "
@@ -503,10 +631,201 @@ def build_national(
     return totals
 
 
+class _Actors:
+    """Fictional logins for the audit history: each home's unit manager, each centre's manager.
+    Home 1 and centre 1 are the demo logins enhetschef and vardcentral, so their own history
+    carries their account."""
+
+    def __init__(self, user_ids: dict[str, int]):
+        self.user_ids = user_ids
+
+    def home(self, home_id: int) -> tuple[str, int | None]:
+        if home_id == 1:
+            return "enhetschef", self.user_ids["enhetschef"]
+        return f"enhetschef.{home_id}", None
+
+    def centre(self, centre_id: int) -> tuple[str, int | None]:
+        if centre_id == 1:
+            return "vardcentral", self.user_ids["vardcentral"]
+        return f"vardcentral.{centre_id}", None
+
+
+def _entry(at, actor, action, object_type, object_id, where, summary="", changes=None) -> dict:
+    region_id, municipality_id, care_home_id = where
+    return {
+        "at": at,
+        "user_id": actor[1],
+        "actor": actor[0],
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "summary": summary[:300],
+        "changes": changes or {},
+        "region_id": region_id,
+        "municipality_id": municipality_id,
+        "care_home_id": care_home_id,
+    }
+
+
+def _dialogue_history(rng, actors, d: dict, home: dict, where, attended, latest) -> list[dict]:
+    """What the services would have logged for one dialogue: booked (sometimes rebooked),
+    cancelled, or attendance recorded with the dialogue held, and documented. The same verbs
+    and the same kind of changes as dialog/dialogues and dialog/findings write."""
+    starts, ends = d["starts_at"], d["ends_at"]
+    actor = actors.home(home["id"])
+    entries = []
+    booked_at = min(starts - timedelta(days=rng.randint(21, 120), hours=rng.randint(0, 8)), latest)
+    first_starts = starts
+    rebooked = rng.random() < 0.12
+    if rebooked:
+        first_starts = starts - timedelta(days=rng.choice((-14, -7, 7, 14)))
+    entries.append(
+        _entry(
+            booked_at,
+            actor,
+            "bokade dialog",
+            "Dialogue",
+            d["id"],
+            where,
+            f"{home['name']} {first_starts.astimezone(STOCKHOLM).date().isoformat()}",
+            {
+                "year": d["year"],
+                "starts_at": first_starts.isoformat(),
+                "ends_at": (first_starts + (ends - starts)).isoformat(),
+                "location": d["location"],
+                "video_link": d["video_link"],
+                "health_centre_id": d["health_centre_id"],
+            },
+        )
+    )
+    if rebooked:
+        moved_at = booked_at + (min(first_starts, starts, latest) - booked_at) / 2
+        entries.append(
+            _entry(
+                max(moved_at, booked_at),
+                actor,
+                "bokade om dialog",
+                "Dialogue",
+                d["id"],
+                where,
+                changes={
+                    "starts_at": [first_starts.isoformat(), starts.isoformat()],
+                    "ends_at": [(first_starts + (ends - starts)).isoformat(), ends.isoformat()],
+                },
+            )
+        )
+    status = d["status"]
+    if status is DialogueStatus.CANCELLED:
+        entries.append(
+            _entry(
+                min(d["cancelled_at"], latest),
+                actor,
+                "ställde in dialog",
+                "Dialogue",
+                d["id"],
+                where,
+                changes={
+                    "status": ["planerad", "installd"],
+                    "cancel_reason": [None, d["cancel_reason"]],
+                },
+            )
+        )
+    if d["held_at"] is not None:
+        entries.append(
+            _entry(
+                min(d["held_at"] + timedelta(minutes=rng.randint(5, 240)), latest),
+                actor,
+                "registrerade närvaro",
+                "Dialogue",
+                d["id"],
+                where,
+                changes=attended | {"status": ["planerad", "genomford"]},
+            )
+        )
+    if d["documented_at"] is not None:
+        entries.append(
+            _entry(
+                min(d["documented_at"], latest),
+                actor,
+                "markerade dialog som dokumenterad",
+                "Dialogue",
+                d["id"],
+                where,
+                changes={"status": ["genomford", "dokumenterad"]},
+            )
+        )
+    return entries
+
+
+def _action_history(rng, actors, d: dict, actions: list[dict], home, where, latest) -> list:
+    """One or two of a documented dialogue's actions followed up during the year: started,
+    or done (by the side responsible for it)."""
+    moved = [a for a in actions if a["status"] in (ActionStatus.IN_PROGRESS, ActionStatus.DONE)]
+    if not moved:
+        return []
+    entries = []
+    for action in rng.sample(moved, min(len(moved), rng.choice((1, 1, 2)))):
+        actor = (
+            actors.centre(home["health_centre_id"])
+            if action["responsible_party"] is Party.HEALTH_CENTRE
+            else actors.home(home["id"])
+        )
+        begun = d["documented_at"] + timedelta(days=rng.randint(7, 45))
+        if action["status"] is ActionStatus.DONE:
+            at = max(action["completed_at"], d["documented_at"])
+            changes = {"status": [ActionStatus.IN_PROGRESS.value, ActionStatus.DONE.value]}
+        else:
+            at = begun
+            changes = {"status": [ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value]}
+        entries.append(
+            _entry(
+                min(at, latest),
+                actor,
+                "följde upp åtgärd",
+                "Action",
+                action["id"],
+                where,
+                action["description"][:120],
+                changes | {"efter_dokumentation": [None, True]},
+            )
+        )
+    return entries
+
+
 def analyze() -> None:
     """Refresh the planner statistics after a bulk load; run after the load has committed."""
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("ANALYZE"))
+
+
+def _drop_indexes(tables) -> list:
+    """Drop the plain (non-unique) indexes of the big tables for the load, and on PostgreSQL
+    their foreign keys too: building an index, or checking a key, once over all the rows is
+    far cheaper than row by row. In the load's own transaction (both databases have
+    transactional DDL), so a failed build keeps them; SQLite checks its keys as it goes."""
+    connection = db.session.connection()
+    dropped = []
+    for table in tables:
+        for index in sorted(table.indexes, key=lambda i: i.name):
+            if not index.unique:
+                index.drop(connection)
+                dropped.append(index)
+        if connection.dialect.name == "postgresql":
+            for key in sorted(table.foreign_key_constraints, key=lambda k: k.name):
+                connection.execute(sa.schema.DropConstraint(key))
+                dropped.append(key)
+    return dropped
+
+
+def _create_indexes(dropped: list) -> None:
+    """The dropped indexes and keys again, exactly as the models define them (a key is checked
+    over every row as it is added back)."""
+    connection = db.session.connection()
+    for item in dropped:
+        if isinstance(item, sa.Index):
+            item.create(connection)
+        else:
+            connection.execute(sa.schema.AddConstraint(item))
 
 
 def _reset_sequences() -> None:

@@ -14,7 +14,7 @@ from ...dialogues import Booking, BookingError, book_dialogue, eligible_contacts
 from ...extensions import db
 from ...invitations import queue_invitations
 from ...models import CareHome, Contact, Dialogue, DialogueStatus, Participant
-from ...region_settings import blocked_periods_for_year
+from ...region_settings import blocked_periods_by_region
 from ...scope import Scope
 from ...timeutil import local
 from . import algorithm as planner
@@ -64,21 +64,21 @@ def _live_homes(year: int):
     )
 
 
-def plannable_homes(scope: Scope, year: int) -> list[CareHome]:
-    """Active homes the user may book for that have no live dialogue in the year."""
-    return list(
-        db.session.scalars(
-            sa.select(CareHome)
-            .where(
-                CareHome.active.is_(True),
-                scope.managed_home_clause(),
-                CareHome.id.not_in(_live_homes(year)),
-            )
-            .options(joinedload(CareHome.municipality), joinedload(CareHome.health_centre))
+def plannable_homes(scope: Scope, year: int, home_ids=None) -> list[CareHome]:
+    """Active homes the user may book for that have no live dialogue in the year (only those
+    of `home_ids` when given: a plan of one region loads its homes, not the nation's)."""
+    query = (
+        sa.select(CareHome)
+        .where(
+            CareHome.active.is_(True),
+            scope.managed_home_clause(),
+            CareHome.id.not_in(_live_homes(year)),
         )
-        .unique()
-        .all()
+        .options(joinedload(CareHome.municipality), joinedload(CareHome.health_centre))
     )
+    if home_ids is not None:
+        query = query.where(CareHome.id.in_(home_ids))
+    return list(db.session.scalars(query).unique().all())
 
 
 def previous_dates(home_ids: list[int], year: int) -> dict[int, tuple[date, time]]:
@@ -99,12 +99,13 @@ def previous_dates(home_ids: list[int], year: int) -> dict[int, tuple[date, time
 
 
 def _selected_homes(scope: Scope, params: PlannerParams) -> list[CareHome]:
-    homes = plannable_homes(scope, params.year)
     if params.home_ids is None:
+        homes = plannable_homes(scope, params.year)
         return sorted(homes, key=lambda h: (h.municipality.name, h.name))
     wanted = list(dict.fromkeys(params.home_ids))
     if not wanted:
         raise PlanInputError("Välj minst ett boende att planera.")
+    homes = plannable_homes(scope, params.year, wanted)
     by_id = {h.id: h for h in homes}
     missing = [i for i in wanted if i not in by_id]
     if missing:
@@ -231,9 +232,10 @@ def build_request(scope: Scope, params: PlannerParams, today: date) -> tuple[Pla
         people=people,
         booked=booked,
         days_off=planner.swedish_days_off([params.year]),
+        # One query for every region's settings, not one per region.
         blocked={
-            r: [BlockedPeriod(*p) for p in blocked_periods_for_year(r, params.year)]
-            for r in regions
+            r: [BlockedPeriod(*p) for p in periods]
+            for r, periods in blocked_periods_by_region(regions, params.year).items()
         },
         length=params.length,
         day_start=params.day_start,

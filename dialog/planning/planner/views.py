@@ -12,7 +12,7 @@ from ...dialogues import BookingError
 from ...extensions import db
 from ...models import CareHome
 from ...scope import current_scope, require
-from . import forms, service
+from . import forms, overview, service
 from .algorithm import (
     HARD_RULES,
     PARTS,
@@ -69,22 +69,21 @@ def _params(form, data, home_ids) -> service.PlannerParams:
 
 
 def _render_start(form, scope, year, status=200, message=None):
-    homes = service.plannable_homes(scope, year)
-    homes.sort(key=lambda h: (h.municipality.name, h.name))
-    centres = sorted({h.health_centre for h in homes if h.health_centre}, key=lambda c: c.name)
-    previous = {k: v[0] for k, v in service.previous_dates([h.id for h in homes], year).items()}
+    filters = overview.Filters.from_args(request.args)
+    start = overview.start_overview(scope, year, filters)
     chosen = set(forms.selected_home_ids(request.form)) if request.method == "POST" else None
     return render_template(
         "planning/planner.html",
         form=form,
         year=year,
-        homes=homes,
-        centres=centres,
-        previous=previous,
+        overview=start,
+        links=overview.Links(url_for("planner.start"), year, filters),
         chosen=chosen,
         message=message,
         weekday_choices=forms.WEEKDAY_CHOICES,
         part_choices=forms.PART_CHOICES,
+        weekday_options=forms.options_html(forms.WEEKDAY_CHOICES),
+        part_options=forms.options_html(forms.PART_CHOICES),
         data=request.form,
     ), status
 
