@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
@@ -26,10 +26,41 @@ STATE_ORDER = [NOT_PLANNED, "planerad", "genomford", "dokumenterad", "installd"]
 STATE_LABELS = {NOT_PLANNED: NOT_PLANNED_LABEL} | {s.value: s.label for s in DialogueStatus}
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A municipality or health centre as the year view shows it."""
+
+    id: int
+    name: str
+    region_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HomeRow:
+    """The few columns of a home the year view needs (the names CareHome has, so the scope's
+    checks and the templates read it the same way): no ORM object per home."""
+
+    id: int
+    name: str
+    municipality_id: int
+    municipality: Place
+    health_centre_id: int | None
+    health_centre: Place | None
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueRow:
+    id: int
+    care_home_id: int
+    status: DialogueStatus
+    starts_at: datetime
+    ends_at: datetime
+
+
 @dataclass
 class YearRow:
-    home: CareHome
-    dialogue: Dialogue | None
+    home: HomeRow
+    dialogue: DialogueRow | None
 
     @property
     def state(self) -> str:
@@ -92,26 +123,31 @@ def year_overview(
     descending: bool = False,
     page: int = 1,
 ) -> YearOverview:
-    homes_query = (
-        sa.select(CareHome)
-        .where(CareHome.active.is_(True), scope.home_clause())
-        .options(joinedload(CareHome.municipality), joinedload(CareHome.health_centre))
-    )
+    home_conditions = [CareHome.active.is_(True), scope.home_clause()]
     if municipality_id:
-        homes_query = homes_query.where(CareHome.municipality_id == municipality_id)
+        home_conditions.append(CareHome.municipality_id == municipality_id)
     if health_centre_id:
-        homes_query = homes_query.where(CareHome.health_centre_id == health_centre_id)
-    homes = db.session.scalars(homes_query).unique().all()
+        home_conditions.append(CareHome.health_centre_id == health_centre_id)
+    homes = _home_rows(home_conditions)
 
     # A home's live dialogue wins; otherwise its latest cancelled one shows as "inställd".
-    by_home: dict[int, Dialogue] = {}
+    by_home: dict[int, DialogueRow] = {}
     if homes:
-        dialogues = db.session.scalars(
-            sa.select(Dialogue)
-            .where(Dialogue.year == year, Dialogue.care_home_id.in_([h.id for h in homes]))
-            .order_by(Dialogue.created_at)
-        ).all()
-        for d in dialogues:
+        dialogues = db.session.execute(
+            sa.select(
+                Dialogue.id,
+                Dialogue.care_home_id,
+                Dialogue.status,
+                Dialogue.starts_at,
+                Dialogue.ends_at,
+            )
+            .where(
+                Dialogue.year == year,
+                Dialogue.care_home_id.in_(sa.select(CareHome.id).where(*home_conditions)),
+            )
+            .order_by(Dialogue.created_at, Dialogue.id)
+        )
+        for d in itertools.starmap(DialogueRow, dialogues):
             current = by_home.get(d.care_home_id)
             if current is None or current.status is DialogueStatus.CANCELLED:
                 by_home[d.care_home_id] = d
@@ -129,6 +165,39 @@ def year_overview(
     )
     overview.page = min(max(page, 1), overview.pages)
     return overview
+
+
+def _home_rows(conditions: list) -> list[HomeRow]:
+    """The homes of the selection as plain rows, in one query; one Place per municipality and
+    health centre, shared by their homes."""
+    municipalities: dict[int, Place] = {}
+    centres: dict[int, Place] = {}
+    rows = db.session.execute(
+        sa.select(
+            CareHome.id,
+            CareHome.name,
+            CareHome.municipality_id,
+            Municipality.name,
+            Municipality.region_id,
+            CareHome.health_centre_id,
+            HealthCentre.name,
+        )
+        .join(Municipality, Municipality.id == CareHome.municipality_id)
+        .outerjoin(HealthCentre, HealthCentre.id == CareHome.health_centre_id)
+        .where(*conditions)
+    )
+    homes = []
+    for home_id, name, muni_id, muni_name, region_id, centre_id, centre_name in rows:
+        municipality = municipalities.get(muni_id)
+        if municipality is None:
+            municipality = municipalities[muni_id] = Place(muni_id, muni_name, region_id)
+        centre = None
+        if centre_id is not None:
+            centre = centres.get(centre_id)
+            if centre is None:
+                centre = centres[centre_id] = Place(centre_id, centre_name)
+        homes.append(HomeRow(home_id, name, muni_id, municipality, centre_id, centre))
+    return homes
 
 
 def filter_choices(scope: Scope) -> tuple[list[Municipality], list[HealthCentre]]:
