@@ -23,6 +23,7 @@ import xlsxwriter
 from ..timeutil import local
 from . import rows as row_sets
 from .filters import Selection
+from .xlsx_rows import BulkRowsWorksheet
 
 YES_NO = {True: "Ja", False: "Nej", None: ""}
 
@@ -157,15 +158,6 @@ def _excel_date(value) -> int:
     return (value - EXCEL_EPOCH_DAY).days
 
 
-def _xlsx_text(text: str) -> str:
-    """_safe_text, and never XML: in constant-memory mode XlsxWriter writes a string that looks
-    like a rich-text run ("<r>…</r>") into the sheet as it is, unescaped."""
-    text = _safe_text(text)
-    if text.startswith("<r>") and text.endswith("</r>"):
-        return "'" + text
-    return text
-
-
 def _converter(kind: str):
     """value (never None) -> what goes in the cell, and whether it is a number."""
     if kind == "int":
@@ -175,43 +167,25 @@ def _converter(kind: str):
     if kind == "date":
         return _excel_date, True
     if kind == "enum":
-        return (lambda v: v.label if isinstance(v, enum.Enum) else _xlsx_text(str(v))), False
+        return (lambda v: v.label if isinstance(v, enum.Enum) else _safe_text(str(v))), False
     if kind == "bool":
         return (lambda v: YES_NO[bool(v)]), False
-    return (lambda v: _xlsx_text(str(v))), False
+    return (lambda v: _safe_text(str(v))), False
 
 
 def _write_sheet(wb, title: str, columns: list, keys: list[str], data, header, formats) -> None:
-    ws = wb.add_worksheet(title)
+    ws = wb.add_worksheet(title, worksheet_class=BulkRowsWorksheet)
     for c, (_, heading, _, width) in enumerate(columns):
         ws.set_column(c, c, width)
         ws.write_string(0, c, heading, header)
     ws.freeze_panes(1, 0)
     plan = []
-    for c, (key, _, kind, _) in enumerate(columns):
+    for key, _, kind, _ in columns:
         convert, numeric = _converter(kind)
-        plan.append(
-            (
-                c,
-                keys.index(key),
-                convert,
-                ws.write_number if numeric else ws.write_string,
-                formats.get(kind),
-            )
-        )
-    r = 0
-    for r, row in enumerate(data, start=1):
-        for c, i, convert, write, fmt in plan:
-            value = row[i]
-            if value is None:
-                continue
-            if convert is not None:
-                value = convert(value)
-            if fmt is None:
-                write(r, c, value)
-            else:
-                write(r, c, value, fmt)
-    ws.autofilter(0, 0, max(r, 0), len(columns) - 1)
+        fmt = formats.get(kind)
+        plan.append((keys.index(key), numeric, convert, fmt._get_xf_index() if fmt else None))
+    last = ws.append_rows(1, plan, data)
+    ws.autofilter(0, 0, max(last, 0), len(columns) - 1)
 
 
 def xlsx_file(sel: Selection) -> BinaryIO:
