@@ -57,7 +57,7 @@ def municipalities(sel: Selection, today: date | None = None) -> list[Municipali
         .where(*sel.dialogue_conditions())
     )
     ids = sa.union(home_municipality, dialogue_municipality).subquery()
-    named = db.session.execute(
+    named = _rows(
         sa.select(Municipality.id, Municipality.name)
         .where(Municipality.id.in_(sa.select(ids.c[0])))
         .order_by(Municipality.name)
@@ -74,11 +74,16 @@ def municipalities(sel: Selection, today: date | None = None) -> list[Municipali
             name=name,
             coverage=coverage.get(mid) or _coverage({}, 0, 0),
             representation=represented.get(mid) or _representation([]),
-            findings=found.get(mid) or _findings([], {}, {}),
+            findings=found.get(mid) or _findings([], [], {}, {}),
             actions=acted.get(mid) or _actions([], today),
         )
         for mid, name in named
     ]
+
+
+def _rows(stmt):
+    """Plain rows through the session's connection (no ORM loading: these are only counts)."""
+    return db.session.connection().execute(stmt)
 
 
 # --- coverage ---------------------------------------------------------------------------------
@@ -103,7 +108,7 @@ def coverage_by_municipality(sel: Selection) -> dict[int, dict]:
     )
     homes = {
         mid: (n, without)
-        for mid, n, without in db.session.execute(
+        for mid, n, without in _rows(
             sa.select(
                 CareHome.municipality_id,
                 sa.func.count(CareHome.id),
@@ -114,7 +119,7 @@ def coverage_by_municipality(sel: Selection) -> dict[int, dict]:
         )
     }
     statuses: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    for mid, status, n in db.session.execute(
+    for mid, status, n in _rows(
         sa.select(CareHome.municipality_id, Dialogue.status, sa.func.count())
         .select_from(Dialogue)
         .join(CareHome, CareHome.id == Dialogue.care_home_id)
@@ -174,7 +179,7 @@ def representation_by_municipality(sel: Selection) -> dict[int, dict]:
     ]
     groups: dict[int, list] = defaultdict(list)
     memo: dict[tuple, dict] = {}
-    for mid, region_id, *present, n in db.session.execute(
+    for mid, region_id, *present, n in _rows(
         sa.select(*columns, sa.func.count()).group_by(*columns)
     ):
         key = (region_id if region_id in own else None, *(int(k or 0) for k in present))
@@ -227,41 +232,42 @@ def _representation(groups: list[tuple[dict, int]]) -> dict:
 
 
 def findings_by_municipality(sel: Selection) -> dict[int, dict]:
-    """{municipality id: figures.findings(...)} in one grouped query (plus the two catalogues)."""
-    rows: dict[int, list] = defaultdict(list)
-    for mid, kind, area_id, plan_area_id, n in db.session.execute(
-        sa.select(
-            CareHome.municipality_id,
-            Finding.kind,
-            Finding.area_id,
-            Finding.plan_area_id,
-            sa.func.count(),
+    """{municipality id: figures.findings(...)}: two grouped queries (by kind and area, and by
+    plan area; one query over all three would return their product) and the two catalogues."""
+
+    def grouped(*columns):
+        return _rows(
+            sa.select(CareHome.municipality_id, *columns, sa.func.count())
+            .select_from(Finding)
+            .join(Dialogue, Dialogue.id == Finding.dialogue_id)
+            .join(CareHome, CareHome.id == Dialogue.care_home_id)
+            .where(*sel.dialogue_conditions())
+            .group_by(CareHome.municipality_id, *columns)
         )
-        .select_from(Finding)
-        .join(Dialogue, Dialogue.id == Finding.dialogue_id)
-        .join(CareHome, CareHome.id == Dialogue.care_home_id)
-        .where(*sel.dialogue_conditions())
-        .group_by(CareHome.municipality_id, Finding.kind, Finding.area_id, Finding.plan_area_id)
-    ):
-        rows[mid].append((kind, area_id, plan_area_id, n))
-    if not rows:
+
+    by_area: dict[int, list] = defaultdict(list)
+    for mid, kind, area_id, n in grouped(Finding.kind, Finding.area_id):
+        by_area[mid].append((kind, area_id, n))
+    if not by_area:
         return {}
-    names = dict(db.session.execute(sa.select(Area.id, Area.name)).all())
+    by_plan: dict[int, list] = defaultdict(list)
+    for mid, plan_area_id, n in grouped(Finding.plan_area_id):
+        by_plan[mid].append((plan_area_id, n))
+    names = dict(_rows(sa.select(Area.id, Area.name)).all())
     plan_names = {
         pid: (name, order)
-        for pid, name, order in db.session.execute(
-            sa.select(PlanArea.id, PlanArea.name, PlanArea.sort_order)
-        )
+        for pid, name, order in _rows(sa.select(PlanArea.id, PlanArea.name, PlanArea.sort_order))
     }
-    return {mid: _findings(r, names, plan_names) for mid, r in rows.items()}
+    return {mid: _findings(rows, by_plan[mid], names, plan_names) for mid, rows in by_area.items()}
 
 
-def _findings(rows: list[tuple], names: dict, plan_names: dict) -> dict:
-    """figures.findings() from [(kind, area id, plan area id, n)] of the period."""
+def _findings(rows: list[tuple], plan_rows: list[tuple], names: dict, plan_names: dict) -> dict:
+    """figures.findings() from [(kind, area id, n)] and [(plan area id, n)] of the period."""
     by_area_id: dict = defaultdict(int)
     by_plan_id: dict = defaultdict(int)
-    for kind, area_id, plan_area_id, n in rows:
+    for kind, area_id, n in rows:
         by_area_id[(area_id, kind)] += n
+    for plan_area_id, n in plan_rows:
         by_plan_id[plan_area_id] += n
     by_area: dict[str, dict] = {}
     by_kind = {k: 0 for k in KINDS}
@@ -311,7 +317,7 @@ def actions_by_municipality(sel: Selection, today: date) -> dict[int, dict]:
     is_open = Action.status.in_([s for s in ActionStatus if s.is_open])
     overdue = sa.case((sa.and_(is_open, Action.due_date < today), 1), else_=0)
     rows: dict[int, list] = defaultdict(list)
-    for mid, party, status, late, n in db.session.execute(
+    for mid, party, status, late, n in _rows(
         sa.select(
             CareHome.municipality_id,
             Action.responsible_party,
