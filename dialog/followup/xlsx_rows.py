@@ -44,7 +44,7 @@ class BulkRowsWorksheet(Worksheet):
     ) -> int:
         """Write `rows` from `first_row` (0-based) down; the last row written (first_row - 1
         when there were none). `columns`: (index in the row, is a number, convert or None,
-        format's xf index or None) per sheet column from column A. None values stay blank."""
+        format's xf index or None) per sheet column from column A. None and "" stay blank."""
         if not self.constant_memory:
             raise RuntimeError("append_rows() needs constant_memory mode")
         # Write out the row XlsxWriter still holds (the header) before ours follow it.
@@ -66,7 +66,7 @@ class BulkRowsWorksheet(Worksheet):
                     value = convert(value)
                 if numeric:
                     parts.append(f'<c r="{letter}{ref}"{style}><v>{value:.16G}</v></c>')
-                else:
+                elif value != "":  # empty text stays an empty cell
                     parts.append(
                         f'<c r="{letter}{ref}"{style} t="inlineStr"><is>'
                         f"{inline_string(value)}</is></c>"

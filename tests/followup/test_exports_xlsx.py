@@ -145,7 +145,7 @@ def _sheet_xml(bulk: bool) -> str:
     else:
         for r, row in enumerate(data, start=1):
             for c, value in enumerate(row):
-                if value is None:
+                if value is None or value == "":  # ours leaves empty text blank
                     continue
                 if c == 0:
                     ws.write_number(r, c, value)
