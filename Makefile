@@ -25,6 +25,7 @@ bench:
 	.venv/bin/python benchmarks/invitations_bench.py
 	.venv/bin/python benchmarks/followup_bench.py --db both
 	.venv/bin/python benchmarks/roles_bench.py --db both
+	.venv/bin/python benchmarks/report_export_bench.py --db both
 	.venv/bin/python benchmarks/load_bench.py --db both
 
 # Rebuild the shipped Word templates in agenda_templates/ from tools/templates/.

@@ -7,9 +7,12 @@ lack. Colours are distinguishable for common colour-vision deficiencies (Okabe�
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import matplotlib
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
 
 from .figures import KINDS, PARTIES
@@ -38,14 +41,15 @@ matplotlib.rcParams.update(
 
 def render(name: str, board, fmt: str = "svg") -> bytes:
     # A Figure of its own per chart, without pyplot: no global state, so no lock between
-    # requests drawing at the same time.
+    # requests drawing at the same time. Each chart sets its own margins from the sizes of its
+    # texts (_text_size), so saving draws once: no tight_layout() and no bbox_inches="tight",
+    # which each lay the whole figure out once more (together most of the time of a chart).
     fig = _DRAW[name](board)
     buf = io.BytesIO()
     fig.savefig(
         buf,
         format=fmt,
         dpi=130 if fmt == "png" else None,
-        bbox_inches="tight",
         metadata={"Date": None} if fmt == "svg" else None,
     )
     return buf.getvalue()
@@ -56,10 +60,48 @@ def _axes(figsize):
     return fig, fig.subplots()
 
 
+PT = 1 / 72  # inches per point
+MARGIN = 0.08  # inches of white around a chart
+TICK_SPACE = (3.5 + 3.5) * PT  # tick length and the pad between tick and label (rc defaults)
+
+
+@lru_cache(maxsize=1024)
+def _text_size(text: str, size: float, bold: bool = False) -> tuple[float, float]:
+    """(width, height) in inches of one line of text in the charts' font."""
+    width, height, _ = _measurer().get_text_width_height_descent(
+        text, FontProperties(size=size, weight="bold" if bold else "normal"), ismath=False
+    )
+    return width * PT, height * PT
+
+
+@lru_cache(maxsize=1)
+def _measurer() -> RendererAgg:
+    # At 72 dpi a pixel is a point. Only measures text; never drawn on.
+    return RendererAgg(1, 1, 72)
+
+
+def _place(fig, ax, *, left: float, right: float, top: float, bottom: float) -> None:
+    """Margins in inches around the axes."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        top=1 - top / height,
+        bottom=bottom / height,
+    )
+
+
 def _hbar(labels, series, title, *, percent=False, height_per=0.42):
     """Horizontal bars; series = [(label, values)], stacked when more than one."""
     n = max(1, len(labels))
-    fig, ax = _axes((7.2, 1.1 + height_per * n))
+    label_width = max((_text_size(label, 10)[0] for label in labels), default=0)
+    title_width, title_height = _text_size(title, 11, bold=True)
+    margin_left = MARGIN + label_width + TICK_SPACE
+    margin_right = 0.25
+    # Wide enough for the title above the axes; the bars keep at least 3.5 inches.
+    width = max(7.2, margin_left + max(title_width, 3.5) + margin_right)
+    height = 1.1 + height_per * n
+    fig, ax = _axes((width, height))
     left = [0] * len(labels)
     positions = list(range(len(labels)))[::-1]
     for i, (name, values) in enumerate(series):
@@ -86,7 +128,15 @@ def _hbar(labels, series, title, *, percent=False, height_per=0.42):
         )
     if not labels:
         ax.text(0.5, 0.5, "Inga uppgifter för perioden", ha="center", transform=ax.transAxes)
-    fig.tight_layout()
+    bottom = MARGIN + _text_size("0", 10)[1] + TICK_SPACE
+    top = MARGIN + title_height + 6 * PT  # the title's pad (rc default 6 points)
+    if len(series) > 1:
+        # The legend stands 0.35/n of the axes' height above them, above the title.
+        legend = _text_size("Öp", 9)[1] + 2 * 0.4 * 9 * PT  # one line and its border pad
+        k = 0.35 / n
+        axes_height = (height - bottom - MARGIN - legend) / (1 + k)
+        top = max(top, height - bottom - axes_height)
+    _place(fig, ax, left=margin_left, right=margin_right, top=top, bottom=bottom)
     return fig
 
 
@@ -156,10 +206,23 @@ def _trends(board):
     else:
         ax.text(0.5, 0.5, "Inga uppgifter", ha="center", transform=ax.transAxes)
     ax.set_ylim(bottom=0)
-    from matplotlib.ticker import MaxNLocator
-
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.tight_layout()
+    # The widest y tick label is at most as wide as the largest value, grouped like matplotlib.
+    top_value = max((max(v, default=0) for _, v in lines), default=0)
+    tick_width = _text_size(f"{max(top_value, 1) * 1.1:.0f}", 10)[0]
+    legend_width = (
+        max(_text_size(label, 8)[0] for label, _ in lines) + (0.4 + 2.0 + 0.8 + 0.4) * 8 * PT
+        if years
+        else 0
+    )
+    _place(
+        fig,
+        ax,
+        left=MARGIN + tick_width + TICK_SPACE,
+        right=MARGIN + legend_width,
+        top=MARGIN + _text_size(CHARTS["trender"], 11, bold=True)[1] + 6 * PT,
+        bottom=MARGIN + _text_size("0", 10)[1] + TICK_SPACE,
+    )
     return fig
 
 

@@ -2,6 +2,10 @@
 
 Dates are real dates (Excel date cells, local Swedish time), header rows carry an autofilter
 and stay in view. CSV uses semicolons and a BOM so Swedish Excel opens it as it is.
+
+The workbook is written by XlsxWriter in constant-memory mode, row by row from rows.stream()
+(a chunk of rows at a time), into an anonymous temporary file that the download then streams:
+memory stays flat however many rows the selection holds.
 """
 
 from __future__ import annotations
@@ -9,16 +13,17 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import tempfile
+from collections.abc import Iterator
 from datetime import date, datetime
+from typing import BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from ..timeutil import local
 from . import rows as row_sets
 from .filters import Selection
+from .xlsx_rows import BulkRowsWorksheet
 
 YES_NO = {True: "Ja", False: "Nej", None: ""}
 
@@ -135,39 +140,91 @@ def _safe_text(text):
     return text
 
 
+HEADER_FORMAT = {"bold": True, "bg_color": "#DDE7EE", "pattern": 1}
+EXCEL_EPOCH = datetime(1899, 12, 30)
+EXCEL_EPOCH_DAY = EXCEL_EPOCH.date()
+CHUNK_BYTES = 64 * 1024
+
+
+def _excel_datetime(value: datetime) -> float:
+    """A UTC timestamp as Excel's serial day number in Swedish local time."""
+    delta = local(value).replace(tzinfo=None) - EXCEL_EPOCH
+    return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+
+
+def _excel_date(value) -> int:
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return (value - EXCEL_EPOCH_DAY).days
+
+
+def _converter(kind: str):
+    """value (never None) -> what goes in the cell, and whether it is a number."""
+    if kind == "int":
+        return None, True
+    if kind == "datetime":
+        return _excel_datetime, True
+    if kind == "date":
+        return _excel_date, True
+    if kind == "enum":
+        return (lambda v: v.label if isinstance(v, enum.Enum) else _safe_text(str(v))), False
+    if kind == "bool":
+        return (lambda v: YES_NO[bool(v)]), False
+    return (lambda v: _safe_text(str(v))), False
+
+
+def _write_sheet(wb, title: str, columns: list, keys: list[str], data, header, formats) -> None:
+    ws = wb.add_worksheet(title, worksheet_class=BulkRowsWorksheet)
+    for c, (_, heading, _, width) in enumerate(columns):
+        ws.set_column(c, c, width)
+        ws.write_string(0, c, heading, header)
+    ws.freeze_panes(1, 0)
+    plan = []
+    for key, _, kind, _ in columns:
+        convert, numeric = _converter(kind)
+        fmt = formats.get(kind)
+        plan.append((keys.index(key), numeric, convert, fmt._get_xf_index() if fmt else None))
+    last = ws.append_rows(1, plan, data)
+    ws.autofilter(0, 0, max(last, 0), len(columns) - 1)
+
+
+def xlsx_file(sel: Selection) -> BinaryIO:
+    """The workbook in an anonymous temporary file (gone when closed), positioned at its start."""
+    out = tempfile.TemporaryFile(prefix="dialog-export-", suffix=".xlsx")
+    try:
+        wb = xlsxwriter.Workbook(
+            out,
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        header = wb.add_format(HEADER_FORMAT)
+        formats = {kind: wb.add_format({"num_format": f}) for kind, f in FORMATS.items()}
+        for kind, (title, columns) in COLUMNS.items():
+            keys, data = row_sets.stream(kind, sel)
+            _write_sheet(wb, title, columns, keys, data, header, formats)
+        wb.close()
+        out.seek(0)
+        return out
+    except BaseException:
+        out.close()
+        raise
+
+
+def chunks(file: BinaryIO) -> Iterator[bytes]:
+    """The file's bytes a chunk at a time, closing (and so removing) it at the end."""
+    with file:
+        while chunk := file.read(CHUNK_BYTES):
+            yield chunk
+
+
 def build_xlsx(sel: Selection) -> bytes:
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDE7EE")
-    for kind, (title, columns) in COLUMNS.items():
-        ws = wb.create_sheet(title)
-        for i, (_, _, _, width) in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        ws.freeze_panes = "A2"
-        data = row_sets.ROW_SETS[kind](sel)
-        last = get_column_letter(len(columns))
-        ws.auto_filter.ref = f"A1:{last}{len(data) + 1}"
-        header = []
-        for _, heading, _, _ in columns:
-            cell = WriteOnlyCell(ws, value=heading)
-            cell.font, cell.fill = bold, fill
-            header.append(cell)
-        ws.append(header)
-        formats = {i: FORMATS[k] for i, (_, _, k, _) in enumerate(columns) if k in FORMATS}
-        for row in data:
-            out = []
-            for i, (key, _, kind_, _) in enumerate(columns):
-                value = _cell_value(row[key], kind_)
-                if i in formats and value is not None:
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.number_format = formats[i]
-                    out.append(cell)
-                else:
-                    out.append(_safe_text(value))
-            ws.append(out)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """The workbook as bytes (for callers that need it whole; the download streams it)."""
+    with xlsx_file(sel) as file:
+        return file.read()
 
 
 def build_csv(sel: Selection, table: str) -> str:
@@ -177,8 +234,10 @@ def build_csv(sel: Selection, table: str) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([heading for _, heading, _, _ in columns])
-    for row in row_sets.ROW_SETS[kind](sel):
-        writer.writerow([_safe_text(_text_value(row[key], k)) for key, _, k, _ in columns])
+    keys, data = row_sets.stream(kind, sel)
+    plan = [(keys.index(key), k) for key, _, k, _ in columns]
+    for row in data:
+        writer.writerow([_safe_text(_text_value(row[i], k)) for i, k in plan])
     return out.getvalue()
 
 

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import CareHome, HealthCentre, Municipality, Region
 from ..sandbox import Picture, render_docx
 from ..timeutil import format_date, now_utc
-from . import charts, figures, rows
+from . import by_municipality, charts, figures, rows
 from .figures import KINDS, today_local
 from .filters import Selection
 
@@ -184,7 +184,6 @@ def report_context(sel: Selection, alt_texts: dict | None = None) -> dict:
     today = today_local()
     board = figures.dashboard(sel, today)
     c, r, f, a = board.coverage, board.representation, board.findings, board.actions
-    finding_rows = rows.findings(sel)
 
     def finding_entry(row):
         return {
@@ -195,27 +194,12 @@ def report_context(sel: Selection, alt_texts: dict | None = None) -> dict:
             "description": row["description"],
         }
 
-    municipality_ids = list(
-        db.session.scalars(
-            sa.select(CareHome.municipality_id)
-            .where(*sel.home_conditions())
-            .distinct()
-            .union(
-                sa.select(CareHome.municipality_id)
-                .join(figures.Dialogue, figures.Dialogue.care_home_id == CareHome.id)
-                .where(*sel.dialogue_conditions())
-            )
-        )
-    )
+    # One grouped query per family for every municipality (by_municipality.py): the number of
+    # queries does not grow with the number of municipalities.
     municipalities = []
-    for m in db.session.scalars(
-        sa.select(Municipality)
-        .where(Municipality.id.in_(municipality_ids))
-        .order_by(Municipality.name)
-    ):
+    for m in by_municipality.municipalities(sel, today):
         msel = replace(sel, municipality_id=m.id)
-        mc, mr = figures.coverage(msel), figures.representation_figures(msel)
-        mf, ma = figures.findings(msel), figures.actions(msel, today)
+        mc, mr, mf, ma = m.coverage, m.representation, m.findings, m.actions
         mk = _kind_counts(mf)
         quiet = not (mc["booked"] or mc["held"] or mc["cancelled"])
         municipalities.append(
@@ -300,8 +284,10 @@ def report_context(sel: Selection, alt_texts: dict | None = None) -> dict:
             }
             for e in a["by_party"]
         ],
-        "escalated": [finding_entry(x) for x in finding_rows if x["escalate"]][:MAX_LISTED],
-        "lessons": [finding_entry(x) for x in finding_rows if x["spread_as_lesson"]][:MAX_LISTED],
+        "escalated": [
+            finding_entry(x) for x in rows.findings(sel, limit=MAX_LISTED, escalated=True)
+        ],
+        "lessons": [finding_entry(x) for x in rows.findings(sel, limit=MAX_LISTED, lessons=True)],
         "trend_rows": [
             {
                 "year": t["year"],

@@ -40,6 +40,11 @@ def _base(stmt, sel: Selection):
     )
 
 
+def _execute(stmt):
+    """Plain column rows through the session's connection: no ORM loading per row."""
+    return db.session.connection().execute(stmt)
+
+
 def _page(stmt, limit, offset):
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset or 0)
@@ -66,8 +71,8 @@ def count(kind: str, sel: Selection) -> int:
     return db.session.scalar(_base(stmt, sel)) or 0
 
 
-def dialogues(sel: Selection, limit=None, offset=None) -> list[dict]:
-    stmt = _page(
+def _dialogues_stmt(sel: Selection):
+    return (
         _base(
             sa.select(
                 Dialogue.id,
@@ -90,25 +95,33 @@ def dialogues(sel: Selection, limit=None, offset=None) -> list[dict]:
         )
         .join(Region, Region.id == Municipality.region_id)
         .outerjoin(HealthCentre, HealthCentre.id == Dialogue.health_centre_id)
-        .order_by(Dialogue.starts_at, Dialogue.id),
-        limit,
-        offset,
+        .order_by(Dialogue.starts_at, Dialogue.id)
     )
-    rows = [dict(r._mapping) for r in db.session.execute(stmt)]
-    statuses = (
-        representation_by_dialogue(sel, dialogue_ids=[r["id"] for r in rows])
-        if limit is not None
-        else representation_by_dialogue(sel)
-    )
+
+
+def _full_representation(sel: Selection, dialogue_ids) -> dict[int, bool]:
+    """{dialogue id: full representation?} for those of the ids that were held."""
+    statuses = representation_by_dialogue(sel, dialogue_ids=dialogue_ids)
+    return {i: all(s.complete for s in st.values()) for i, st in statuses.items()}
+
+
+def dialogues(sel: Selection, limit=None, offset=None) -> list[dict]:
+    rows = [dict(r._mapping) for r in _execute(_page(_dialogues_stmt(sel), limit, offset))]
+    if limit is not None:
+        full = _full_representation(sel, [r["id"] for r in rows])
+    else:
+        full = {
+            i: all(s.complete for s in st.values())
+            for i, st in representation_by_dialogue(sel).items()
+        }
     for r in rows:
-        st = statuses.get(r["id"])
-        r["full_representation"] = None if st is None else all(s.complete for s in st.values())
+        r["full_representation"] = full.get(r["id"])
     return rows
 
 
-def participants(sel: Selection, limit=None, offset=None) -> list[dict]:
+def _participants_stmt(sel: Selection):
     stand_in = aliased(Participant)
-    stmt = _page(
+    return (
         _base(
             sa.select(
                 Participant.id,
@@ -131,15 +144,16 @@ def participants(sel: Selection, limit=None, offset=None) -> list[dict]:
             sel,
         )
         .outerjoin(stand_in, stand_in.id == Participant.stand_in_for_id)
-        .order_by(Dialogue.starts_at, Dialogue.id, Participant.side, Participant.id),
-        limit,
-        offset,
+        .order_by(Dialogue.starts_at, Dialogue.id, Participant.side, Participant.id)
     )
-    return [dict(r._mapping) for r in db.session.execute(stmt)]
 
 
-def findings(sel: Selection, limit=None, offset=None) -> list[dict]:
-    stmt = _page(
+def participants(sel: Selection, limit=None, offset=None) -> list[dict]:
+    return [dict(r._mapping) for r in _execute(_page(_participants_stmt(sel), limit, offset))]
+
+
+def _findings_stmt(sel: Selection, *conditions):
+    return (
         _base(
             sa.select(
                 Finding.id,
@@ -161,44 +175,53 @@ def findings(sel: Selection, limit=None, offset=None) -> list[dict]:
             .join(Finding, Finding.dialogue_id == Dialogue.id),
             sel,
         )
+        .where(*conditions)
         .join(Area, Area.id == Finding.area_id)
         .outerjoin(PlanArea, PlanArea.id == Finding.plan_area_id)
-        .order_by(Dialogue.starts_at, Dialogue.id, Finding.id),
-        limit,
-        offset,
+        .order_by(Dialogue.starts_at, Dialogue.id, Finding.id)
     )
-    return [dict(r._mapping) for r in db.session.execute(stmt)]
+
+
+def findings(sel: Selection, limit=None, offset=None, *, escalated=False, lessons=False):
+    """The findings of the selection; only those escalated or spread as lessons on request
+    (the report lists the first few hundred of each)."""
+    conditions = []
+    if escalated:
+        conditions.append(Finding.escalate.is_(True))
+    if lessons:
+        conditions.append(Finding.spread_as_lesson.is_(True))
+    stmt = _page(_findings_stmt(sel, *conditions), limit, offset)
+    return [dict(r._mapping) for r in _execute(stmt)]
+
+
+def _actions_stmt(sel: Selection, today: date | None = None):
+    today = today or today_local()
+    overdue = sa.and_(Action.status.in_(OPEN), Action.due_date < today)
+    return _base(
+        sa.select(
+            Action.id,
+            Action.dialogue_id,
+            Action.finding_id,
+            Dialogue.year,
+            Dialogue.care_home_id,
+            CareHome.name.label("home"),
+            Municipality.name.label("municipality"),
+            Action.description,
+            Action.responsible_party,
+            Action.responsible_role,
+            Action.due_date,
+            Action.status,
+            sa.case((overdue, True), else_=False).label("overdue"),
+            Action.completed_at,
+        )
+        .select_from(Dialogue)
+        .join(Action, Action.dialogue_id == Dialogue.id),
+        sel,
+    ).order_by(Dialogue.starts_at, Dialogue.id, Action.id)
 
 
 def actions(sel: Selection, limit=None, offset=None, today: date | None = None) -> list[dict]:
-    today = today or today_local()
-    overdue = sa.and_(Action.status.in_(OPEN), Action.due_date < today)
-    stmt = _page(
-        _base(
-            sa.select(
-                Action.id,
-                Action.dialogue_id,
-                Action.finding_id,
-                Dialogue.year,
-                Dialogue.care_home_id,
-                CareHome.name.label("home"),
-                Municipality.name.label("municipality"),
-                Action.description,
-                Action.responsible_party,
-                Action.responsible_role,
-                Action.due_date,
-                Action.status,
-                sa.case((overdue, True), else_=False).label("overdue"),
-                Action.completed_at,
-            )
-            .select_from(Dialogue)
-            .join(Action, Action.dialogue_id == Dialogue.id),
-            sel,
-        ).order_by(Dialogue.starts_at, Dialogue.id, Action.id),
-        limit,
-        offset,
-    )
-    rows = [dict(r._mapping) for r in db.session.execute(stmt)]
+    rows = [dict(r._mapping) for r in _execute(_page(_actions_stmt(sel, today), limit, offset))]
     for r in rows:
         r["overdue"] = bool(r["overdue"])
     return rows
@@ -210,3 +233,33 @@ ROW_SETS = {
     "findings": findings,
     "actions": actions,
 }
+
+
+_STATEMENTS = {
+    "dialogues": _dialogues_stmt,
+    "participants": _participants_stmt,
+    "findings": _findings_stmt,
+    "actions": _actions_stmt,
+}
+STREAM_CHUNK = 2000
+
+
+def stream(kind: str, sel: Selection, *, chunk: int = STREAM_CHUNK):
+    """(keys, rows): the rows of ROW_SETS[kind] in the same order, as plain tuples in the order
+    of `keys`, fetched `chunk` at a time (a server-side cursor on PostgreSQL) so memory stays
+    flat however many rows the selection holds. For the exports. A dialogue's
+    full_representation comes last, computed a chunk at a time; an action's overdue is 1/0."""
+    result = (
+        db.session.connection().execution_options(yield_per=chunk).execute(_STATEMENTS[kind](sel))
+    )
+    keys = list(result.keys())
+    if kind != "dialogues":
+        return keys, (tuple(r) for part in result.partitions() for r in part)
+
+    def with_representation():
+        for part in result.partitions():
+            full = _full_representation(sel, [r[0] for r in part])
+            for r in part:
+                yield (*r, full.get(r[0]))
+
+    return keys + ["full_representation"], with_representation()

@@ -308,8 +308,9 @@ def lessons_library():
 @login_required
 def export_xlsx():
     sel = _selection()
-    data = exports.build_xlsx(sel)
-    return attachment(data, exports.filename(sel, ".xlsx"), XLSX_MIMETYPE)
+    # Written to a temporary file row by row, then streamed from it (memory stays flat).
+    file = exports.xlsx_file(sel)
+    return attachment(exports.chunks(file), exports.filename(sel, ".xlsx"), XLSX_MIMETYPE)
 
 
 @bp.get("/export-<table>.csv")
