@@ -23,7 +23,6 @@ import xlsxwriter
 from ..timeutil import local
 from . import rows as row_sets
 from .filters import Selection
-from .xlsx_rows import BulkRowsWorksheet
 
 YES_NO = {True: "Ja", False: "Nej", None: ""}
 
@@ -134,58 +133,68 @@ def _text_value(value, kind) -> str:
 
 
 def _safe_text(text):
-    """Keep spreadsheet programs from running user text as a formula (CSV/formula injection)."""
-    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """User text is only ever text in a spreadsheet.
+
+    A leading =, +, - or @ would run as a formula (CSV/formula injection). And XlsxWriter's
+    constant-memory mode writes a string that starts with <r> and ends with </r> into the sheet
+    as raw XML (its rich-string form): such a text gets the same leading apostrophe.
+    """
+    if not isinstance(text, str):
+        return text
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") or (
+        text.startswith("<r>") and text.endswith("</r>")
+    ):
         return "'" + text
     return text
 
 
 HEADER_FORMAT = {"bold": True, "bg_color": "#DDE7EE", "pattern": 1}
-EXCEL_EPOCH = datetime(1899, 12, 30)
-EXCEL_EPOCH_DAY = EXCEL_EPOCH.date()
 CHUNK_BYTES = 64 * 1024
 
 
-def _excel_datetime(value: datetime) -> float:
-    """A UTC timestamp as Excel's serial day number in Swedish local time."""
-    delta = local(value).replace(tzinfo=None) - EXCEL_EPOCH
-    return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
-
-
-def _excel_date(value) -> int:
-    if isinstance(value, datetime):
-        value = local(value).date()
-    return (value - EXCEL_EPOCH_DAY).days
-
-
-def _converter(kind: str):
-    """value (never None) -> what goes in the cell, and whether it is a number."""
+def _cell_writer(ws, kind: str, fmt):
+    """(row, col, value) -> the cell, through XlsxWriter's own typed write call (None and
+    empty text stay blank)."""
     if kind == "int":
-        return None, True
+        return lambda r, c, v: ws.write_number(r, c, v)
     if kind == "datetime":
-        return _excel_datetime, True
+        return lambda r, c, v: ws.write_datetime(r, c, local(v).replace(tzinfo=None), fmt)
     if kind == "date":
-        return _excel_date, True
-    if kind == "enum":
-        return (lambda v: v.label if isinstance(v, enum.Enum) else _safe_text(str(v))), False
+        return lambda r, c, v: ws.write_datetime(
+            r, c, local(v).date() if isinstance(v, datetime) else v, fmt
+        )
+
     if kind == "bool":
-        return (lambda v: YES_NO[bool(v)]), False
-    return (lambda v: _safe_text(str(v))), False
+        return lambda r, c, v: ws.write_string(r, c, YES_NO[bool(v)])
+    if kind == "enum":
+        return lambda r, c, v: ws.write_string(
+            r, c, v.label if isinstance(v, enum.Enum) else _safe_text(str(v))
+        )
+
+    def text(r, c, v):
+        if v != "":
+            ws.write_string(r, c, _safe_text(str(v)))
+
+    return text
 
 
 def _write_sheet(wb, title: str, columns: list, keys: list[str], data, header, formats) -> None:
-    ws = wb.add_worksheet(title, worksheet_class=BulkRowsWorksheet)
+    ws = wb.add_worksheet(title)
     for c, (_, heading, _, width) in enumerate(columns):
         ws.set_column(c, c, width)
         ws.write_string(0, c, heading, header)
     ws.freeze_panes(1, 0)
-    plan = []
-    for key, _, kind, _ in columns:
-        convert, numeric = _converter(kind)
-        fmt = formats.get(kind)
-        plan.append((keys.index(key), numeric, convert, fmt._get_xf_index() if fmt else None))
-    last = ws.append_rows(1, plan, data)
-    ws.autofilter(0, 0, max(last, 0), len(columns) - 1)
+    plan = [
+        (c, keys.index(key), _cell_writer(ws, kind, formats.get(kind)))
+        for c, (key, _, kind, _) in enumerate(columns)
+    ]
+    last = 0
+    for last, row in enumerate(data, start=1):
+        for c, index, write in plan:
+            value = row[index]
+            if value is not None:
+                write(last, c, value)
+    ws.autofilter(0, 0, last, len(columns) - 1)
 
 
 def xlsx_file(sel: Selection) -> BinaryIO:

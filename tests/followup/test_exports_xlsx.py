@@ -1,23 +1,18 @@
 """The Excel export (XlsxWriter, constant memory, streamed from a temporary file): the layout a
 reader relies on, real local-time dates, user text never run as a formula or written as XML,
-the bulk rows written as XlsxWriter itself writes them, and the streamed rows equal the row
-sets the API lists."""
+and the streamed rows equal the row sets the API lists."""
 
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime
 
-import pytest
 import sqlalchemy as sa
-import xlsxwriter
 from openpyxl import load_workbook
 
 from dialog.extensions import db
 from dialog.followup import exports, rows
 from dialog.followup.filters import Selection
-from dialog.followup.xlsx_rows import BulkRowsWorksheet
 from dialog.models import Finding
 from dialog.scope import Scope
 from tests.conftest import login
@@ -73,9 +68,9 @@ def test_user_text_is_never_a_formula_or_xml(app, client, data):
     texts = {
         '=HYPERLINK("http://example.org")': '\'=HYPERLINK("http://example.org")',
         "+1+2": "'+1+2",
-        # Written escaped, as text (XlsxWriter's own constant-memory path would write this
-        # into the sheet as XML).
-        "<r><t>inskjuten</t></r>": "<r><t>inskjuten</t></r>",
+        # Text, never XML (XlsxWriter's constant-memory mode would write this into the sheet
+        # as its rich-string XML).
+        "<r><t>inskjuten</t></r>": "'<r><t>inskjuten</t></r>",
         "<vanlig> text & mer": "<vanlig> text & mer",
     }
     with app.app_context():
@@ -106,73 +101,3 @@ def test_streamed_rows_equal_the_row_sets(app, data, world):
                         for r in got:
                             r["overdue"] = bool(r["overdue"])
                     assert got == expected, (kind, year)
-
-
-ODD_TEXTS = [
-    "vanlig text",
-    "å ä ö & < > \" '",
-    " inledande blanksteg",
-    "avslutande blanksteg ",
-    "rad ett\nrad två",
-    "styrtecken \x01 \x1f",
-    "literal _x0041_ escape",
-    "icke-tecken \ufffe",
-    "<r><t>ser ut som XML</t></r>",
-    "",
-]
-
-
-def _sheet_xml(bulk: bool) -> str:
-    """One sheet of numbers, dates and odd strings, through append_rows() or through
-    XlsxWriter's own write_number / write_string; the sheet's XML."""
-    out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"constant_memory": True})
-    header = wb.add_format({"bold": True})
-    dated = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    # Style numbers are handed out on first use: the same order on both paths.
-    header._get_xf_index(), dated._get_xf_index()
-    ws = wb.add_worksheet("Blad", worksheet_class=BulkRowsWorksheet)
-    for c, heading in enumerate(["Tal", "Datum", "Text", "Mer text"]):
-        ws.write_string(0, c, heading, header)
-    data = [
-        (i, 46000 + i / 7 if i % 3 else None, ODD_TEXTS[i % len(ODD_TEXTS)], str(i) * (i % 4))
-        for i in range(1, 31)
-    ] + [(10**12 + 0.5, 0.25, None, "sist")]
-    if bulk:
-        columns = [(0, True, None, None), (1, True, None, dated._get_xf_index())]
-        columns += [(2, False, None, None), (3, False, None, None)]
-        assert ws.append_rows(1, columns, data) == len(data)
-    else:
-        for r, row in enumerate(data, start=1):
-            for c, value in enumerate(row):
-                if value is None or value == "":  # ours leaves empty text blank
-                    continue
-                if c == 0:
-                    ws.write_number(r, c, value)
-                elif c == 1:
-                    ws.write_number(r, c, value, dated)
-                else:
-                    ws.write_string(r, c, value)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, len(data), 3)
-    wb.close()
-    return zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode("utf-8")
-
-
-def test_bulk_rows_write_what_xlsxwriter_writes():
-    # XlsxWriter's own path writes a string that looks like rich text as raw XML; ours escapes
-    # it. Apart from that one cell the two sheets are the same, byte for byte.
-    ours, theirs = _sheet_xml(bulk=True), _sheet_xml(bulk=False)
-    raw = "<is><r><t>ser ut som XML</t></r></is>"
-    escaped = "<is><t>&lt;r&gt;&lt;t&gt;ser ut som XML&lt;/t&gt;&lt;/r&gt;</t></is>"
-    assert raw in theirs and escaped in ours
-    assert ours == theirs.replace(raw, escaped)
-    assert '<dimension ref="A1:D32"/>' in ours
-
-
-def test_bulk_rows_need_constant_memory():
-    wb = xlsxwriter.Workbook(io.BytesIO())
-    ws = wb.add_worksheet("Blad", worksheet_class=BulkRowsWorksheet)
-    with pytest.raises(RuntimeError):
-        ws.append_rows(1, [(0, True, None, None)], [(1,)])
-    wb.close()
