@@ -76,7 +76,7 @@ def build(database_url: str, instance: Path) -> float:
     os.environ["DIALOG_DATABASE_URL"] = database_url
     os.environ["DIALOG_INSTANCE_PATH"] = str(instance)
     from dialog import create_app
-    from dialog.demo import build_national
+    from dialog.demo import analyze, build_national
     from dialog.extensions import db
 
     app = create_app({"RATELIMIT_ENABLED": False})
@@ -86,6 +86,9 @@ def build(database_url: str, instance: Path) -> float:
         start = time.perf_counter()
         build_national(echo=lambda msg: print("   ", msg))
         db.session.commit()
+        # As `flask demo-data --scale national` does: the planner's statistics after the bulk
+        # load (without them PostgreSQL plans the region's pages for empty tables).
+        analyze()
         elapsed = time.perf_counter() - start
         db.session.remove()
         db.engine.dispose()

@@ -171,7 +171,7 @@ def run_db(kind: str) -> None:
     import tempfile
 
     from dialog import create_app
-    from dialog.demo import build_national
+    from dialog.demo import analyze, build_national
     from dialog.extensions import db
     from dialog.planning.planner import service as planner_service
     from dialog.scope import Scope
@@ -194,6 +194,7 @@ def run_db(kind: str) -> None:
             started = clock.perf_counter()
             build_national(echo=lambda *a: None, years=1, today=TODAY)
             db.session.commit()
+            analyze()
             print(f"{kind}: national demo data built in {clock.perf_counter() - started:.1f} s")
             params = dict(year=YEAR, period_start=date(YEAR, 1, 11), period_end=date(YEAR, 12, 17))
             for label, scope, target in (
