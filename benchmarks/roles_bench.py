@@ -82,7 +82,7 @@ def measure(kind: str, database_url: str, instance: Path, runs: int) -> list[dic
     os.environ["DIALOG_INSTANCE_PATH"] = str(instance)
     import sqlalchemy as sa
 
-    from dialog import create_app
+    from dialog import create_app, settle_heap
     from dialog.extensions import db
     from dialog.models import Dialogue, User
     from dialog.scope import Scope
@@ -90,6 +90,7 @@ def measure(kind: str, database_url: str, instance: Path, runs: int) -> list[dic
     app = create_app(
         {"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "FOLLOWUP_CACHE_SECONDS": 0}
     )
+    settle_heap()  # as app.py does for the served app
     rows = []
     for username, (label, pages) in ROLES.items():
         with app.app_context():
