@@ -794,7 +794,9 @@ def _action_history(rng, actors, d: dict, actions: list[dict], home, where, late
 
 def analyze() -> None:
     """Refresh the planner statistics after a bulk load; run after the load has committed."""
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    # In a transaction of its own that commits: on SQLite the app's own BEGIN (database.py)
+    # would otherwise hold the statistics in a transaction that is never committed.
+    with db.engine.begin() as conn:
         conn.execute(sa.text("ANALYZE"))
 
 

@@ -173,3 +173,25 @@ def test_audit_pages_show_the_history(app, client, national):
     page = client.get("/granskningslogg").text
     assert "bokade dialog" in page or "markerade dialog som dokumenterad" in page
     assert f"{national['audit_entries']} händelser" in page.replace("\u00a0", " ")
+
+
+def test_analyze_leaves_statistics_for_the_planner(app, national):
+    """After the bulk load the planner's statistics are there (without them PostgreSQL and
+    SQLite plan the region's pages as if the tables were empty)."""
+    from dialog.demo import analyze
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(sa.text("ANALYZE sqlite_schema"))  # creates sqlite_stat1
+            db.session.execute(sa.text("DELETE FROM sqlite_stat1"))
+            stats = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'finding'"
+        else:
+            db.session.execute(
+                sa.text("DELETE FROM pg_statistic WHERE starelid = 'finding'::regclass")
+            )
+            stats = "SELECT count(*) FROM pg_statistic WHERE starelid = 'finding'::regclass"
+        db.session.commit()
+        assert db.session.execute(sa.text(stats)).scalar() == 0
+        db.session.remove()
+        analyze()
+        assert db.session.execute(sa.text(stats)).scalar() > 0
