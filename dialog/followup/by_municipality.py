@@ -22,18 +22,18 @@ from ..models import (
     Area,
     CareHome,
     Dialogue,
-    DialogueStatus,
     Finding,
-    FindingKind,
     Municipality,
-    Participant,
-    PlanArea,
-    Side,
 )
-from ..representation import representation
-from .figures import KINDS, NO_PLAN_AREA, PARTIES, today_local
-from .filters import HELD, LIVE, Selection
-from .seats import COUNTING, _always, _required_roles, _Seat, seat_key
+from .figures import (
+    action_figures,
+    coverage_figures,
+    findings_figures,
+    plan_area_names,
+    today_local,
+)
+from .filters import LIVE, Selection
+from .seats import representation_groups_by, representation_tally
 
 
 @dataclass
@@ -72,10 +72,10 @@ def municipalities(sel: Selection, today: date | None = None) -> list[Municipali
         MunicipalityFigures(
             id=mid,
             name=name,
-            coverage=coverage.get(mid) or _coverage({}, 0, 0),
-            representation=represented.get(mid) or _representation([]),
-            findings=found.get(mid) or _findings([], [], {}, {}),
-            actions=acted.get(mid) or _actions([], today),
+            coverage=coverage.get(mid) or coverage_figures({}, 0, 0),
+            representation=represented.get(mid) or representation_tally([]),
+            findings=found.get(mid) or findings_figures([], [], {}, {}),
+            actions=acted.get(mid) or action_figures([], today),
         )
         for mid, name in named
     ]
@@ -87,18 +87,6 @@ def _rows(stmt):
 
 
 # --- coverage ---------------------------------------------------------------------------------
-
-
-def _coverage(by_status: dict, active_homes: int, without: int) -> dict:
-    return {
-        "active_homes": active_homes or 0,
-        "booked": sum(by_status.get(s, 0) for s in LIVE),
-        "planned": by_status.get(DialogueStatus.PLANNED, 0),
-        "held": sum(by_status.get(s, 0) for s in HELD),
-        "documented": by_status.get(DialogueStatus.DOCUMENTED, 0),
-        "cancelled": by_status.get(DialogueStatus.CANCELLED, 0),
-        "homes_without": without or 0,
-    }
 
 
 def coverage_by_municipality(sel: Selection) -> dict[int, dict]:
@@ -128,7 +116,7 @@ def coverage_by_municipality(sel: Selection) -> dict[int, dict]:
     ):
         statuses[mid][status] += n
     return {
-        mid: _coverage(statuses.get(mid, {}), *homes.get(mid, (0, 0)))
+        mid: coverage_figures(statuses.get(mid, {}), *homes.get(mid, (0, 0)))
         for mid in set(homes) | set(statuses)
     }
 
@@ -137,94 +125,10 @@ def coverage_by_municipality(sel: Selection) -> dict[int, dict]:
 
 
 def representation_by_municipality(sel: Selection) -> dict[int, dict]:
-    """{municipality id: seats.representation_figures(...)}: held dialogues grouped by
-    municipality, region and who attended in each seat-filling (side, role), as in
-    seats.representation_groups, with the seat logic run once per group."""
-    default, own = _required_roles()
-    pairs = sorted(
-        {
-            (side, role)
-            for required in (default, *own.values())
-            for side, seats in required.items()
-            for seat in seats
-            for role in seat
-        },
-        key=lambda pair: (pair[0].value, pair[1].value),
-    )
-    counts = [
-        sa.func.sum(
-            sa.case((sa.and_(Participant.side == side, Participant.role == role), 1), else_=0)
-        ).label(f"n{i}")
-        for i, (side, role) in enumerate(pairs)
-    ]
-    per_dialogue = (
-        sa.select(CareHome.municipality_id, Municipality.region_id, *counts)
-        .select_from(Dialogue)
-        .join(CareHome, CareHome.id == Dialogue.care_home_id)
-        .join(Municipality, Municipality.id == CareHome.municipality_id)
-        .outerjoin(
-            Participant,
-            sa.and_(
-                Participant.dialogue_id == Dialogue.id,
-                Participant.removed_at.is_(None),
-                Participant.attendance.in_(COUNTING),
-            ),
-        )
-        .where(*sel.dialogue_conditions(), Dialogue.status.in_(HELD))
-        .group_by(Dialogue.id, CareHome.municipality_id, Municipality.region_id)
-        .subquery()
-    )
-    columns = [per_dialogue.c.municipality_id, per_dialogue.c.region_id] + [
-        per_dialogue.c[f"n{i}"] for i in range(len(pairs))
-    ]
-    groups: dict[int, list] = defaultdict(list)
-    memo: dict[tuple, dict] = {}
-    for mid, region_id, *present, n in _rows(
-        sa.select(*columns, sa.func.count()).group_by(*columns)
-    ):
-        key = (region_id if region_id in own else None, *(int(k or 0) for k in present))
-        if key not in memo:
-            people = [
-                _Seat(role, side)
-                for (side, role), k in zip(pairs, present)
-                for _ in range(int(k or 0))
-            ]
-            memo[key] = representation(people, own.get(region_id, default), counts=_always)
-        groups[mid].append((memo[key], n))
-    return {mid: _representation(g) for mid, g in groups.items()}
-
-
-def _representation(groups: list[tuple[dict, int]]) -> dict:
-    """The tallies of seats.representation_figures from [(statuses, number of dialogues)]."""
-    held = sum(n for _, n in groups)
-    full = sum(n for st, n in groups if all(s.complete for s in st.values()))
-    sides = {side: {"complete": 0, "incomplete": 0} for side in Side}
-    missing: dict[tuple, int] = defaultdict(int)
-    for st, n in groups:
-        for side, status in st.items():
-            sides[side]["complete" if status.complete else "incomplete"] += n
-            for seat in status.missing:
-                missing[(side, seat.label)] += n
+    """{municipality id: seats.representation_figures(...)} from one grouped query."""
     return {
-        "held": held,
-        "full": full,
-        "not_full": held - full,
-        "share_full": (full / held) if held else None,
-        "sides": [
-            {
-                "side": side,
-                "complete": v["complete"],
-                "incomplete": v["incomplete"],
-                "share": (v["complete"] / held) if held else None,
-            }
-            for side, v in sides.items()
-        ],
-        "missing": [
-            {"side": side, "seat": label, "key": seat_key(side, label), "count": n}
-            for (side, label), n in sorted(
-                missing.items(), key=lambda kv: (-kv[1], kv[0][0].value, kv[0][1])
-            )
-        ],
+        mid: representation_tally(groups)
+        for mid, groups in representation_groups_by(sel, CareHome.municipality_id).items()
     }
 
 
@@ -254,58 +158,10 @@ def findings_by_municipality(sel: Selection) -> dict[int, dict]:
     for mid, plan_area_id, n in grouped(Finding.plan_area_id):
         by_plan[mid].append((plan_area_id, n))
     names = dict(_rows(sa.select(Area.id, Area.name)).all())
-    plan_names = {
-        pid: (name, order)
-        for pid, name, order in _rows(sa.select(PlanArea.id, PlanArea.name, PlanArea.sort_order))
-    }
-    return {mid: _findings(rows, by_plan[mid], names, plan_names) for mid, rows in by_area.items()}
-
-
-def _findings(rows: list[tuple], plan_rows: list[tuple], names: dict, plan_names: dict) -> dict:
-    """figures.findings() from [(kind, area id, n)] and [(plan area id, n)] of the period."""
-    by_area_id: dict = defaultdict(int)
-    by_plan_id: dict = defaultdict(int)
-    for kind, area_id, n in rows:
-        by_area_id[(area_id, kind)] += n
-    for plan_area_id, n in plan_rows:
-        by_plan_id[plan_area_id] += n
-    by_area: dict[str, dict] = {}
-    by_kind = {k: 0 for k in KINDS}
-    for (area_id, kind), n in by_area_id.items():
-        area = names.get(area_id, "?")
-        entry = by_area.setdefault(
-            area, {"area": area, "counts": {k: 0 for k in KINDS}, "total": 0}
-        )
-        entry["counts"][kind] += n
-        entry["total"] += n
-        by_kind[kind] += n
-    areas = sorted(by_area.values(), key=lambda e: (-e["total"], e["area"]))
-    plan = sorted(
-        (
-            {
-                "plan_area": plan_names[pid][0] if pid else NO_PLAN_AREA,
-                "linked": pid is not None,
-                "count": n,
-                "order": plan_names[pid][1] if pid else 999,
-            }
-            for pid, n in by_plan_id.items()
-        ),
-        key=lambda e: (e["order"], e["plan_area"]),
-    )
-
-    def top(kind):
-        ranked = sorted(
-            (e for e in areas if e["counts"][kind]), key=lambda e: (-e["counts"][kind], e["area"])
-        )
-        return [{"area": e["area"], "count": e["counts"][kind]} for e in ranked[:5]]
-
+    plan_names = plan_area_names()
     return {
-        "total": sum(by_kind.values()),
-        "by_kind": [{"kind": k, "count": by_kind[k]} for k in KINDS],
-        "by_area": areas,
-        "by_plan_area": plan,
-        "top_risks": top(FindingKind.RISK),
-        "top_deficiencies": top(FindingKind.DEFICIENCY),
+        mid: findings_figures(rows, by_plan[mid], names, plan_names)
+        for mid, rows in by_area.items()
     }
 
 
@@ -332,27 +188,4 @@ def actions_by_municipality(sel: Selection, today: date) -> dict[int, dict]:
         .group_by(CareHome.municipality_id, Action.responsible_party, Action.status, overdue)
     ):
         rows[mid].append((party, status, late, n))
-    return {mid: _actions(r, today) for mid, r in rows.items()}
-
-
-def _actions(rows: list[tuple], today: date) -> dict:
-    """figures.actions() from [(party, status, overdue 1/0, n)]."""
-    table = {
-        p: {"party": p, "open": 0, "overdue": 0, "done": 0, "cancelled": 0, "total": 0}
-        for p in PARTIES
-    }
-    for party, status, late, n in rows:
-        entry = table[party]
-        entry["total"] += n
-        if status.is_open:
-            entry["open"] += n
-            entry["overdue"] += n if late else 0
-        elif status is ActionStatus.DONE:
-            entry["done"] += n
-        else:
-            entry["cancelled"] += n
-    totals = {
-        key: sum(e[key] for e in table.values())
-        for key in ("open", "overdue", "done", "cancelled", "total")
-    }
-    return {"by_party": list(table.values()), "totals": totals, "today": today}
+    return {mid: action_figures(r, today) for mid, r in rows.items()}

@@ -86,6 +86,11 @@ def coverage(sel: Selection, dialogue_rows: list | None = None) -> dict:
     for _, in_period, status, n in dialogue_rows:
         if in_period:
             by_status[status] += n
+    return coverage_figures(by_status, active_homes, without)
+
+
+def coverage_figures(by_status: dict, active_homes: int | None, without: int | None) -> dict:
+    """The coverage figures from {status: dialogues in the period} and the homes' two counts."""
     return {
         "active_homes": active_homes or 0,
         "booked": sum(by_status.get(s, 0) for s in LIVE),
@@ -197,13 +202,34 @@ def _finding_counts_sqlite(sel: Selection, *, history: bool) -> list[tuple]:
 def findings(sel: Selection, finding_rows: list | None = None) -> dict:
     if finding_rows is None:
         finding_rows = finding_counts(sel)
-    by_area_id: dict = defaultdict(int)
-    by_plan_id: dict = defaultdict(int)
+    area_rows, plan_rows = [], []
     for _, in_period, kind, area_id, plan_area_id, n in finding_rows:
         if in_period:
-            by_area_id[(area_id, kind)] += n
-            by_plan_id[plan_area_id] += n
-    names = _area_names()
+            area_rows.append((kind, area_id, n))
+            plan_rows.append((plan_area_id, n))
+    return findings_figures(area_rows, plan_rows, _area_names(), plan_area_names())
+
+
+def plan_area_names() -> dict[int, tuple[str, int]]:
+    """{plan area id: (name, sort order)}."""
+    return {
+        pid: (name, order)
+        for pid, name, order in db.session.execute(
+            sa.select(PlanArea.id, PlanArea.name, PlanArea.sort_order)
+        )
+    }
+
+
+def findings_figures(
+    area_rows: list[tuple], plan_rows: list[tuple], names: dict, plan_names: dict
+) -> dict:
+    """The findings figures from [(kind, area id, n)] and [(plan area id, n)] of the period."""
+    by_area_id: dict = defaultdict(int)
+    by_plan_id: dict = defaultdict(int)
+    for kind, area_id, n in area_rows:
+        by_area_id[(area_id, kind)] += n
+    for plan_area_id, n in plan_rows:
+        by_plan_id[plan_area_id] += n
     by_area: dict[str, dict] = {}
     by_kind = {k: 0 for k in KINDS}
     for (area_id, kind), n in by_area_id.items():
@@ -215,12 +241,6 @@ def findings(sel: Selection, finding_rows: list | None = None) -> dict:
         entry["total"] += n
         by_kind[kind] += n
     areas = sorted(by_area.values(), key=lambda e: (-e["total"], e["area"]))
-    plan_names = {
-        pid: (name, order)
-        for pid, name, order in db.session.execute(
-            sa.select(PlanArea.id, PlanArea.name, PlanArea.sort_order)
-        )
-    }
     plan = sorted(
         (
             {
@@ -387,6 +407,11 @@ def actions(sel: Selection, today: date | None = None) -> dict:
         .where(Action.dialogue_id.in_(sel.dialogues()))
         .group_by(Action.responsible_party, Action.status, overdue)
     ).all()
+    return action_figures(rows, today)
+
+
+def action_figures(rows, today: date) -> dict:
+    """The actions figures from [(responsible party, status, overdue 1/0, n)]."""
     table = {
         p: {"party": p, "open": 0, "overdue": 0, "done": 0, "cancelled": 0, "total": 0}
         for p in PARTIES

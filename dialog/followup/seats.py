@@ -94,7 +94,13 @@ def _required_roles() -> tuple[dict, dict]:
 
 
 def representation_groups(sel: Selection) -> list[tuple[dict, int]]:
-    """[({Side: SideStatus}, number of held dialogues with that outcome)] for the selection.
+    """[({Side: SideStatus}, number of held dialogues with that outcome)] for the selection."""
+    return representation_groups_by(sel).get(None, [])
+
+
+def representation_groups_by(sel: Selection, key=None) -> dict:
+    """representation_groups() per value of `key` (a column reachable from the dialogue, its
+    home and municipality, e.g. CareHome.municipality_id; None: one group for all), in one query.
 
     Only the (side, role) pairs that can fill a seat are counted: others never change an outcome.
     """
@@ -115,8 +121,9 @@ def representation_groups(sel: Selection) -> list[tuple[dict, int]]:
         ).label(f"n{i}")
         for i, (side, role) in enumerate(pairs)
     ]
+    key_column = (key if key is not None else sa.null()).label("group_key")
     per_dialogue = (
-        sa.select(Municipality.region_id, *counts)
+        sa.select(key_column, Municipality.region_id, *counts)
         .select_from(Dialogue)
         .join(CareHome, CareHome.id == Dialogue.care_home_id)
         .join(Municipality, Municipality.id == CareHome.municipality_id)
@@ -129,28 +136,32 @@ def representation_groups(sel: Selection) -> list[tuple[dict, int]]:
             ),
         )
         .where(*sel.dialogue_conditions(), Dialogue.status.in_(HELD))
-        .group_by(Dialogue.id, Municipality.region_id)
+        .group_by(Dialogue.id, Municipality.region_id, *([key] if key is not None else []))
         .subquery()
     )
-    columns = [per_dialogue.c.region_id] + [per_dialogue.c[f"n{i}"] for i in range(len(pairs))]
-    groups = []
-    for region_id, *present, n in db.session.execute(
+    columns = [per_dialogue.c.group_key, per_dialogue.c.region_id] + [
+        per_dialogue.c[f"n{i}"] for i in range(len(pairs))
+    ]
+    groups: dict = defaultdict(list)
+    # Dialogues of regions on the default settings share one outcome per combination.
+    memo: dict[tuple, dict] = {}
+    for group_key, region_id, *present, n in db.session.execute(
         sa.select(*columns, sa.func.count()).group_by(*columns)
     ):
-        people = [
-            _Seat(role, side) for (side, role), k in zip(pairs, present) for _ in range(int(k or 0))
-        ]
-        groups.append((representation(people, own.get(region_id, default), counts=_always), n))
+        memo_key = (region_id if region_id in own else None, *(int(k or 0) for k in present))
+        if memo_key not in memo:
+            people = [
+                _Seat(role, side)
+                for (side, role), k in zip(pairs, present)
+                for _ in range(int(k or 0))
+            ]
+            memo[memo_key] = representation(people, own.get(region_id, default), counts=_always)
+        groups[group_key].append((memo[memo_key], n))
     return groups
 
 
-def representation_figures(sel: Selection, statuses: dict | None = None) -> dict:
-    """Tallies of full representation; from per-dialogue statuses when the caller has them."""
-    groups = (
-        [(st, 1) for st in statuses.values()]
-        if statuses is not None
-        else representation_groups(sel)
-    )
+def representation_tally(groups: list[tuple[dict, int]]) -> dict:
+    """The dashboard's representation figures from [(statuses, number of dialogues)]."""
     held = sum(n for _, n in groups)
     full = sum(n for st, n in groups if all(s.complete for s in st.values()))
     sides = {side: {"complete": 0, "incomplete": 0} for side in Side}
@@ -181,3 +192,12 @@ def representation_figures(sel: Selection, statuses: dict | None = None) -> dict
             )
         ],
     }
+
+
+def representation_figures(sel: Selection, statuses: dict | None = None) -> dict:
+    """Tallies of full representation; from per-dialogue statuses when the caller has them."""
+    return representation_tally(
+        [(st, 1) for st in statuses.values()]
+        if statuses is not None
+        else representation_groups(sel)
+    )
