@@ -17,6 +17,7 @@ For each database (SQLite file, and a throwaway PostgreSQL server from tests/sup
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -93,6 +94,39 @@ def build(database_url: str, instance: Path) -> float:
         db.session.remove()
         db.engine.dispose()
     return elapsed
+
+
+@contextlib.contextmanager
+def national_database(kind: str, prefix: str, reuse: str | None = None):
+    """(database URL, work directory, build seconds) of the national demo data on `kind`
+    ("sqlite": a file; "postgresql": a throwaway server from tests/support/pgserver), built
+    and analysed, or `reuse` (an existing database URL: no build, seconds NaN). Removed after."""
+    work = Path(tempfile.mkdtemp(prefix=f"{prefix}-{kind}-"))
+    server = None
+    try:
+        if reuse:
+            url = reuse
+        elif kind == "sqlite":
+            url = f"sqlite:///{work / 'bench.sqlite3'}"
+        else:
+            from tests.support.pgserver import PostgresServer
+
+            server = PostgresServer()
+            server.start()
+            url = server.url()
+        build_s = float("nan")
+        if not reuse:
+            print(f"\n[{kind}] building the national demo data …")
+            build_s = build(url, work)
+        yield url, work, build_s
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def database_kinds(choice: str) -> list[str]:
+    return ["sqlite", "postgresql"] if choice == "both" else [choice]
 
 
 def measure(database_url: str, instance: Path, runs: int) -> dict:
@@ -322,31 +356,17 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}; cpus: {os.cpu_count()}")
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    for kind in kinds:
-        work = Path(tempfile.mkdtemp(prefix=f"followup-bench-{kind}-"))
-        server = None
-        try:
-            if kind == "sqlite" and args.reuse_sqlite:
-                url = f"sqlite:///{Path(args.reuse_sqlite).resolve()}"
-            elif kind == "sqlite":
-                url = f"sqlite:///{work / 'bench.sqlite3'}"
-            else:
-                from tests.support.pgserver import PostgresServer
-
-                server = PostgresServer()
-                server.start()
-                url = server.url()
-            print(f"\n[{kind}] building the national demo data …")
-            build_s = float("nan") if (kind == "sqlite" and args.reuse_sqlite) else build(url, work)
+    for kind in database_kinds(args.db):
+        reuse = f"sqlite:///{Path(args.reuse_sqlite).resolve()}" if args.reuse_sqlite else None
+        with national_database(kind, "followup-bench", reuse if kind == "sqlite" else None) as (
+            url,
+            work,
+            build_s,
+        ):
             print(f"[{kind}] measuring …")
             results = measure(url, work, args.runs)
             wrk = [] if args.no_wrk else run_wrk(url, work, args.wrk_seconds)
             report(kind, build_s, results, wrk)
-        finally:
-            if server is not None:
-                server.stop()
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -39,7 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from followup_bench import _free_port, build, ensure_wrk  # noqa: E402
+from followup_bench import (  # noqa: E402
+    _free_port,
+    database_kinds,
+    ensure_wrk,
+    national_database,
+)
 
 SESSIONS = {"admin": 5, "regional": 15, "mas": 30}
 TARGET_RPS = {"postgresql": 150, "sqlite": 100}
@@ -380,29 +384,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}; cpus: {os.cpu_count()}")
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    for kind in kinds:
-        work = Path(tempfile.mkdtemp(prefix=f"load-bench-{kind}-"))
-        server = None
-        try:
-            if args.reuse:
-                url = args.reuse
-            elif kind == "sqlite":
-                url = f"sqlite:///{work / 'bench.sqlite3'}"
-            else:
-                from tests.support.pgserver import PostgresServer
-
-                server = PostgresServer()
-                server.start()
-                url = server.url()
-            print(f"\n[{kind}] building the national demo data …")
-            build_s = 0.0 if args.reuse else build(url, work)
+    for kind in database_kinds(args.db):
+        with national_database(kind, "load-bench", args.reuse) as (url, work, build_s):
             print(f"[{kind}] load, 2 workers × {args.threads} thread(s) …")
             report(kind, build_s, scenarios(kind, url, work, args.seconds, args.threads))
-        finally:
-            if server is not None:
-                server.stop()
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import statistics
 import sys
 import tempfile
@@ -39,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from followup_bench import build  # noqa: E402  (the national build, timed)
+from followup_bench import database_kinds, national_database  # noqa: E402
 
 TARGET_MS = {  # from the issue
     ("report", "region"): 800,
@@ -270,32 +269,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"{datetime.now():%Y-%m-%d %H:%M}; load average at start: {os.getloadavg()}")
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    for kind in kinds:
-        work = Path(tempfile.mkdtemp(prefix=f"report-export-bench-{kind}-"))
-        server = None
-        try:
-            if kind == "sqlite" and args.reuse_sqlite:
-                url = f"sqlite:///{Path(args.reuse_sqlite).resolve()}"
-            elif kind == "sqlite":
-                url = f"sqlite:///{work / 'bench.sqlite3'}"
-            else:
-                from tests.support.pgserver import PostgresServer
-
-                server = PostgresServer()
-                server.start()
-                url = server.url()
-            if kind == "sqlite" and args.reuse_sqlite:
-                build_s = float("nan")
-            else:
-                print(f"\n[{kind}] building the national demo data …")
-                build_s = build(url, work)
+    for kind in database_kinds(args.db):
+        reuse = f"sqlite:///{Path(args.reuse_sqlite).resolve()}" if args.reuse_sqlite else None
+        with national_database(
+            kind, "report-export-bench", reuse if kind == "sqlite" else None
+        ) as (url, work, build_s):
             print(f"[{kind}] measuring …")
             print_report(kind, build_s, measure(url, work, args.runs))
-        finally:
-            if server is not None:
-                server.stop()
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from followup_bench import build  # noqa: E402  (the national build, timed)
+from followup_bench import database_kinds, national_database  # noqa: E402
 
 ROLES = {
     # username: (role label, pages)
@@ -155,27 +153,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}; cpus: {os.cpu_count()}")
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    for kind in kinds:
-        work = Path(tempfile.mkdtemp(prefix=f"roles-bench-{kind}-"))
-        server = None
-        try:
-            if kind == "sqlite":
-                url = f"sqlite:///{work / 'bench.sqlite3'}"
-            else:
-                from tests.support.pgserver import PostgresServer
-
-                server = PostgresServer()
-                server.start()
-                url = server.url()
-            print(f"\n[{kind}] building the national demo data …")
-            build_s = build(url, work)
+    for kind in database_kinds(args.db):
+        with national_database(kind, "roles-bench") as (url, work, build_s):
             print(f"[{kind}] measuring …")
             report(kind, build_s, measure(kind, url, work, args.runs))
-        finally:
-            if server is not None:
-                server.stop()
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
