@@ -6,7 +6,6 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -20,6 +19,7 @@ from ..models import (
     Municipality,
 )
 from ..scope import Scope
+from .paging import PagedRows
 
 NOT_PLANNED = "ej_planerad"
 STATE_ORDER = [NOT_PLANNED, "planerad", "genomford", "dokumenterad", "installd"]
@@ -75,26 +75,12 @@ PER_PAGE = 200  # a region's homes fit on one page; the nation's are paged
 
 
 @dataclass
-class YearOverview:
+class YearOverview(PagedRows):
     year: int
     rows: list[YearRow]  # every row of the selection, sorted
     counts: dict[str, int]
     page: int = 1
     per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-len(self.rows) // self.per_page))
-
-    @property
-    def first_shown(self) -> int:
-        return (self.page - 1) * self.per_page
-
-    @cached_property
-    def page_rows(self) -> list[YearRow]:
-        """The rows of this page: the table renders these, however many homes are in scope.
-        One list per overview (the row panels are computed once per list)."""
-        return self.rows[self.first_shown : self.first_shown + self.per_page]
 
 
 SORT_KEYS = {

@@ -18,6 +18,7 @@ from ...extensions import db
 from ...models import CareHome, Dialogue, DialogueStatus, HealthCentre, Municipality, Region
 from ...scope import Scope
 from ...timeutil import local
+from ..paging import PagedRows
 from .service import _live_homes
 
 PER_PAGE = 150  # a region's homes fit on one page; the nation's are paged
@@ -77,7 +78,7 @@ SORT_KEYS = {
 
 
 @dataclass
-class StartOverview:
+class StartOverview(PagedRows):
     year: int
     filters: Filters
     rows: list[StartRow]  # every row of the selection, sorted
@@ -90,20 +91,8 @@ class StartOverview:
     per_page: int = PER_PAGE
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-len(self.rows) // self.per_page))
-
-    @property
     def page(self) -> int:
         return min(max(self.filters.page, 1), self.pages)
-
-    @property
-    def first_shown(self) -> int:
-        return (self.page - 1) * self.per_page
-
-    @cached_property
-    def page_rows(self) -> list[StartRow]:
-        return self.rows[self.first_shown : self.first_shown + self.per_page]
 
     @cached_property
     def page_centres(self) -> list[tuple[int, str]]:
