@@ -33,6 +33,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+import requests
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -219,6 +221,63 @@ def _session_cookie(base: str, username: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
+class GunicornServer:
+    """The app under gunicorn (2 workers, 127.0.0.1 only) on the given database."""
+
+    def __init__(self, database_url: str, instance: Path, cache: str, threads: int = 1):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(
+            os.environ,
+            DIALOG_DATABASE_URL=database_url,
+            DIALOG_INSTANCE_PATH=str(instance),
+            DIALOG_RATELIMIT_ENABLED="false",
+            DIALOG_LOAD_DEMO_DATA="false",
+            DIALOG_FOLLOWUP_CACHE_SECONDS=cache,
+            DIALOG_LOG_LEVEL="WARNING",
+        )
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "--workers",
+                "2",
+                "--threads",
+                str(threads),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
+                "app:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(200):
+            try:
+                requests.get(f"{self.base}/logga-in", timeout=2)
+                return
+            except requests.RequestException:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start")
+
+    def worker_peaks_mb(self) -> list[float]:
+        """Peak resident memory (VmHWM) of each worker process."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        peaks = []
+        for pid in children.read_text().split():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+            peaks.append(kb / 1024)
+        return peaks
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
 def run_wrk(database_url: str, instance: Path, seconds: int) -> list[dict]:
     """wrk against gunicorn, with the default 30-second figure cache and without it."""
     out = []
@@ -232,39 +291,9 @@ def _run_wrk(database_url: str, instance: Path, seconds: int, cache: str) -> lis
     if wrk is None:
         print("   wrk kunde inte installeras; hoppar över lasttestet.")
         return []
-    port = _free_port()
-    env = dict(
-        os.environ,
-        DIALOG_DATABASE_URL=database_url,
-        DIALOG_INSTANCE_PATH=str(instance),
-        DIALOG_RATELIMIT_ENABLED="false",
-        DIALOG_LOAD_DEMO_DATA="false",
-        DIALOG_FOLLOWUP_CACHE_SECONDS=cache,
-    )
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--timeout",
-            "120",
-            "app:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server = GunicornServer(database_url, instance, cache)
+    base = server.base
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/logga-in", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.3)
         year = time.localtime().tm_year - 1
         out = []
         targets = [("region dashboard (regional)", "regional", f"/uppfoljning/?ar={year}")]
@@ -307,8 +336,7 @@ def _run_wrk(database_url: str, instance: Path, seconds: int, cache: str) -> lis
             )
         return out
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.stop()
 
 
 def report(kind: str, build_s: float, results: dict, wrk: list[dict]) -> None:

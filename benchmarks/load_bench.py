@@ -24,12 +24,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import requests
@@ -39,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from followup_bench import (  # noqa: E402
-    _free_port,
+    GunicornServer,
     database_kinds,
     ensure_wrk,
     national_database,
@@ -132,61 +130,6 @@ def login(base: str, username: str) -> requests.Session:
 
 def cookie_header(session: requests.Session) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
-
-
-class Server:
-    def __init__(self, database_url: str, instance: Path, cache: str, threads: int):
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(
-            os.environ,
-            DIALOG_DATABASE_URL=database_url,
-            DIALOG_INSTANCE_PATH=str(instance),
-            DIALOG_RATELIMIT_ENABLED="false",
-            DIALOG_LOAD_DEMO_DATA="false",
-            DIALOG_FOLLOWUP_CACHE_SECONDS=cache,
-            DIALOG_LOG_LEVEL="WARNING",
-        )
-        self.process = subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "--workers",
-                "2",
-                "--threads",
-                str(threads),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--log-level",
-                "warning",
-                "--timeout",
-                "120",
-                "app:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-        )
-        for _ in range(200):
-            try:
-                requests.get(f"{self.base}/logga-in", timeout=2)
-                return
-            except requests.RequestException:
-                time.sleep(0.3)
-        raise RuntimeError("gunicorn did not start")
-
-    def worker_peaks_mb(self) -> list[float]:
-        """Peak resident memory (VmHWM) of each worker process."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        peaks = []
-        for pid in children.read_text().split():
-            status = Path(f"/proc/{pid}/status").read_text()
-            kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-            peaks.append(kb / 1024)
-        return peaks
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=60)
 
 
 def run_wrk(wrk: str, base: str, seconds: int, requests_lua: list[tuple[str, str]] | None):
@@ -316,7 +259,7 @@ def scenarios(kind: str, url: str, work: Path, seconds: int, threads: int) -> li
         ("50 sessions, cache 30 s", "30", False),
         ("50 sessions, cache off, upload + CSV import", "0", True),
     ):
-        server = Server(url, work, cache, threads)
+        server = GunicornServer(url, work, cache, threads)
         try:
             mix = []
             for username, n in SESSIONS.items():
