@@ -58,23 +58,16 @@ def settings_for_region(region_id: int | None) -> EffectiveSettings:
     return _effective(row)
 
 
-def settings_for_regions(region_ids) -> dict[int | None, EffectiveSettings]:
-    """The effective settings of many regions from one query (a national plan spans 21)."""
-    wanted = {r for r in region_ids if r is not None}
-    rows = (
-        {
-            row.region_id: row
-            for row in db.session.scalars(
-                sa.select(RegionSettings).where(RegionSettings.region_id.in_(wanted))
-            )
-        }
-        if wanted
-        else {}
-    )
-    found: dict[int | None, EffectiveSettings] = {r: _effective(rows.get(r)) for r in wanted}
-    if None in set(region_ids):
-        found[None] = _effective(None)
-    return found
+def settings_for_regions(region_ids=None) -> dict[int | None, EffectiveSettings]:
+    """The effective settings of many regions from one query (a national plan spans 21);
+    without region_ids, of every region that has settings of its own."""
+    query = sa.select(RegionSettings)
+    if region_ids is not None:
+        region_ids = set(region_ids)
+        query = query.where(RegionSettings.region_id.in_(region_ids - {None}))
+    rows = {row.region_id: row for row in db.session.scalars(query)}
+    wanted = set(rows) if region_ids is None else region_ids
+    return {r: _effective(rows.get(r) if r is not None else None) for r in wanted}
 
 
 def _effective(row: RegionSettings | None) -> EffectiveSettings:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Attendance, CareHome, Dialogue, Municipality, Participant, RegionSettings, Side
-from ..region_settings import settings_for_region
+from ..models import Attendance, CareHome, Dialogue, Municipality, Participant, Side
+from ..region_settings import settings_for_region, settings_for_regions
 from ..representation import representation
 from .filters import HELD, Selection
 
@@ -86,10 +86,7 @@ def representation_by_dialogue(sel: Selection, *, dialogue_ids=None) -> dict[int
 
 def _required_roles() -> tuple[dict, dict]:
     """(default required roles, {region id: required roles} for regions with own settings)."""
-    own = {
-        region_id: settings_for_region(region_id).required_roles
-        for region_id in db.session.scalars(sa.select(RegionSettings.region_id))
-    }
+    own = {region_id: s.required_roles for region_id, s in settings_for_regions().items()}
     return settings_for_region(None).required_roles, own
 
 
