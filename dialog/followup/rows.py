@@ -99,21 +99,17 @@ def _dialogues_stmt(sel: Selection):
     )
 
 
-def _full_representation(sel: Selection, dialogue_ids) -> dict[int, bool]:
-    """{dialogue id: full representation?} for those of the ids that were held."""
+def _full_representation(sel: Selection, dialogue_ids=None) -> dict[int, bool]:
+    """{dialogue id: full representation?} for those of the ids (default: of the selection)
+    that were held."""
     statuses = representation_by_dialogue(sel, dialogue_ids=dialogue_ids)
     return {i: all(s.complete for s in st.values()) for i, st in statuses.items()}
 
 
 def dialogues(sel: Selection, limit=None, offset=None) -> list[dict]:
     rows = [dict(r._mapping) for r in _execute(_page(_dialogues_stmt(sel), limit, offset))]
-    if limit is not None:
-        full = _full_representation(sel, [r["id"] for r in rows])
-    else:
-        full = {
-            i: all(s.complete for s in st.values())
-            for i, st in representation_by_dialogue(sel).items()
-        }
+    # A page asks for its own dialogues only; the whole selection for all its held ones.
+    full = _full_representation(sel, [r["id"] for r in rows] if limit is not None else None)
     for r in rows:
         r["full_representation"] = full.get(r["id"])
     return rows
