@@ -22,7 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .guard import PatientDataError, find_patient_data, forget_register_names
+from .guard import (
+    PatientDataError,
+    add_register_names,
+    find_patient_data,
+    forget_register_names,
+)
 
 INFO_KEY = "privacy"
 
@@ -138,11 +143,15 @@ _REGISTER_TABLES = {"region", "municipality", "care_home", "health_centre"}
 @event.listens_for(Session, "before_flush")
 def _guard_before_flush(session, flush_context, instances) -> None:
     by_model = _by_model()
-    touched_registers = False
+    changed_registers = False
+    new_register_names: list[str] = []
     for obj in [*session.new, *session.dirty]:
         table = getattr(type(obj), "__tablename__", None)
         if table in _REGISTER_TABLES:
-            touched_registers = True
+            if obj in session.new:
+                new_register_names += [obj.name, getattr(obj, "address", None)]
+            else:
+                changed_registers = True
         if table == "audit_entry":
             _check_audit_changes(obj)
             continue
@@ -160,8 +169,12 @@ def _guard_before_flush(session, flush_context, instances) -> None:
                 value = history.added[0]
             if value:
                 check_value(value, spec.mode, spec.label)
-    if touched_registers:
+    if changed_registers or any(
+        getattr(type(obj), "__tablename__", None) in _REGISTER_TABLES for obj in session.deleted
+    ):
         forget_register_names()
+    elif new_register_names:
+        add_register_names(new_register_names)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from .names import ABBREVIATIONS, NOT_NAMES, TITLES, book
 
@@ -176,32 +177,53 @@ class PhraseSet(frozenset):
         self.longest = max((len(p) for p in self), default=0)
         return self
 
+    def extended(self, phrases) -> PhraseSet:
+        """This set with more phrases, its index grown by theirs alone (not rebuilt)."""
+        added = frozenset(phrases) - self
+        if not added:
+            return self
+        grown = frozenset.__new__(PhraseSet, self | added)
+        grown.firsts = self.firsts | {p[0] for p in added}
+        grown.longest = max(self.longest, max(len(p) for p in added))
+        return grown
+
 
 def org_phrases(names: Iterable[str]) -> PhraseSet:
     """Word tuples to mask: each organisation name (or address), the name without generic
     words at its ends, and genitive forms."""
-    phrases: set[tuple[str, ...]] = {tuple(p.split()) for p in FIXED_PHRASES}
+    return PhraseSet({tuple(p.split()) for p in FIXED_PHRASES} | name_phrases(names))
+
+
+def name_phrases(names: Iterable[str]) -> set[tuple[str, ...]]:
+    """The phrases of these names alone (no fixed phrases)."""
+    phrases: set[tuple[str, ...]] = set()
     for name in names:
-        words = [w.lower() for w in _WORD.findall(name or "")]
-        if not words:
-            continue
-        variants = {tuple(words)}
-        core = list(words)
-        while core and core[0] in GENERIC_ORG_WORDS:
-            core.pop(0)
-        while core and core[-1] in GENERIC_ORG_WORDS:
-            core.pop()
-        if core:
-            variants.add(tuple(core))
-        for v in list(variants):
-            variants.add(v[:-1] + (v[-1] + "s",))
-            if v[-1].endswith("s"):
-                variants.add(v[:-1] + (v[-1][:-1],))
-        # A shortened form made only of person names ("Anna-Lisas hem" -> "Anna Lisa") would
-        # hide those names everywhere: only the full name of such a place is masked.
-        phrases.add(tuple(words))
-        phrases |= {v for v in variants if not _only_person_names(v)}
-    return PhraseSet(phrases)
+        phrases |= _name_phrases(name or "")
+    return phrases
+
+
+@lru_cache(maxsize=32768)
+def _name_phrases(name: str) -> frozenset[tuple[str, ...]]:
+    """One name's phrases. Memoised: the register's phrases are rebuilt whenever a home is
+    added, and a CSV import of 50 homes rebuilt them for all 2,000 homes 50 times."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    if not words:
+        return frozenset()
+    variants = {tuple(words)}
+    core = list(words)
+    while core and core[0] in GENERIC_ORG_WORDS:
+        core.pop(0)
+    while core and core[-1] in GENERIC_ORG_WORDS:
+        core.pop()
+    if core:
+        variants.add(tuple(core))
+    for v in list(variants):
+        variants.add(v[:-1] + (v[-1] + "s",))
+        if v[-1].endswith("s"):
+            variants.add(v[:-1] + (v[-1][:-1],))
+    # A shortened form made only of person names ("Anna-Lisas hem" -> "Anna Lisa") would
+    # hide those names everywhere: only the full name of such a place is masked.
+    return frozenset({tuple(words)} | {v for v in variants if not _only_person_names(v)})
 
 
 def _only_person_names(words: tuple[str, ...]) -> bool:

@@ -169,6 +169,50 @@ def test_register_names_come_from_the_database(app, world):
         assert kinds("Anna-Lisa föll.") == ["namn"]
 
 
+def test_a_new_home_joins_the_cached_register_names_at_once(app, world):
+    """A home added through the ORM is masked from its flush on, and the cached register grows
+    by its phrases instead of being rebuilt (a CSV import adds 50 in one request)."""
+    from dialog.extensions import db
+    from dialog.models import CareHome
+    from dialog.privacy import guard
+    from dialog.privacy.names_rules import org_phrases
+
+    with app.app_context():
+        assert kinds("Karl-Johans gård har bra rutiner.") == ["namn"]  # builds the register
+        built = guard._REGISTERS[app][0]
+        a1 = db.session.get(CareHome, world.homes["a1"])
+        db.session.add(
+            CareHome(
+                name="Karl-Johans gård", address="Nyvägen 3", municipality_id=a1.municipality_id
+            )
+        )
+        db.session.flush()
+        assert find_patient_data("Karl-Johans gård har bra rutiner.") == []
+        assert kinds("Karl-Johan föll.") == ["namn"]
+        built_at, names, phrases = guard._REGISTERS[app]
+        assert built_at == built  # grown, not rebuilt
+        assert {"Karl-Johans gård", "Nyvägen 3"} <= set(names)
+        rebuilt = org_phrases(names)
+        assert phrases == rebuilt
+        assert (phrases.firsts, phrases.longest) == (rebuilt.firsts, rebuilt.longest)
+        db.session.rollback()
+
+
+def test_a_renamed_home_rebuilds_the_cached_register(app, world):
+    from dialog.extensions import db
+    from dialog.models import CareHome
+    from dialog.privacy import guard
+
+    with app.app_context():
+        find_patient_data("Rutinerna följs.")  # builds the register
+        home = db.session.get(CareHome, world.homes["a1"])
+        home.name = "Karl-Johans gård"
+        db.session.flush()
+        assert app not in guard._REGISTERS
+        assert find_patient_data("Karl-Johans gård har bra rutiner.") == []
+        db.session.rollback()
+
+
 # --- rooms, ages, birth dates, phones, e-mail --------------------------------------------------
 
 
