@@ -48,6 +48,7 @@ from ..models import (
     User,
     UserScope,
 )
+from ..models.tallies import create_triggers, drop_triggers, rebuild_tally
 from ..planning import is_bookable
 from ..timeutil import STOCKHOLM
 from . import DEMO_PASSWORD as PASSWORD
@@ -420,6 +421,8 @@ def build_national(
     parties, action_roles = list(Party), home_roles + centre_roles  # built once, drawn from often
     first_year = today.year - years + 1
     dropped = _drop_indexes(BULK_TABLES)
+    # The findings' tally is counted once after the load, not by a trigger per row.
+    drop_triggers(db.session.connection())
     for year in range(first_year, today.year + 1):
         dialogues, participants, findings, actions, audit = [], [], [], [], []
         for h in home_rows:
@@ -622,6 +625,8 @@ def build_national(
         )
 
     _create_indexes(dropped)
+    rebuild_tally(db.session.connection())
+    create_triggers(db.session.connection())
     _reset_sequences()
     echo(
         f"Klart på {(datetime.now() - started).total_seconds():.0f} s: "

@@ -29,6 +29,7 @@ from dialog.models import (
 from dialog.privacy.scan import scan
 from dialog.timeutil import STOCKHOLM
 from tests.conftest import login
+from tests.support.tally import counted, tallied
 
 TODAY = date(2026, 12, 2)
 HOMES, YEARS = 60, 3
@@ -77,6 +78,8 @@ def test_the_load_reads_back_as_the_models_expect(app, national):
             keys = {k["name"] for k in inspector.get_foreign_keys(table)}
             expected = {k.name for k in db.metadata.tables[table].foreign_key_constraints}
             assert expected <= keys or db.engine.dialect.name == "sqlite", (table, expected - keys)
+        # The findings' tally was counted once after the load, and its triggers are back.
+        assert tallied() == counted()
         # New rows after the load get fresh ids (PostgreSQL sequences moved past the load).
         finding = Finding(
             dialogue_id=dialogue.id,
@@ -87,6 +90,7 @@ def test_the_load_reads_back_as_the_models_expect(app, national):
         db.session.add(finding)
         db.session.commit()
         assert finding.id > national["findings"]
+        assert tallied() == counted()
 
 
 def test_every_dialogue_has_its_audit_history_in_order(app, national):
