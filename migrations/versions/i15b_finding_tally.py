@@ -1,4 +1,5 @@
-"""Performance (issue 15): findings per dialogue and kind, kept by triggers on finding
+"""Performance (issue 15): findings per dialogue and kind, kept by triggers on finding; the
+escalated findings' index carries their dialogue
 
 The statements are those of dialog/models/tallies.py on the day of this revision, written out
 so that the revision stays what it was when the code changes.
@@ -82,8 +83,28 @@ def upgrade():
     for statement in POSTGRESQL if postgresql else SQLITE:
         op.execute(statement)
 
+    # Index operations only: SQLite keeps the table (and so its new triggers).
+    op.drop_index("ix_finding_escalated", table_name="finding")
+    op.create_index(
+        "ix_finding_escalated",
+        "finding",
+        ["escalated_at", "id", "dialogue_id"],
+        unique=False,
+        sqlite_where=sa.text("escalate IS 1"),
+        postgresql_where=sa.text("escalate IS true"),
+    )
+
 
 def downgrade():
+    op.drop_index("ix_finding_escalated", table_name="finding")
+    op.create_index(
+        "ix_finding_escalated",
+        "finding",
+        ["escalated_at", "id"],
+        unique=False,
+        sqlite_where=sa.text("escalate IS 1"),
+        postgresql_where=sa.text("escalate IS true"),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS finding_tally ON finding")
         op.execute("DROP FUNCTION IF EXISTS finding_tally_apply()")
