@@ -55,6 +55,27 @@ def test_only_a_valid_agreement_with_the_clause_covers_a_home(app, world, agreem
     assert total == 2 and names == ["Testboendet Ett", "Testboendet Två"]
 
 
+def test_a_long_list_of_homes_gets_the_same_gaps_as_a_short_one(app, world, agreement):
+    """The year view asks for every home in the selection; past LONG_ID_LIST ids the gaps are
+    read for all homes and kept in Python. Both paths name the same homes."""
+    from dialog.agreements.services import LONG_ID_LIST, uncovered_home_ids
+
+    day = date(2026, 6, 1)
+    agreement("A", "alfa", date(2026, 1, 1), date(2026, 12, 31))
+    with app.app_context():
+        ids = list(db.session.scalars(sa.select(CareHome.id)))
+        short = uncovered_home_ids(ids, day)
+        # The same homes among ids of homes that do not exist, past the threshold.
+        padded = ids + list(range(10_000, 10_000 + LONG_ID_LIST))
+        assert len(padded) > LONG_ID_LIST
+        assert uncovered_home_ids(padded, day) == short
+        assert short and len(short) < len(ids)  # some covered, some not: a real comparison
+        # A long list that leaves some uncovered homes out does not get them back.
+        left_out = sorted(short)[0]
+        fewer = [i for i in padded if i != left_out]
+        assert uncovered_home_ids(fewer, day) == short - {left_out}
+
+
 def test_reference_day_is_today_moved_into_the_year():
     today = date(2026, 11, 22)
     assert reference_day(2026, today) == today
