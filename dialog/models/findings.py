@@ -90,6 +90,14 @@ class Finding(db.Model):
             sqlite_where=sa.text("escalate IS 1"),
             postgresql_where=sa.text("escalate IS true"),
         ),
+        # And per dialogue, for a region's or a municipality's held dialogues: PostgreSQL
+        # otherwise reads every finding of those dialogues to find the escalated few.
+        sa.Index(
+            "ix_finding_escalated_dialogue",
+            "dialogue_id",
+            sqlite_where=sa.text("escalate IS 1"),
+            postgresql_where=sa.text("escalate IS true"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,5 @@
 """Performance (issue 15): findings per dialogue and kind, kept by triggers on finding; the
-escalated findings' index carries their dialogue
+escalated findings' indexes carry their dialogue
 
 The statements are those of dialog/models/tallies.py on the day of this revision, written out
 so that the revision stays what it was when the code changes.
@@ -94,8 +94,18 @@ def upgrade():
         postgresql_where=sa.text("escalate IS true"),
     )
 
+    op.create_index(
+        "ix_finding_escalated_dialogue",
+        "finding",
+        ["dialogue_id"],
+        unique=False,
+        sqlite_where=sa.text("escalate IS 1"),
+        postgresql_where=sa.text("escalate IS true"),
+    )
+
 
 def downgrade():
+    op.drop_index("ix_finding_escalated_dialogue", table_name="finding")
     op.drop_index("ix_finding_escalated", table_name="finding")
     op.create_index(
         "ix_finding_escalated",

@@ -171,3 +171,33 @@ def test_administrator_sees_escalations_of_held_dialogues_only(app, client, book
     login(client, "admin")
     board = plain_text(client.get("/uppfoljning/?ar=2026"))
     assert "1 iakttagelse" in board
+
+
+def test_a_short_escalation_list_is_the_newest_of_the_whole_one(app, book):
+    """The dashboard's ten come from the ids first and their rows after: the same findings, in
+    the same order, as the head of the whole list, for the nation, a region and a municipality."""
+    from datetime import timedelta
+
+    from dialog.findings import open_escalations
+    from dialog.models import Finding, User
+    from dialog.scope import Scope
+
+    first = documented(app, book)
+    second = documented(app, book, home="b1", lock=False)
+    with app.app_context():
+        # Escalated on distinct days, the older one last in id order.
+        older = db.session.get(Finding, first.escalated_id)
+        newer = db.session.get(Finding, second.escalated_id)
+        newer.escalated_at = older.escalated_at + timedelta(days=3)
+        db.session.commit()
+        for username in ("admin", "regional_norr", "mas_a"):
+            user = db.session.scalars(sa.select(User).where(User.username == username)).one()
+            scope = Scope.of(user)
+            whole = [e.finding.id for e in open_escalations(scope)]
+            assert whole, username
+            for limit in (1, 2, 10):
+                short = open_escalations(scope, limit=limit)
+                assert [e.finding.id for e in short] == whole[:limit], (username, limit)
+                assert all(e.finding.dialogue.care_home.name for e in short)
+        admin = Scope.of(db.session.scalars(sa.select(User).where(User.username == "admin")).one())
+        assert [e.finding.id for e in open_escalations(admin)] == [newer.id, older.id]
