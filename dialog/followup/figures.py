@@ -26,7 +26,13 @@ from ..models import (
     Party,
     PlanArea,
 )
-from ..models.tallies import KIND_COLUMNS, FindingTally
+from ..models.tallies import (
+    KIND_COLUMNS,
+    MASK_FIRST_YEAR,
+    MASK_LAST_YEAR,
+    FindingTally,
+    RecurringTally,
+)
 from ..timeutil import STOCKHOLM
 from .filters import HELD, LIVE, Selection
 from .seats import (  # noqa: F401 (re-exported for lists, rows and the report)
@@ -260,7 +266,10 @@ def recurring(sel: Selection, limit: int = 15) -> dict:
     Success factors are left out: what recurs and needs attention are risks and deficiencies.
     """
     first = sel.year - RECURRING_YEARS + 1
-    found = _recurring_rows(sel, first, limit)
+    if _tally_applies(sel, first):
+        found = _recurring_from_tally(sel, first, limit)
+    else:
+        found = _recurring_rows(sel, first, limit)
     total = found[0][5] if found else 0
     area_names = _area_names()
     names = (
@@ -290,6 +299,54 @@ def recurring(sel: Selection, limit: int = 15) -> dict:
             for r in rows
         ],
     }
+
+
+def _tally_applies(sel: Selection, first: int) -> bool:
+    """The recurring tally is per home: it serves selections made of whole homes (not a health
+    centre's dialogues) within the years its masks hold."""
+    return (
+        not sel.scope.health_centre_ids
+        and sel.health_centre_id is None
+        and MASK_FIRST_YEAR <= first
+        and sel.year <= MASK_LAST_YEAR
+    )
+
+
+def _recurring_from_tally(sel: Selection, first: int, limit: int) -> list[tuple]:
+    """recurring()'s rows from the recurring tally (kept by triggers, models/tallies.py): one row
+    per (home, kind, area) with its years as bits, instead of every finding of five years."""
+    t = RecurringTally
+
+    def shifted(value, bits: int):
+        # PostgreSQL shifts a bigint by an integer only (a bigint shift count is no operator).
+        return value.op(">>")(sa.literal(bits, sa.Integer))
+
+    window = shifted(t.years_mask, first - MASK_FIRST_YEAR).op("&")((1 << RECURRING_YEARS) - 1)
+    latest = 1 << (sel.year - first)
+    years = sum(shifted(window, i).op("&")(1) for i in range(RECURRING_YEARS))
+    conds = [window.op("&")(latest) != 0, window != latest]
+    if not sel.scope.admin or sel.municipality_id is not None:
+        homes = sa.select(CareHome.id).where(sel.scope.home_clause())
+        if sel.municipality_id is not None:
+            homes = homes.where(CareHome.municipality_id == sel.municipality_id)
+        conds.append(t.care_home_id.in_(homes))
+    stmt = (
+        sa.select(
+            t.care_home_id,
+            t.kind,
+            t.area_id,
+            years.label("years"),
+            window.label("window"),
+            sa.func.count().over().label("total"),
+        )
+        .where(*conds)
+        .order_by(years.desc(), t.care_home_id, t.area_id, t.kind)
+        .limit(limit)
+    )
+    return [
+        (home, kind, area_id, n, first + ((bits & -bits).bit_length() - 1), total)
+        for home, kind, area_id, n, bits, total in db.session.execute(stmt)
+    ]
 
 
 def _recurring_rows(sel: Selection, first: int, limit: int) -> list[tuple]:

@@ -47,5 +47,5 @@ from .steering import (  # noqa: F401
     Measure,
     PlanText,
 )
-from .tallies import FindingTally  # noqa: F401
+from .tallies import FindingTally, RecurringTally  # noqa: F401
 from .topics import Topic  # noqa: F401

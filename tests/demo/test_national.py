@@ -29,7 +29,7 @@ from dialog.models import (
 from dialog.privacy.scan import scan
 from dialog.timeutil import STOCKHOLM
 from tests.conftest import login
-from tests.support.tally import counted, tallied
+from tests.support.tally import counted, recurring_counted, recurring_tallied, tallied
 
 TODAY = date(2026, 12, 2)
 HOMES, YEARS = 60, 3
@@ -80,6 +80,7 @@ def test_the_load_reads_back_as_the_models_expect(app, national):
             assert expected <= keys or db.engine.dialect.name == "sqlite", (table, expected - keys)
         # The findings' tally was counted once after the load, and its triggers are back.
         assert tallied() == counted()
+        assert recurring_tallied() == recurring_counted() != {}
         # New rows after the load get fresh ids (PostgreSQL sequences moved past the load).
         finding = Finding(
             dialogue_id=dialogue.id,
@@ -91,6 +92,7 @@ def test_the_load_reads_back_as_the_models_expect(app, national):
         db.session.commit()
         assert finding.id > national["findings"]
         assert tallied() == counted()
+        assert recurring_tallied() == recurring_counted()
 
 
 def test_every_dialogue_has_its_audit_history_in_order(app, national):

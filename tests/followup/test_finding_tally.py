@@ -21,9 +21,15 @@ from dialog.models import (
     Party,
     User,
 )
-from dialog.models.tallies import create_triggers, drop_triggers, rebuild_tally
+from dialog.models.tallies import (
+    MASK_FIRST_YEAR,
+    RecurringTally,
+    create_triggers,
+    drop_triggers,
+    rebuild_tally,
+)
 from dialog.scope import Scope
-from tests.support.tally import counted, tallied
+from tests.support.tally import counted, recurring_counted, recurring_tallied, tallied
 
 from .dataset import _dialogue
 
@@ -40,6 +46,7 @@ def _finding(dialogue_id: int, kind: FindingKind, area_id: int) -> Finding:
 def _check(step: str) -> None:
     db.session.flush()
     assert tallied() == counted(), f"after: {step}"
+    assert recurring_tallied() == recurring_counted(), f"recurring, after: {step}"
 
 
 def test_the_tally_follows_every_kind_of_write(app, world):
@@ -84,6 +91,13 @@ def test_the_tally_follows_every_kind_of_write(app, world):
 
         db.session.add(_finding(second, RISK, area))
         _check("a finding added again after the dialogue's count fell to zero")
+        moved = db.session.get(Dialogue, second)
+        moved.year = 2027
+        _check("a dialogue moved to another year")
+        moved.care_home_id = world.homes["b1"]
+        _check("a dialogue moved to another home")
+        db.session.execute(sa.update(Dialogue).where(Dialogue.id == second).values(year=2024))
+        _check("a dialogue's year changed by a bulk update")
         db.session.execute(sa.delete(Dialogue).where(Dialogue.id == first))
         _check("a dialogue deleted (its findings go by ON DELETE CASCADE)")
         assert set(tallied()) == {second}
@@ -155,3 +169,50 @@ def test_the_trends_equal_a_count_of_the_findings(app, data, world, username, ye
         assert expected, "the case must have findings to compare"
         assert {k: n for k, n in trends.items() if n} == expected
         db.session.rollback()
+
+
+def test_two_writers_of_one_home_both_reach_its_recurring_years(app, world):
+    """Two transactions add a risk in the same home and area, in two years, at the same time.
+    The second one's count must see the first one's finding once that commits: on PostgreSQL
+    the trigger takes the home's row lock first and counts in a statement of its own."""
+    import threading
+
+    with app.app_context():
+        area = db.session.scalars(sa.select(Area.id).order_by(Area.id)).first()
+        home = world.homes["a1"]
+        early = _dialogue(world, "a1", date(2024, 5, 6), DialogueStatus.DOCUMENTED).id
+        late = _dialogue(world, "a1", date(2025, 5, 6), DialogueStatus.DOCUMENTED).id
+        db.session.commit()
+        insert = sa.insert(Finding).values(
+            kind=RISK, area_id=area, description=TEXT, concerns=Party.JOINT
+        )
+        engine = db.engine  # the thread has no application context of its own
+        first_in = threading.Event()
+        errors = []
+
+        def first_writer():
+            try:
+                with engine.begin() as conn:
+                    conn.execute(insert.values(dialogue_id=early))
+                    first_in.set()
+                    threading.Event().wait(0.5)  # the second writer starts meanwhile
+            except Exception as exc:  # noqa: BLE001 (reported below)
+                errors.append(exc)
+                first_in.set()
+
+        thread = threading.Thread(target=first_writer)
+        thread.start()
+        first_in.wait(10)
+        with engine.begin() as conn:
+            conn.execute(insert.values(dialogue_id=late))
+        thread.join(10)
+        assert not errors
+        mask = db.session.scalar(
+            sa.select(RecurringTally.years_mask).where(
+                RecurringTally.care_home_id == home,
+                RecurringTally.kind == RISK,
+                RecurringTally.area_id == area,
+            )
+        )
+        assert mask == (1 << (2024 - MASK_FIRST_YEAR)) | (1 << (2025 - MASK_FIRST_YEAR))
+        assert recurring_tallied() == recurring_counted()

@@ -1,8 +1,9 @@
 """Recurring findings (a home, a kind, an area in two or more of the last five years, the latest
 being the selected year) against a plain Python count of the same rows.
 
-PostgreSQL and SQLite compute them with different queries (figures.recurring); both must agree
-with the independent count, including the first year, the five-year window and the order.
+PostgreSQL and SQLite compute them with different queries (figures.recurring), from the findings
+or from the recurring tally the triggers keep; every path must agree with the independent count,
+including the first year, the five-year window and the order.
 """
 
 from collections import defaultdict
@@ -85,17 +86,29 @@ def test_recurring_agrees_with_a_plain_count(app, world):
     with app.test_request_context():
         _history(world)
         names = dict(db.session.execute(sa.select(Area.id, Area.name)).all())
-        for username in ("admin", "regional_norr", "mas_a"):
+        cases = [
+            # Whole homes: read from the recurring tally (models/tallies.py).
+            ("admin", {}, True),
+            ("regional_norr", {}, True),
+            ("mas_a", {}, True),
+            ("admin", {"municipality_id": world.municipalities["A"]}, True),
+            # A health centre's dialogues: counted from the findings.
+            ("vc_alfa", {}, False),
+            ("admin", {"health_centre_id": world.centres["alfa"]}, False),
+        ]
+        for username, filters, from_tally in cases:
             user = db.session.get(User, world.users[username])
             for year in (2025, 2026):
-                sel = Selection(scope=Scope.of(user), year=year)
+                sel = Selection(scope=Scope.of(user), year=year, **filters)
+                first = year - figures.RECURRING_YEARS + 1
+                assert figures._tally_applies(sel, first) is from_tally, (username, filters)
                 total, rows = _expected(sel)
                 got = figures.recurring(sel, limit=50)
-                assert got["total"] == total, (username, year)
+                assert got["total"] == total, (username, filters, year)
                 assert [
                     (r["home_id"], r["kind"], r["area"], r["years"], r["first_year"])
                     for r in got["rows"]
-                ] == [(h, k, names[a], n, f) for h, k, a, n, f in rows], (username, year)
+                ] == [(h, k, names[a], n, f) for h, k, a, n, f in rows], (username, filters, year)
         # The dataset really has each case: 5 years, a pair skipping a year, one outside.
         admin = Selection(scope=Scope.of(db.session.get(User, world.users["admin"])), year=2026)
         counts = sorted(r[3] for r in _expected(admin)[1])

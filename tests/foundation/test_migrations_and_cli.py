@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 
 from dialog import create_app
 from dialog.extensions import db
-from tests.support.tally import counted, tallied
+from tests.support.tally import counted, recurring_counted, recurring_tallied, tallied
 
 
 @pytest.fixture
@@ -103,6 +103,7 @@ def test_setup_migrates_loads_demo_data_once_and_demo_is_fictional(fresh_app):
         # The migrated schema's triggers kept the findings' tally while the demo was written.
         kept = tallied()
         assert kept and kept == counted()
+        assert recurring_tallied() == recurring_counted() != {}
     # A second start reuses the data.
     result = runner.invoke(args=["setup"])
     assert result.exit_code == 0, result.output
