@@ -269,7 +269,7 @@ def recurring(sel: Selection, limit: int = 15) -> dict:
     if _tally_applies(sel, first):
         found = _recurring_from_tally(sel, first, limit)
     else:
-        found = _recurring_rows(sel, first, limit)
+        found = _recurring_from_findings(sel, first, limit)
     total = found[0][5] if found else 0
     area_names = _area_names()
     names = (
@@ -312,49 +312,56 @@ def _tally_applies(sel: Selection, first: int) -> bool:
     )
 
 
+def _shifted(value, bits: int):
+    # PostgreSQL shifts a bigint by an integer only (a bigint shift count is no operator).
+    return value.op(">>")(sa.literal(bits, sa.Integer))
+
+
+def _top_recurring(home, kind, area, window, sel: Selection, first: int, limit: int, *conds):
+    """The first `limit` (home, kind, area) rows whose `window` (the years from `first` as
+    bits, bit 0 = `first`) holds the selected year and at least one other, most years first,
+    each with the total count of such rows alongside."""
+    latest = 1 << (sel.year - first)
+    years = sum(_shifted(window, i).op("&")(1) for i in range(RECURRING_YEARS))
+    stmt = (
+        sa.select(
+            home,
+            kind,
+            area,
+            years.label("years"),
+            window.label("window"),
+            sa.func.count().over().label("total"),
+        )
+        .where(window.op("&")(latest) != 0, window != latest, *conds)
+        .order_by(years.desc(), home, area, kind)
+        .limit(limit)
+    )
+    return [
+        (home_id, kind_, area_id, n, first + ((bits & -bits).bit_length() - 1), total)
+        for home_id, kind_, area_id, n, bits, total in db.session.execute(stmt)
+    ]
+
+
 def _recurring_from_tally(sel: Selection, first: int, limit: int) -> list[tuple]:
     """recurring()'s rows from the recurring tally (kept by triggers, models/tallies.py): one row
     per (home, kind, area) with its years as bits, instead of every finding of five years."""
     t = RecurringTally
-
-    def shifted(value, bits: int):
-        # PostgreSQL shifts a bigint by an integer only (a bigint shift count is no operator).
-        return value.op(">>")(sa.literal(bits, sa.Integer))
-
-    window = shifted(t.years_mask, first - MASK_FIRST_YEAR).op("&")((1 << RECURRING_YEARS) - 1)
-    latest = 1 << (sel.year - first)
-    years = sum(shifted(window, i).op("&")(1) for i in range(RECURRING_YEARS))
-    conds = [window.op("&")(latest) != 0, window != latest]
+    window = _shifted(t.years_mask, first - MASK_FIRST_YEAR).op("&")((1 << RECURRING_YEARS) - 1)
+    conds = []
     if not sel.scope.admin or sel.municipality_id is not None:
         homes = sa.select(CareHome.id).where(sel.scope.home_clause())
         if sel.municipality_id is not None:
             homes = homes.where(CareHome.municipality_id == sel.municipality_id)
         conds.append(t.care_home_id.in_(homes))
-    stmt = (
-        sa.select(
-            t.care_home_id,
-            t.kind,
-            t.area_id,
-            years.label("years"),
-            window.label("window"),
-            sa.func.count().over().label("total"),
-        )
-        .where(*conds)
-        .order_by(years.desc(), t.care_home_id, t.area_id, t.kind)
-        .limit(limit)
-    )
-    return [
-        (home, kind, area_id, n, first + ((bits & -bits).bit_length() - 1), total)
-        for home, kind, area_id, n, bits, total in db.session.execute(stmt)
-    ]
+    return _top_recurring(t.care_home_id, t.kind, t.area_id, window, sel, first, limit, *conds)
 
 
-def _recurring_rows(sel: Selection, first: int, limit: int) -> list[tuple]:
-    """recurring()'s rows: one hash aggregate per (home, kind, area) whose years are the bits
-    of a mask (bit 0 = the first year), instead of grouping per year first and then again per
-    (home, kind, area): about half the time on PostgreSQL and a third less on SQLite
-    (measured on the national data). SQLite has no bit_or(): the sum of the distinct bits is
-    the same mask."""
+def _recurring_from_findings(sel: Selection, first: int, limit: int) -> list[tuple]:
+    """recurring()'s rows counted from the findings: one hash aggregate per (home, kind, area)
+    whose years are the bits of a mask (bit 0 = the first year), instead of grouping per year
+    first and then again per (home, kind, area): about half the time on PostgreSQL and a third
+    less on SQLite (measured on the national data). SQLite has no bit_or(): the sum of the
+    distinct bits is the same mask."""
     bit = sa.literal(1).op("<<")(Dialogue.year - first)
     if db.engine.dialect.name == "sqlite":
         mask = sa.func.sum(sa.distinct(bit))
@@ -371,26 +378,8 @@ def _recurring_rows(sel: Selection, first: int, limit: int) -> list[tuple]:
         .group_by(Dialogue.care_home_id, Finding.kind, Finding.area_id)
         .subquery()
     )
-    m = per_triple.c.years_mask
-    latest = 1 << (sel.year - first)
-    years = sum(m.op(">>")(i).op("&")(1) for i in range(RECURRING_YEARS))
-    stmt = (
-        sa.select(
-            per_triple.c.care_home_id,
-            per_triple.c.kind,
-            per_triple.c.area_id,
-            years.label("years"),
-            m,
-            sa.func.count().over().label("total"),
-        )
-        .where(m.op("&")(latest) != 0, m != latest)
-        .order_by(years.desc(), per_triple.c.care_home_id, per_triple.c.area_id, per_triple.c.kind)
-        .limit(limit)
-    )
-    return [
-        (home, kind, area_id, n, first + ((bits & -bits).bit_length() - 1), total)
-        for home, kind, area_id, n, bits, total in db.session.execute(stmt)
-    ]
+    c = per_triple.c
+    return _top_recurring(c.care_home_id, c.kind, c.area_id, c.years_mask, sel, first, limit)
 
 
 # --- actions ----------------------------------------------------------------------------------
