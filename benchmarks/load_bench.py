@@ -13,7 +13,10 @@ or `--threads N` each, 127.0.0.1 only) and runs wrk with 50 connections for `--s
   writes land, and that no read fails meanwhile. The homes go to a municipality outside the
   measured sessions' scopes (see municipality_name()), and a few rounds of both writes run
   before the measurement (each worker's first upload starts its render process);
-- the floor: a static file from the same server with the same wrk settings.
+- the floor: a static file from the same server with the same wrk settings;
+- with `--per-page`: each of the three pages alone (same 50 sessions, cache off), and the mix
+  those rates allow at most (three requests cost the sum of the three pages' times, so the
+  mix cannot beat 3 / (1/year view + 1/dashboard + 1/dialogue page)).
 
 Each server first answers every request of the mix once (templates and queries compiled).
 
@@ -21,6 +24,7 @@ Prints requests/s, p50/p99, errors (non-2xx and socket errors), ratio to the flo
 peak memory (VmHWM) of each gunicorn worker; targets from the issue beside.
 
     .venv/bin/python benchmarks/load_bench.py [--db sqlite|postgresql|both] [--seconds 20]
+        [--per-page]
 """
 
 from __future__ import annotations
@@ -277,7 +281,53 @@ class Writers:
         self.counts["imports"] += 1
 
 
-def scenarios(kind: str, url: str, work: Path, seconds: int, threads: int) -> list[dict]:
+PAGE_LABELS = ("year view", "dashboard", "dialogue page")
+
+
+def session_mix(base: str, pages: dict[str, str]) -> list[tuple[str, str]]:
+    """The 150 requests of the 50 sessions, each with its own login cookie."""
+    mix = []
+    for username, n in SESSIONS.items():
+        for _ in range(n):
+            cookie = cookie_header(login(base, username))
+            for path in ("/arsoversikt", "/uppfoljning/", pages[username]):
+                mix.append((path, cookie))
+    # Interleave the roles so every stretch of requests has the same mix.
+    return mix[::3] + mix[1::3] + mix[2::3]
+
+
+def warm(base: str, mix: list[tuple[str, str]]) -> None:
+    # One pass over the mix first: each worker compiles its templates and queries once.
+    for path, cookie in mix:
+        requests.get(base + path, headers={"Cookie": cookie}, timeout=120)
+
+
+def page_label(path: str) -> str:
+    return {"/arsoversikt": "year view", "/uppfoljning/": "dashboard"}.get(path, "dialogue page")
+
+
+def per_page(wrk: str, url: str, work: Path, seconds: int, threads: int, pages) -> list[dict]:
+    """Each page of the mix alone (cache off), and the mix rate those allow at most."""
+    server = GunicornServer(url, work, "0", threads)
+    try:
+        mix = session_mix(server.base, pages)
+        warm(server.base, mix)
+        results = []
+        for label in PAGE_LABELS:
+            alone = [(path, cookie) for path, cookie in mix if page_label(path) == label]
+            results.append(
+                {"label": f"{label} alone, cache off", **run_wrk(wrk, server.base, seconds, alone)}
+            )
+    finally:
+        server.stop()
+    bound = len(results) / sum(1 / r["rps"] for r in results)
+    results.append({"label": "bound on the mix from those", "bound": bound})
+    return results
+
+
+def scenarios(
+    kind: str, url: str, work: Path, seconds: int, threads: int, by_page: bool = False
+) -> list[dict]:
     wrk = ensure_wrk()
     if wrk is None:
         raise SystemExit("wrk could not be installed")
@@ -291,17 +341,8 @@ def scenarios(kind: str, url: str, work: Path, seconds: int, threads: int) -> li
     ):
         server = GunicornServer(url, work, cache, threads)
         try:
-            mix = []
-            for username, n in SESSIONS.items():
-                for _ in range(n):
-                    cookie = cookie_header(login(server.base, username))
-                    for path in ("/arsoversikt", "/uppfoljning/", pages[username]):
-                        mix.append((path, cookie))
-            # Interleave the roles so every stretch of requests has the same mix.
-            mix = mix[::3] + mix[1::3] + mix[2::3]
-            # One pass over the mix first: each worker compiles its templates and queries once.
-            for path, cookie in mix:
-                requests.get(server.base + path, headers={"Cookie": cookie}, timeout=120)
+            mix = session_mix(server.base, pages)
+            warm(server.base, mix)
             if not results:
                 floor = run_wrk(wrk, server.base, seconds, None)
                 results.append({"label": "floor: static file", **floor})
@@ -316,6 +357,9 @@ def scenarios(kind: str, url: str, work: Path, seconds: int, threads: int) -> li
             results.append({"label": label, **result})
         finally:
             server.stop()
+        if by_page and not writing and cache == "0":
+            # Before the writes: every CSV import adds fifty homes the administrators then see.
+            results += per_page(wrk, url, work, seconds, threads, pages)
     return results
 
 
@@ -327,6 +371,9 @@ def report(kind: str, build_s: float, results: list[dict]) -> None:
         f"{'floor/ours':>11}{'worker peak MB':>16}"
     )
     for r in results:
+        if "bound" in r:
+            print(f"{r['label']:<46}{r['bound']:>9.0f}")
+            continue
         errors = r["non2xx"] + r["socket_errors"]
         peaks = ", ".join(f"{p:.0f}" for p in r.get("worker_peak_mb", []))
         ratio = floor / r["rps"] if r["rps"] else float("inf")
@@ -358,12 +405,19 @@ def main() -> None:
         metavar="DATABASE_URL",
         help="an already built national demo database (skips the build; one --db only)",
     )
+    parser.add_argument(
+        "--per-page", action="store_true", help="also each page alone and the mix they allow"
+    )
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}; cpus: {os.cpu_count()}")
     for kind in database_kinds(args.db):
         with national_database(kind, "load-bench", args.reuse) as (url, work, build_s):
             print(f"[{kind}] load, 2 workers × {args.threads} thread(s) …")
-            report(kind, build_s, scenarios(kind, url, work, args.seconds, args.threads))
+            report(
+                kind,
+                build_s,
+                scenarios(kind, url, work, args.seconds, args.threads, args.per_page),
+            )
 
 
 if __name__ == "__main__":
