@@ -127,6 +127,15 @@ class Scope:
         """The ids of the homes this user may see (one query, then kept with the scope)."""
         return list(db.session.scalars(sa.select(CareHome.id).where(self.home_clause())))
 
+    @cached_property
+    def served_home_ids(self) -> list[int]:
+        """The ids of the homes this user's health centres serve (one query, then kept). As a
+        list rather than a subquery for the same reason as in dialogue_clause."""
+        if not self.health_centre_ids:
+            return []
+        served = sa.select(CareHome.id).where(CareHome.health_centre_id.in_(self.health_centre_ids))
+        return list(db.session.scalars(served))
+
     def _managed_home_conditions(self) -> list:
         clauses = []
         if self.region_ids:

@@ -58,14 +58,13 @@ def _owned_clause(scope):
             )
         )
     if scope.health_centre_ids:
-        served = sa.select(CareHome.id).where(
-            CareHome.health_centre_id.in_(scope.health_centre_ids)
-        )
+        # The served homes as ids: an OR over a subquery made PostgreSQL read every open
+        # action in the country (15 ms); with a list both sides are index lookups.
         clauses.append(
             sa.and_(
                 sa.or_(
                     Dialogue.health_centre_id.in_(scope.health_centre_ids),
-                    Dialogue.care_home_id.in_(served),
+                    Dialogue.care_home_id.in_(scope.served_home_ids),
                 ),
                 Action.responsible_party.in_(action_followup.CENTRE_PARTIES),
             )
