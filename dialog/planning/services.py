@@ -186,14 +186,16 @@ def _home_rows(conditions: list) -> list[HomeRow]:
     return homes
 
 
-def filter_choices(scope: Scope) -> tuple[list[Municipality], list[HealthCentre]]:
-    municipalities = db.session.scalars(
-        sa.select(Municipality)
+def filter_choices(scope: Scope) -> tuple[list[sa.Row], list[sa.Row]]:
+    """(id, name) rows of the municipalities and health centres with homes in scope: rows, not
+    objects (nationally 1,250 ORM objects were a third of the administrator's year view)."""
+    municipalities = db.session.execute(
+        sa.select(Municipality.id, Municipality.name)
         .where(Municipality.id.in_(sa.select(CareHome.municipality_id).where(scope.home_clause())))
         .order_by(Municipality.name)
     ).all()
-    centres = db.session.scalars(
-        sa.select(HealthCentre)
+    centres = db.session.execute(
+        sa.select(HealthCentre.id, HealthCentre.name)
         .where(HealthCentre.id.in_(sa.select(CareHome.health_centre_id).where(scope.home_clause())))
         .order_by(HealthCentre.name)
     ).all()
