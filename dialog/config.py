@@ -96,7 +96,12 @@ def _engine_options(database_url: str) -> dict:
     if database_url.startswith("sqlite"):
         # Wait for a competing writer instead of failing at once; needed by concurrent bookings.
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "connect_args": {"options": POSTGRESQL_SESSION_OPTIONS}}
+    connect_args: dict = {"options": POSTGRESQL_SESSION_OPTIONS}
+    if not _env_bool("POSTGRESQL_PREPARED", True):
+        # Behind a PgBouncer in transaction mode older than 1.21 a statement prepared on one
+        # server connection is missing on the next: psycopg then never prepares.
+        connect_args["prepare_threshold"] = None
+    return {"pool_pre_ping": True, "connect_args": connect_args}
 
 
 # The planner settings of the application's own PostgreSQL sessions (measured on the national

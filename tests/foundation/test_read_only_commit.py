@@ -89,3 +89,12 @@ def test_sqlite_leaves_the_transaction_to_the_session(app):
         db.session.scalar(sa.select(sa.func.count()).select_from(Region))
         assert end_read_only_transaction() is False
         assert db.session().in_transaction()
+
+
+def test_prepared_statements_can_be_turned_off(monkeypatch):
+    from dialog.config import _engine_options
+
+    url = "postgresql+psycopg://dialog@127.0.0.1/dialog"
+    assert "prepare_threshold" not in _engine_options(url)["connect_args"]
+    monkeypatch.setenv("DIALOG_POSTGRESQL_PREPARED", "off")
+    assert _engine_options(url)["connect_args"]["prepare_threshold"] is None
