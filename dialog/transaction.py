@@ -13,8 +13,9 @@ undoes the committed change.
 
 On PostgreSQL a request whose transaction wrote nothing ends with COMMIT instead of the
 ROLLBACK that closing the session sends (`end_read_only_transaction`: the one commit outside
-the edges, and it writes nothing): the two are the same for such a transaction, but psycopg forgets its prepared statements on every ROLLBACK, so a page view would
-otherwise have every query planned afresh on every request.
+the edges, and it writes nothing). The two are the same for such a transaction, but psycopg
+forgets its prepared statements on every ROLLBACK, so a page view would otherwise have every
+query planned afresh on every request.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 _PENDING = "dialog.after_commit.pending"
 _READY = "dialog.after_commit.ready"
-_IN_TRANSACTION = TransactionStatus.INTRANS
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -76,7 +76,7 @@ def end_read_only_transaction() -> bool:
         return False
     connection = session.connection()
     driver = connection.connection.dbapi_connection
-    if driver.info.transaction_status != _IN_TRANSACTION:
+    if driver.info.transaction_status != TransactionStatus.INTRANS:
         return False  # idle, or failed (an error waits for its rollback)
     written = connection.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()").scalar()
     if written is not None:
@@ -112,13 +112,14 @@ def init_app(app) -> None:
 
     @app.teardown_appcontext
     def _teardown(exc):
+        if exc is not None:
+            return
         # CLI commands and worker rounds: run what their commits promised.
-        if exc is None and _READY in db.session().info:
+        if _READY in db.session().info:
             run_after_commit()
         # Registered after Flask-SQLAlchemy's, so it runs before the session is removed.
-        if exc is None:
-            try:
-                end_read_only_transaction()
-            except (SQLAlchemyError, psycopg.Error):
-                # The session's removal rolls back instead; the page was already answered.
-                log.warning("event=read_only_commit_failed", exc_info=True)
+        try:
+            end_read_only_transaction()
+        except (SQLAlchemyError, psycopg.Error):
+            # The session's removal rolls back instead; the page was already answered.
+            log.warning("event=read_only_commit_failed", exc_info=True)
